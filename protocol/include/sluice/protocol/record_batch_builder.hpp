@@ -1,0 +1,78 @@
+#pragma once
+// RecordBatchBuilder encodes records straight into the batch's final wire
+// buffer as they are appended; finish() fills the header and the CRC-32C in
+// place. Producer id, epoch and base sequence can be (re)set afterwards
+// without re-encoding the records (only the CRC is recomputed).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "sluice/protocol/buffer_writer.hpp"
+#include "sluice/protocol/record_batch.hpp"
+
+namespace sluice::protocol {
+
+using ByteView = std::span<const std::uint8_t>;
+
+inline ByteView as_bytes(std::string_view s) noexcept {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+struct RecordHeaderView {
+  std::string_view key;            // never null
+  std::optional<ByteView> value;   // nullopt = null
+};
+
+class RecordBatchBuilder {
+ public:
+  RecordBatchBuilder() { reset(); }
+
+  // Empties the builder for a new batch; keeps the buffer's capacity.
+  void reset();
+
+  // Appends a record. key/value nullopt = null. Returns the record's size on
+  // the wire (length prefix included).
+  std::size_t append(std::int64_t timestamp_ms, std::optional<ByteView> key, std::optional<ByteView> value,
+                     std::span<const RecordHeaderView> headers = {});
+
+  // Wire size of such a record if it were appended now (for size limits
+  // checked before appending).
+  std::size_t record_size(std::int64_t timestamp_ms, std::optional<ByteView> key, std::optional<ByteView> value,
+                          std::span<const RecordHeaderView> headers = {}) const noexcept;
+
+  std::int32_t record_count() const noexcept { return count_; }
+  bool empty() const noexcept { return count_ == 0; }
+  // Bytes so far, header included (uncompressed).
+  std::size_t size_in_bytes() const noexcept { return buf_.size(); }
+
+  // Writes the header fields and the CRC. The batch must not be empty.
+  // Returns the finished batch bytes (valid until reset or next append).
+  ByteView finish();
+
+  // Sets idempotence fields of a finished batch and recomputes its CRC.
+  void set_producer_state(std::int64_t producer_id, std::int16_t producer_epoch, std::int32_t base_sequence) noexcept;
+  void set_transactional(bool on) noexcept { transactional_ = on; }
+
+  ByteView bytes() const noexcept { return buf_; }
+  // Moves the encoded buffer out (leaves the builder empty; call reset()).
+  Bytes release() noexcept { return std::move(buf_); }
+
+ private:
+  std::size_t body_size(std::int64_t timestamp_delta, std::int32_t offset_delta, std::optional<ByteView> key,
+                        std::optional<ByteView> value, std::span<const RecordHeaderView> headers) const noexcept;
+  void update_crc() noexcept;
+
+  Bytes buf_;
+  std::int32_t count_ = 0;
+  std::int64_t base_timestamp_ = 0;
+  std::int64_t max_timestamp_ = 0;
+  std::int64_t producer_id_ = -1;
+  std::int16_t producer_epoch_ = -1;
+  std::int32_t base_sequence_ = -1;
+  bool transactional_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace sluice::protocol
