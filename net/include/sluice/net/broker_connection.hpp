@@ -1,0 +1,103 @@
+#pragma once
+// BrokerConnection: one TCP connection to one broker, on Boost.Asio.
+// Resolves and connects (every resolved address in turn, with a timeout),
+// negotiates API versions, then pipelines requests: frames are written in
+// order and answers matched by correlation id (InFlightRequests).
+//
+// Threading: every member runs on the io_context's single I/O thread; the
+// object is not thread-safe and needs no lock. Handlers run on that thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "sluice/net/broker_address.hpp"
+#include "sluice/net/frame_decoder.hpp"
+#include "sluice/net/in_flight_requests.hpp"
+#include "sluice/protocol/buffer_writer.hpp"
+#include "sluice/protocol/version_picker.hpp"
+
+namespace sluice::net {
+
+struct ConnectionOptions {
+  std::string client_id = "sluice";
+  std::chrono::milliseconds connect_timeout{10000};   // socket.connection.setup.timeout.ms
+  std::chrono::milliseconds request_timeout{30000};   // request.timeout.ms
+  std::size_t max_response_bytes = 100u << 20;        // larger frames are an error
+};
+
+class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
+ public:
+  enum class State { idle, connecting, ready, closed };
+  using ConnectHandler = std::function<void(std::error_code)>;
+  // Writes a request body for the given version; returns an encode error.
+  using BodyEncoder = std::function<std::error_code(protocol::BufferWriter&, std::int16_t version)>;
+
+  BrokerConnection(boost::asio::io_context& io, std::int32_t node_id, BrokerAddress address,
+                   ConnectionOptions options);
+  ~BrokerConnection();
+  BrokerConnection(const BrokerConnection&) = delete;
+  BrokerConnection& operator=(const BrokerConnection&) = delete;
+
+  // Resolve, connect, negotiate versions. `done` runs once: empty error when
+  // ready, otherwise why not (the connection is then closed).
+  void connect(ConnectHandler done);
+
+  // Queues a request. Fails at once (through `handler`) if not ready or no
+  // version is common. With `expect_response` false (acks=0 Produce), the
+  // handler runs once the request is written, with an empty body.
+  void send(protocol::ApiKey key, const BodyEncoder& encode, bool expect_response, ResponseHandler handler);
+
+  // Fails everything in flight with `reason` and closes the socket.
+  void close(std::error_code reason);
+
+  State state() const noexcept { return state_; }
+  std::int32_t node_id() const noexcept { return node_id_; }
+  const BrokerAddress& address() const noexcept { return address_; }
+  const protocol::NegotiatedVersions& versions() const noexcept { return versions_; }
+  std::size_t in_flight() const noexcept { return in_flight_.size() + write_queue_.size(); }
+
+ private:
+  struct Outgoing {
+    protocol::Bytes frame;
+    InFlightRequest request;
+    bool expect_response = true;
+  };
+
+  void try_endpoint(boost::asio::ip::tcp::resolver::results_type::const_iterator it);
+  void negotiate(std::int16_t version);
+  void enqueue(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+               ResponseHandler handler);
+  void write_next();
+  void read_more();
+  void on_frame(std::span<const std::uint8_t> frame);
+  void arm_request_timer();
+  void finish_connect(std::error_code ec);
+
+  boost::asio::io_context& io_;
+  std::int32_t node_id_;
+  BrokerAddress address_;
+  ConnectionOptions options_;
+  boost::asio::ip::tcp::resolver resolver_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer connect_timer_;
+  boost::asio::steady_timer request_timer_;
+  boost::asio::ip::tcp::resolver::results_type endpoints_;
+  State state_ = State::idle;
+  ConnectHandler on_connect_;
+  protocol::NegotiatedVersions versions_;
+  std::int32_t next_correlation_id_ = 0;
+  std::deque<Outgoing> write_queue_;
+  bool writing_ = false;
+  InFlightRequests in_flight_;
+  FrameDecoder decoder_;
+  std::array<std::uint8_t, 64 * 1024> read_buf_{};
+};
+
+}  // namespace sluice::net

@@ -1,0 +1,269 @@
+#include "sluice/net/broker_connection.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include "sluice/net/net_error.hpp"
+#include "sluice/protocol/api_versions.hpp"
+#include "sluice/protocol/headers.hpp"
+
+namespace sluice::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using protocol::ApiKey;
+
+BrokerConnection::BrokerConnection(asio::io_context& io, std::int32_t node_id, BrokerAddress address,
+                                   ConnectionOptions options)
+    : io_(io),
+      node_id_(node_id),
+      address_(std::move(address)),
+      options_(std::move(options)),
+      resolver_(io),
+      socket_(io),
+      connect_timer_(io),
+      request_timer_(io),
+      decoder_(options_.max_response_bytes) {}
+
+BrokerConnection::~BrokerConnection() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+void BrokerConnection::connect(ConnectHandler done) {
+  on_connect_ = std::move(done);
+  state_ = State::connecting;
+  auto self = shared_from_this();
+  connect_timer_.expires_after(options_.connect_timeout);
+  connect_timer_.async_wait([this, self](boost::system::error_code ec) {
+    if (!ec && state_ == State::connecting) close(net_errc::connect_timeout);
+  });
+  resolver_.async_resolve(address_.host, std::to_string(address_.port),
+                          [this, self](boost::system::error_code ec, tcp::resolver::results_type results) {
+                            if (state_ != State::connecting) return;
+                            if (ec) {
+                              close(net_errc::resolve_failed);
+                              return;
+                            }
+                            endpoints_ = std::move(results);
+                            try_endpoint(endpoints_.begin());
+                          });
+}
+
+void BrokerConnection::try_endpoint(tcp::resolver::results_type::const_iterator it) {
+  auto self = shared_from_this();
+  // Every resolved address is tried in turn; the last error wins.
+  socket_.async_connect(it->endpoint(), [this, self, it](boost::system::error_code ec) {
+    if (state_ != State::connecting) return;
+    if (ec) {
+      auto next = std::next(it);
+      if (next != endpoints_.end()) {
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+        try_endpoint(next);
+        return;
+      }
+      close(std::error_code(ec.value(), std::system_category()));
+      return;
+    }
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    read_more();
+    negotiate(protocol::supported_versions(ApiKey::ApiVersions).max);
+  });
+}
+
+void BrokerConnection::negotiate(std::int16_t version) {
+  auto self = shared_from_this();
+  protocol::ApiVersionsRequest req;
+  enqueue(
+      ApiKey::ApiVersions, version,
+      [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
+      [this, self, version](const RequestOutcome& out) {
+        if (state_ != State::connecting) return;
+        if (out.ec) {
+          finish_connect(out.ec);
+          return;
+        }
+        auto resp = protocol::decode_api_versions_response(out.body, version);
+        if (!resp && version > 0) {
+          // A broker that does not know our version answers in v0 form.
+          resp = protocol::decode_api_versions_response(out.body, 0);
+        }
+        if (!resp) {
+          finish_connect(net_errc::protocol_error);
+          return;
+        }
+        if (resp->error_code == 35 /* UNSUPPORTED_VERSION */) {
+          auto theirs = resp->range_of(ApiKey::ApiVersions);
+          if (theirs && theirs->max < version && theirs->max >= 0) {
+            negotiate(theirs->max);
+            return;
+          }
+          finish_connect(net_errc::no_common_version);
+          return;
+        }
+        if (resp->error_code != 0) {
+          finish_connect(net_errc::protocol_error);
+          return;
+        }
+        versions_ = protocol::NegotiatedVersions(*resp);
+        for (ApiKey key : {ApiKey::Metadata, ApiKey::Produce}) {
+          if (!versions_.version(key)) {
+            finish_connect(net_errc::no_common_version);
+            return;
+          }
+        }
+        finish_connect({});
+      });
+}
+
+void BrokerConnection::finish_connect(std::error_code ec) {
+  connect_timer_.cancel();
+  if (ec) {
+    close(ec);
+    return;
+  }
+  state_ = State::ready;
+  if (auto done = std::exchange(on_connect_, nullptr)) done({});
+}
+
+void BrokerConnection::send(ApiKey key, const BodyEncoder& encode, bool expect_response, ResponseHandler handler) {
+  if (state_ != State::ready) {
+    handler(RequestOutcome{net_errc::connection_closed, {}, false});
+    return;
+  }
+  auto version = versions_.version(key);
+  if (!version) {
+    handler(RequestOutcome{net_errc::no_common_version, {}, false});
+    return;
+  }
+  enqueue(key, *version, encode, expect_response, std::move(handler));
+}
+
+void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+                               ResponseHandler handler) {
+  Outgoing out;
+  protocol::BufferWriter w(out.frame);
+  std::size_t size_at = w.reserve(4);
+  std::int32_t correlation_id = next_correlation_id_++;
+  if (next_correlation_id_ < 0) next_correlation_id_ = 0;
+  protocol::encode_request_header({key, version, correlation_id, options_.client_id}, w);
+  if (auto ec = encode(w, version)) {
+    handler(RequestOutcome{ec, {}, false});
+    return;
+  }
+  w.patch_int32(size_at, static_cast<std::int32_t>(out.frame.size() - 4));
+  out.request = InFlightRequest{correlation_id, key, version, Clock::now() + options_.request_timeout,
+                                std::move(handler)};
+  out.expect_response = expect_response;
+  write_queue_.push_back(std::move(out));
+  write_next();
+}
+
+void BrokerConnection::write_next() {
+  if (writing_ || write_queue_.empty() || state_ == State::closed) return;
+  writing_ = true;
+  auto self = shared_from_this();
+  asio::async_write(socket_, asio::buffer(write_queue_.front().frame),
+                    [this, self](boost::system::error_code ec, std::size_t) {
+                      writing_ = false;
+                      if (state_ == State::closed) return;
+                      if (ec) {
+                        close(std::error_code(ec.value(), std::system_category()));
+                        return;
+                      }
+                      Outgoing done = std::move(write_queue_.front());
+                      write_queue_.pop_front();
+                      if (done.expect_response) {
+                        in_flight_.push(std::move(done.request));
+                        arm_request_timer();
+                      } else {
+                        done.request.handler(RequestOutcome{{}, {}, true});
+                      }
+                      write_next();
+                    });
+}
+
+void BrokerConnection::read_more() {
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(read_buf_), [this, self](boost::system::error_code ec, std::size_t n) {
+    if (state_ == State::closed) return;
+    if (ec) {
+      close(ec == asio::error::eof ? std::error_code(net_errc::connection_closed)
+                                   : std::error_code(ec.value(), std::system_category()));
+      return;
+    }
+    auto err = decoder_.feed(std::span<const std::uint8_t>(read_buf_.data(), n),
+                             [this](std::span<const std::uint8_t> frame) { on_frame(frame); });
+    if (state_ == State::closed) return;
+    if (err) {
+      close(err);
+      return;
+    }
+    read_more();
+  });
+}
+
+void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
+  if (state_ == State::closed) return;
+  auto id = protocol::peek_correlation_id(frame);
+  std::optional<InFlightRequest> req;
+  if (id) req = in_flight_.match(*id);
+  if (!req) {
+    close(net_errc::protocol_error);
+    return;
+  }
+  protocol::BufferReader r(frame);
+  protocol::decode_response_header(r, req->api_key, req->api_version);
+  if (!r.ok()) {
+    req->handler(RequestOutcome{net_errc::protocol_error, {}, true});
+    close(net_errc::protocol_error);
+    return;
+  }
+  req->handler(RequestOutcome{{}, frame.subspan(r.position()), true});
+  arm_request_timer();
+}
+
+void BrokerConnection::arm_request_timer() {
+  auto deadline = in_flight_.next_deadline();
+  if (!deadline) {
+    request_timer_.cancel();
+    return;
+  }
+  request_timer_.expires_at(*deadline);
+  auto self = shared_from_this();
+  request_timer_.async_wait([this, self](boost::system::error_code ec) {
+    if (ec || state_ == State::closed) return;
+    auto next = in_flight_.next_deadline();
+    if (next && *next <= Clock::now()) {
+      close(net_errc::request_timeout);
+    } else {
+      arm_request_timer();
+    }
+  });
+}
+
+void BrokerConnection::close(std::error_code reason) {
+  if (state_ == State::closed) return;
+  const bool was_connecting = state_ == State::connecting;
+  state_ = State::closed;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  resolver_.cancel();
+  connect_timer_.cancel();
+  request_timer_.cancel();
+  // Written requests may have reached the broker; queued ones did not.
+  for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
+  auto queued = std::exchange(write_queue_, {});
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    // The front one may be partly written.
+    bool maybe = i == 0 && writing_;
+    queued[i].request.handler(RequestOutcome{reason, {}, maybe});
+  }
+  if (was_connecting) {
+    if (auto done = std::exchange(on_connect_, nullptr)) done(reason);
+  }
+}
+
+}  // namespace sluice::net

@@ -1,0 +1,35 @@
+#include "sluice/net/net_error.hpp"
+
+#include <string>
+
+namespace sluice::net {
+namespace {
+
+class NetCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "sluice.net"; }
+  std::string message(int ev) const override {
+    switch (static_cast<net_errc>(ev)) {
+      case net_errc::ok: return "no error";
+      case net_errc::connect_timeout: return "connection attempt timed out";
+      case net_errc::request_timeout: return "request timed out waiting for the broker's response";
+      case net_errc::connection_closed: return "connection closed by the broker";
+      case net_errc::protocol_error: return "protocol error in the broker's response";
+      case net_errc::frame_too_large: return "response frame larger than the configured maximum";
+      case net_errc::resolve_failed: return "broker host name did not resolve";
+      case net_errc::no_common_version: return "broker supports no API version Sluice speaks";
+      case net_errc::shutting_down: return "client is shutting down";
+      case net_errc::bad_broker_list: return "malformed broker list";
+    }
+    return "unknown network error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& net_category() noexcept {
+  static const NetCategory category;
+  return category;
+}
+
+}  // namespace sluice::net

@@ -1,0 +1,82 @@
+#pragma once
+// Producer configuration by Kafka property names: the Java client's names,
+// librdkafka's where they differ, and the Kafka 0.8 names, each an alias of
+// one property with one default (docs/CONFIGURATION.md lists them).
+// Every problem is a ConfigError naming the property, the value and what is
+// accepted, thrown when the property is set or the producer is built.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+class ConfigError : public std::invalid_argument {
+ public:
+  ConfigError(std::string property, const std::string& message)
+      : std::invalid_argument(message), property_(std::move(property)) {}
+  const std::string& property() const noexcept { return property_; }
+
+ private:
+  std::string property_;
+};
+
+// The resolved, typed settings (what the engine reads).
+struct ProducerSettings {
+  std::string bootstrap_servers;
+  std::string client_id = "sluice";
+  std::int16_t acks = -1;
+  std::chrono::milliseconds linger{5};
+  std::size_t batch_size = 16384;
+  std::int32_t batch_num_messages = 10000;
+  std::size_t max_request_size = 1048576;
+  std::int32_t max_in_flight = 5;
+  std::int32_t retries = INT32_MAX;
+  std::chrono::milliseconds retry_backoff{100};
+  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds delivery_timeout{120000};
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds max_block{60000};
+};
+
+class Config {
+ public:
+  Config() = default;
+  // Builds from name/value pairs; throws ConfigError on the first problem.
+  static Config from_map(const std::map<std::string, std::string>& properties);
+  // Reads a Java-style .properties file (key=value or key: value, # and !
+  // comments). Throws ConfigError naming the file and line on a bad line.
+  static Config from_properties_file(const std::string& path);
+
+  // Sets one property (any of its names). Throws ConfigError for an unknown
+  // name, a bad value, or a property already set under another name.
+  Config& set(std::string_view name, std::string_view value);
+
+  // Checks cross-property rules (required properties, contradictions) and
+  // returns the typed settings. Throws ConfigError.
+  ProducerSettings resolve() const;
+
+  // Canonical name -> value as set (for diagnostics; no secrets here yet).
+  const std::map<std::string, std::string, std::less<>>& values() const noexcept { return values_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;      // canonical name -> value
+  std::map<std::string, std::string, std::less<>> set_as_;      // canonical name -> name used
+};
+
+// One row of the property table, for docs and the tools' --help.
+struct PropertyInfo {
+  const char* name;
+  std::vector<const char*> aliases;
+  const char* type;
+  const char* default_value;
+  const char* accepted;
+  const char* meaning;
+};
+const std::vector<PropertyInfo>& property_table();
+
+}  // namespace sluice

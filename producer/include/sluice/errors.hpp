@@ -1,0 +1,26 @@
+#pragma once
+// Errors the producer itself reports (local, client-side): a category of
+// their own, apart from Kafka's error codes (protocol/kafka_error.hpp) and
+// network errors (net/net_error.hpp).
+#include <system_error>
+
+namespace sluice {
+
+enum class errc {
+  ok = 0,
+  closed = 1,             // send after close()
+  record_too_large,       // record over max.request.size
+  unknown_topic,          // topic still unknown after the metadata wait
+  invalid_partition,      // explicit partition out of range
+  delivery_timeout,       // delivery.timeout.ms passed before an acknowledgement
+  no_broker_available,    // no bootstrap broker could be reached
+  invalid_config,         // bad property (also thrown as ConfigError)
+};
+
+const std::error_category& producer_category() noexcept;
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), producer_category()}; }
+
+}  // namespace sluice
+
+template <>
+struct std::is_error_code_enum<sluice::errc> : std::true_type {};

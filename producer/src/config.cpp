@@ -1,0 +1,204 @@
+#include "sluice/config.hpp"
+
+#include <charconv>
+#include <fstream>
+
+namespace sluice {
+namespace {
+
+enum class Kind { string, integer, acks };
+
+struct Spec {
+  PropertyInfo info;
+  Kind kind;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+};
+
+const std::vector<Spec>& specs() {
+  static const std::vector<Spec> table = {
+      {{"bootstrap.servers", {"metadata.broker.list"}, "string", "", "host:port[,host:port...]",
+        "Brokers to bootstrap from; any one that answers is enough."},
+       Kind::string},
+      {{"client.id", {}, "string", "sluice", "any string", "Sent to the broker in every request header."},
+       Kind::string},
+      {{"acks", {"request.required.acks"}, "int", "all", "0, 1, -1 or all",
+        "How many replicas must acknowledge a write: 0 none, 1 the leader, all (-1) every in-sync replica."},
+       Kind::acks},
+      {{"linger.ms", {"queue.buffering.max.ms"}, "int", "5", "0..900000",
+        "How long a batch waits for more records before it is sent."},
+       Kind::integer, 0, 900000},
+      {{"batch.size", {}, "int", "16384", "1..2147483647",
+        "A partition's batch is sent once it holds this many bytes."},
+       Kind::integer, 1, INT32_MAX},
+      {{"batch.num.messages", {}, "int", "10000", "1..1000000",
+        "A partition's batch is sent once it holds this many records."},
+       Kind::integer, 1, 1000000},
+      {{"max.request.size", {"message.max.bytes"}, "int", "1048576", "1000..1000000000",
+        "Largest request (and so largest record) the producer sends."},
+       Kind::integer, 1000, 1000000000},
+      {{"max.in.flight.requests.per.connection", {"max.in.flight"}, "int", "5", "1..1000000",
+        "Requests sent to one broker without waiting for their answers."},
+       Kind::integer, 1, 1000000},
+      {{"retries", {"message.send.max.retries"}, "int", "2147483647", "0..2147483647",
+        "How often a batch is resent after a retriable error (within delivery.timeout.ms)."},
+       Kind::integer, 0, INT32_MAX},
+      {{"retry.backoff.ms", {}, "int", "100", "1..300000", "Wait before resending a failed batch."},
+       Kind::integer, 1, 300000},
+      {{"request.timeout.ms", {}, "int", "30000", "1..2147483647",
+        "How long to wait for a broker's answer before giving up on the request."},
+       Kind::integer, 1, INT32_MAX},
+      {{"delivery.timeout.ms", {"message.timeout.ms"}, "int", "120000", "1..2147483647",
+        "Upper bound on the time from send() to a delivery report."},
+       Kind::integer, 1, INT32_MAX},
+      {{"socket.connection.setup.timeout.ms", {}, "int", "10000", "1..2147483647",
+        "How long a TCP connect to a broker may take."},
+       Kind::integer, 1, INT32_MAX},
+      {{"max.block.ms", {}, "int", "60000", "0..2147483647",
+        "How long send() may wait for metadata or buffer space."},
+       Kind::integer, 0, INT32_MAX},
+  };
+  return table;
+}
+
+const Spec* find_spec(std::string_view name) {
+  for (const auto& s : specs()) {
+    if (name == s.info.name) return &s;
+    for (const char* a : s.info.aliases) {
+      if (name == a) return &s;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view v) {
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size()) return std::nullopt;
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::int64_t get_int(const std::map<std::string, std::string, std::less<>>& values, const Spec& s) {
+  auto it = values.find(s.info.name);
+  return *parse_int(it == values.end() ? s.info.default_value : it->second);
+}
+
+}  // namespace
+
+const std::vector<PropertyInfo>& property_table() {
+  static const std::vector<PropertyInfo> table = [] {
+    std::vector<PropertyInfo> t;
+    for (const auto& s : specs()) t.push_back(s.info);
+    return t;
+  }();
+  return table;
+}
+
+Config& Config::set(std::string_view name, std::string_view value) {
+  const Spec* s = find_spec(name);
+  if (s == nullptr) {
+    throw ConfigError(std::string(name), "unknown property '" + std::string(name) +
+                                             "' (see docs/CONFIGURATION.md for the supported properties)");
+  }
+  std::string canonical = s->info.name;
+  if (auto it = set_as_.find(canonical); it != set_as_.end() && it->second != name) {
+    throw ConfigError(std::string(name), "property '" + std::string(name) + "' is the same property as '" +
+                                             it->second + "', which is already set: set it once");
+  }
+  auto bad = [&](const std::string& why) {
+    return ConfigError(std::string(name), "property '" + std::string(name) + "' has invalid value '" +
+                                              std::string(value) + "': " + why + " (accepted: " + s->info.accepted +
+                                              ")");
+  };
+  switch (s->kind) {
+    case Kind::string:
+      break;
+    case Kind::integer: {
+      auto v = parse_int(value);
+      if (!v) throw bad("not an integer");
+      if (*v < s->min || *v > s->max) throw bad("out of range");
+      break;
+    }
+    case Kind::acks:
+      if (value != "0" && value != "1" && value != "-1" && value != "all") throw bad("not an acks setting");
+      break;
+  }
+  values_[canonical] = std::string(value);
+  set_as_[canonical] = std::string(name);
+  return *this;
+}
+
+Config Config::from_map(const std::map<std::string, std::string>& properties) {
+  Config c;
+  for (const auto& [k, v] : properties) c.set(k, v);
+  return c;
+}
+
+Config Config::from_properties_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("", "cannot read properties file '" + path + "'");
+  Config c;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == '!') continue;
+    auto sep = t.find_first_of("=:");
+    if (sep == std::string::npos) {
+      throw ConfigError("", path + ":" + std::to_string(number) + ": expected name=value, got '" + t + "'");
+    }
+    try {
+      c.set(trim(t.substr(0, sep)), trim(t.substr(sep + 1)));
+    } catch (const ConfigError& e) {
+      throw ConfigError(e.property(), path + ":" + std::to_string(number) + ": " + e.what());
+    }
+  }
+  return c;
+}
+
+ProducerSettings Config::resolve() const {
+  ProducerSettings s;
+  auto spec = [](const char* n) { return *find_spec(n); };
+  auto str = [&](const char* n) {
+    auto it = values_.find(n);
+    return it == values_.end() ? std::string(spec(n).info.default_value) : it->second;
+  };
+  auto ms = [&](const char* n) { return std::chrono::milliseconds(get_int(values_, spec(n))); };
+  s.bootstrap_servers = str("bootstrap.servers");
+  if (s.bootstrap_servers.empty()) {
+    throw ConfigError("bootstrap.servers",
+                      "property 'bootstrap.servers' (or 'metadata.broker.list') is required: the brokers to "
+                      "connect to, e.g. localhost:9092");
+  }
+  s.client_id = str("client.id");
+  std::string acks = str("acks");
+  s.acks = static_cast<std::int16_t>(acks == "all" ? -1 : *parse_int(acks));
+  s.linger = ms("linger.ms");
+  s.batch_size = static_cast<std::size_t>(get_int(values_, spec("batch.size")));
+  s.batch_num_messages = static_cast<std::int32_t>(get_int(values_, spec("batch.num.messages")));
+  s.max_request_size = static_cast<std::size_t>(get_int(values_, spec("max.request.size")));
+  s.max_in_flight = static_cast<std::int32_t>(get_int(values_, spec("max.in.flight.requests.per.connection")));
+  s.retries = static_cast<std::int32_t>(get_int(values_, spec("retries")));
+  s.retry_backoff = ms("retry.backoff.ms");
+  s.request_timeout = ms("request.timeout.ms");
+  s.delivery_timeout = ms("delivery.timeout.ms");
+  s.connect_timeout = ms("socket.connection.setup.timeout.ms");
+  s.max_block = ms("max.block.ms");
+  if (s.delivery_timeout < s.linger + s.request_timeout) {
+    throw ConfigError("delivery.timeout.ms",
+                      "property 'delivery.timeout.ms' (" + std::to_string(s.delivery_timeout.count()) +
+                          ") must be at least linger.ms + request.timeout.ms (" +
+                          std::to_string((s.linger + s.request_timeout).count()) + ")");
+  }
+  return s;
+}
+
+}  // namespace sluice

@@ -1,0 +1,33 @@
+#include "sluice/errors.hpp"
+
+#include <string>
+
+namespace sluice {
+namespace {
+
+class ProducerCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "sluice.producer"; }
+  std::string message(int ev) const override {
+    switch (static_cast<errc>(ev)) {
+      case errc::ok: return "no error";
+      case errc::closed: return "producer is closed";
+      case errc::record_too_large: return "record larger than max.request.size";
+      case errc::unknown_topic: return "topic unknown to the cluster";
+      case errc::invalid_partition: return "partition out of range for the topic";
+      case errc::delivery_timeout: return "delivery.timeout.ms expired before the broker acknowledged";
+      case errc::no_broker_available: return "no broker could be reached";
+      case errc::invalid_config: return "invalid configuration";
+    }
+    return "unknown producer error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& producer_category() noexcept {
+  static const ProducerCategory category;
+  return category;
+}
+
+}  // namespace sluice

@@ -1,0 +1,24 @@
+#include "sluice/producer.hpp"
+
+#include "producer_engine.hpp"
+
+namespace sluice {
+
+Producer::Producer(const Config& config) : engine_(std::make_unique<detail::ProducerEngine>(config.resolve())) {}
+
+Producer::~Producer() { close(engine_->settings().delivery_timeout); }
+
+void Producer::send(Record record, DeliveryCallback callback) { engine_->send(std::move(record), std::move(callback)); }
+
+std::future<DeliveryReport> Producer::send(Record record) {
+  auto promise = std::make_shared<std::promise<DeliveryReport>>();
+  auto future = promise->get_future();
+  engine_->send(std::move(record), [promise](const DeliveryReport& r) { promise->set_value(r); });
+  return future;
+}
+
+std::size_t Producer::flush(std::chrono::milliseconds timeout) { return engine_->flush(timeout); }
+
+void Producer::close(std::chrono::milliseconds timeout) { engine_->close(timeout); }
+
+}  // namespace sluice

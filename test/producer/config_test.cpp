@@ -1,0 +1,69 @@
+#include "sluice/config.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+using sluice::Config;
+using sluice::ConfigError;
+
+namespace {
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("defaults resolve, aliases set the same property") {
+  auto s = Config::from_map({{"metadata.broker.list", "h:1"}, {"queue.buffering.max.ms", "20"},
+                             {"request.required.acks", "1"}})
+               .resolve();
+  CHECK(s.bootstrap_servers == "h:1");
+  CHECK(s.linger.count() == 20);
+  CHECK(s.acks == 1);
+  CHECK(s.batch_size == 16384);
+  CHECK(Config::from_map({{"bootstrap.servers", "h:1"}, {"acks", "all"}}).resolve().acks == -1);
+}
+
+TEST_CASE("unknown properties, bad values and double names are errors naming the property") {
+  CHECK(error_of([] { Config().set("no.such.property", "1"); }).find("'no.such.property'") != std::string::npos);
+  auto e = error_of([] { Config().set("linger.ms", "soon"); });
+  CHECK(e.find("'linger.ms'") != std::string::npos);
+  CHECK(e.find("'soon'") != std::string::npos);
+  CHECK(e.find("0..900000") != std::string::npos);
+  CHECK_FALSE(error_of([] { Config().set("batch.size", "0"); }).empty());
+  CHECK_FALSE(error_of([] { Config().set("acks", "2"); }).empty());
+  auto twice = error_of([] { Config().set("linger.ms", "1").set("queue.buffering.max.ms", "2"); });
+  CHECK(twice.find("already set") != std::string::npos);
+}
+
+TEST_CASE("cross-property rules are checked at resolve") {
+  CHECK(error_of([] { Config().resolve(); }).find("bootstrap.servers") != std::string::npos);
+  auto e = error_of([] {
+    Config::from_map({{"bootstrap.servers", "h:1"}, {"delivery.timeout.ms", "1000"}, {"request.timeout.ms", "5000"}})
+        .resolve();
+  });
+  CHECK(e.find("delivery.timeout.ms") != std::string::npos);
+}
+
+TEST_CASE("properties files: comments, both separators, line numbers in errors") {
+  const std::string path = "config_test.properties";
+  {
+    std::ofstream f(path);
+    f << "# comment\n! also a comment\n\nbootstrap.servers = a:1,b:2\nlinger.ms: 7\n";
+  }
+  auto s = Config::from_properties_file(path).resolve();
+  CHECK(s.bootstrap_servers == "a:1,b:2");
+  CHECK(s.linger.count() == 7);
+  {
+    std::ofstream f(path);
+    f << "bootstrap.servers=a:1\nlinger.ms=x\n";
+  }
+  CHECK(error_of([&] { Config::from_properties_file(path); }).find(path + ":2:") != std::string::npos);
+  std::remove(path.c_str());
+  CHECK(error_of([] { Config::from_properties_file("/nonexistent/file"); }).find("cannot read") != std::string::npos);
+}
