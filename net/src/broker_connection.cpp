@@ -141,6 +141,15 @@ void BrokerConnection::send(ApiKey key, const BodyEncoder& encode, bool expect_r
   enqueue(key, *version, encode, expect_response, std::move(handler));
 }
 
+void BrokerConnection::send_at(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+                               ResponseHandler handler) {
+  if (state_ != State::ready) {
+    handler(RequestOutcome{net_errc::connection_closed, {}, false});
+    return;
+  }
+  enqueue(key, version, encode, expect_response, std::move(handler));
+}
+
 void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
                                ResponseHandler handler) {
   Outgoing out;

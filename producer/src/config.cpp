@@ -6,7 +6,7 @@
 namespace sluice {
 namespace {
 
-enum class Kind { string, integer, acks };
+enum class Kind { string, integer, acks, compression };
 
 struct Spec {
   PropertyInfo info;
@@ -25,6 +25,9 @@ const std::vector<Spec>& specs() {
       {{"acks", {"request.required.acks"}, "int", "all", "0, 1, -1 or all",
         "How many replicas must acknowledge a write: 0 none, 1 the leader, all (-1) every in-sync replica."},
        Kind::acks},
+      {{"compression.type", {"compression.codec"}, "string", "none", "none, gzip, snappy, lz4 or zstd",
+        "Codec for record batches (zstd needs a broker that speaks Produce v7+)."},
+       Kind::compression},
       {{"linger.ms", {"queue.buffering.max.ms"}, "int", "5", "0..900000",
         "How long a batch waits for more records before it is sent."},
        Kind::integer, 0, 900000},
@@ -129,6 +132,11 @@ Config& Config::set(std::string_view name, std::string_view value) {
     case Kind::acks:
       if (value != "0" && value != "1" && value != "-1" && value != "all") throw bad("not an acks setting");
       break;
+    case Kind::compression:
+      if (value != "none" && value != "gzip" && value != "snappy" && value != "lz4" && value != "zstd") {
+        throw bad("not a compression codec");
+      }
+      break;
   }
   values_[canonical] = std::string(value);
   set_as_[canonical] = std::string(name);
@@ -182,6 +190,7 @@ ProducerSettings Config::resolve() const {
   std::string acks = str("acks");
   s.acks = static_cast<std::int16_t>(acks == "all" ? -1 : *parse_int(acks));
   s.linger = ms("linger.ms");
+  s.compression = str("compression.type");
   s.batch_size = static_cast<std::size_t>(get_int(values_, spec("batch.size")));
   s.batch_num_messages = static_cast<std::int32_t>(get_int(values_, spec("batch.num.messages")));
   s.max_request_size = static_cast<std::size_t>(get_int(values_, spec("max.request.size")));

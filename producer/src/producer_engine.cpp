@@ -55,6 +55,12 @@ ProducerEngine::ProducerEngine(ProducerSettings settings) : settings_(std::move(
   auto parsed = net::parse_broker_list(settings_.bootstrap_servers);
   if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
   bootstrap_ = std::move(parsed.brokers);
+  const std::string& c = settings_.compression;
+  compression_ = c == "gzip"     ? protocol::Compression::gzip
+                 : c == "snappy" ? protocol::Compression::snappy
+                 : c == "lz4"    ? protocol::Compression::lz4
+                 : c == "zstd"   ? protocol::Compression::zstd
+                                 : protocol::Compression::none;
   thread_ = std::thread([this] {
     auto guard = asio::make_work_guard(io_);
     io_.run();
@@ -352,13 +358,21 @@ void ProducerEngine::send_to(std::int32_t node_id, std::vector<std::pair<std::st
     std::unique_ptr<Batch> b = std::move(q.batches.front());
     q.batches.pop_front();
     q.in_flight = true;
-    b->builder.finish();
+    if (b->attempts == 0) {
+      // Compressed once; a retry resends the same bytes.
+      if (auto ec = b->builder.finish(compression_); ec) {
+        complete(*b, name, p, -1, ec, "cannot compress the batch for " + name + "-" + std::to_string(p) + ": " + ec.message(), false);
+        q.in_flight = false;
+        continue;
+      }
+    }
     if (topic.sticky_partition == p) topic.sticky_partition = -1;  // move on after a sent batch
     if (req.topics.empty() || req.topics.back().name != name) req.topics.push_back({name, metadata_.topic(name)->topic_id, {}});
     req.topics.back().partitions.push_back({p, b->builder.bytes()});
     batches.push_back(std::move(b));
     sent.emplace_back(name, p);
   }
+  if (batches.empty()) return;
   const bool expect_response = settings_.acks != 0;
   const std::int16_t version = *conn->versions().version(ApiKey::Produce);
   auto shared_batches = std::make_shared<std::vector<std::unique_ptr<Batch>>>(std::move(batches));

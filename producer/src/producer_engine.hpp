@@ -95,6 +95,7 @@ class ProducerEngine {
 
   ProducerSettings settings_;
   std::vector<net::BrokerAddress> bootstrap_;
+  protocol::Compression compression_ = protocol::Compression::none;
 
   // --- shared, guarded by mu_ ---
   std::mutex mu_;

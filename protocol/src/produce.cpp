@@ -3,6 +3,7 @@
 #include "sluice/protocol/api.hpp"
 #include "sluice/protocol/buffer_reader.hpp"
 #include "sluice/protocol/decode_support.hpp"
+#include "sluice/protocol/record_batch.hpp"
 
 namespace sluice::protocol {
 
@@ -21,6 +22,11 @@ std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t ve
     }
     w.array_length(t.partitions.size(), flex);
     for (const auto& p : t.partitions) {
+      // zstd batches need Produce v7+ (KIP-110); older versions cannot carry them.
+      if (version < 7 && p.records.size() > batch::kAttributes + 1 &&
+          (p.records[batch::kAttributes + 1] & batch::kCompressionMask) == static_cast<int>(Compression::zstd)) {
+        return codec_errc::unsupported_codec;
+      }
       w.int32(p.index);
       w.nullable_bytes(p.records, flex);
       if (flex) w.empty_tagged_fields();

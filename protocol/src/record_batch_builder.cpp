@@ -1,7 +1,9 @@
 #include "sluice/protocol/record_batch_builder.hpp"
 
 #include <algorithm>
+#include <cstring>
 
+#include "sluice/protocol/compression.hpp"
 #include "sluice/protocol/crc32c.hpp"
 
 namespace sluice::protocol {
@@ -18,8 +20,12 @@ const char* compression_name(Compression c) noexcept {
 }
 
 void RecordBatchBuilder::reset() {
-  buf_.clear();
-  buf_.resize(batch::kHeaderSize);
+  // Keep buf_'s size (not just its capacity): bytes past used_ are scratch,
+  // so refilling a reused builder never zero-fills memory again.
+  if (buf_.size() < batch::kHeaderSize) buf_.resize(batch::kHeaderSize);
+  used_ = batch::kHeaderSize;
+  compressed_.clear();
+  codec_ = Compression::none;
   count_ = 0;
   base_timestamp_ = 0;
   max_timestamp_ = 0;
@@ -67,52 +73,98 @@ std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<
     max_timestamp_ = timestamp_ms;
   }
   finished_ = false;
+  codec_ = Compression::none;
   max_timestamp_ = std::max(max_timestamp_, timestamp_ms);
   const std::int64_t delta = timestamp_ms - base_timestamp_;
   const std::size_t body = body_size(delta, count_, key, value, headers);
-  const std::size_t before = buf_.size();
-  buf_.reserve(before + body + 5);
-  BufferWriter w(buf_);
-  w.varint(static_cast<std::int32_t>(body));
-  w.int8(0);  // record attributes: unused
-  w.varlong(delta);
-  w.varint(count_);
-  auto put_nullable = [&w](const std::optional<ByteView>& b) {
+  const std::size_t total = varint_size(static_cast<std::int32_t>(body)) + body;
+  const std::size_t before = used_;
+  // Grow geometrically (an exact size per record would copy the batch on
+  // every append), then write the record through a raw pointer: its size
+  // is known, so there are no per-byte capacity checks.
+  if (buf_.size() < before + total) buf_.resize(std::max(before + total, 2 * buf_.size()));
+  std::uint8_t* p = buf_.data() + before;
+  auto put_uvarint = [&p](std::uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<std::uint8_t>(v | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<std::uint8_t>(v);
+  };
+  auto put_varint = [&put_uvarint](std::int32_t v) {
+    put_uvarint(static_cast<std::uint32_t>((static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31)));
+  };
+  auto put_raw = [&p](const std::uint8_t* data, std::size_t n) {
+    if (n != 0) std::memcpy(p, data, n);
+    p += n;
+  };
+  auto put_nullable = [&](const std::optional<ByteView>& b) {
     if (b) {
-      w.varint(static_cast<std::int32_t>(b->size()));
-      w.raw(*b);
+      put_varint(static_cast<std::int32_t>(b->size()));
+      put_raw(b->data(), b->size());
     } else {
-      w.varint(-1);
+      put_varint(-1);
     }
   };
+  put_varint(static_cast<std::int32_t>(body));
+  *p++ = 0;  // record attributes: unused
+  put_uvarint((static_cast<std::uint64_t>(delta) << 1) ^ static_cast<std::uint64_t>(delta >> 63));
+  put_varint(count_);
   put_nullable(key);
   put_nullable(value);
-  w.varint(static_cast<std::int32_t>(headers.size()));
+  put_varint(static_cast<std::int32_t>(headers.size()));
   for (const auto& h : headers) {
-    w.varint(static_cast<std::int32_t>(h.key.size()));
-    w.raw(h.key);
+    put_varint(static_cast<std::int32_t>(h.key.size()));
+    put_raw(reinterpret_cast<const std::uint8_t*>(h.key.data()), h.key.size());
     put_nullable(h.value);
   }
+  used_ += total;
   ++count_;
-  return buf_.size() - before;
+  return total;
 }
 
-ByteView RecordBatchBuilder::finish() {
-  std::uint8_t* p = buf_.data();
+void RecordBatchBuilder::write_header(std::span<std::uint8_t> wire, Compression codec) noexcept {
+  std::uint8_t* p = wire.data();
   BufferWriter::store_be(p + batch::kBaseOffset, std::uint64_t{0});
-  BufferWriter::store_be(p + batch::kBatchLength, static_cast<std::uint32_t>(buf_.size() - batch::kLogOverhead));
+  BufferWriter::store_be(p + batch::kBatchLength, static_cast<std::uint32_t>(wire.size() - batch::kLogOverhead));
   BufferWriter::store_be(p + batch::kPartitionLeaderEpoch, static_cast<std::uint32_t>(-1));
   p[batch::kMagic] = static_cast<std::uint8_t>(batch::kMagicV2);
-  std::int16_t attributes = static_cast<std::int16_t>(Compression::none);
+  std::int16_t attributes = static_cast<std::int16_t>(static_cast<std::int16_t>(codec) & batch::kCompressionMask);
   if (transactional_) attributes = static_cast<std::int16_t>(attributes | batch::kTransactional);
   BufferWriter::store_be(p + batch::kAttributes, static_cast<std::uint16_t>(attributes));
   BufferWriter::store_be(p + batch::kLastOffsetDelta, static_cast<std::uint32_t>(count_ - 1));
   BufferWriter::store_be(p + batch::kBaseTimestamp, static_cast<std::uint64_t>(base_timestamp_));
   BufferWriter::store_be(p + batch::kMaxTimestamp, static_cast<std::uint64_t>(max_timestamp_));
   BufferWriter::store_be(p + batch::kRecordsCount, static_cast<std::uint32_t>(count_));
+}
+
+ByteView RecordBatchBuilder::finish() {
+  codec_ = Compression::none;
+  write_header(active(), Compression::none);
   finished_ = true;
   set_producer_state(producer_id_, producer_epoch_, base_sequence_);
-  return buf_;
+  return bytes();
+}
+
+std::error_code RecordBatchBuilder::finish(Compression codec, std::optional<int> level) {
+  if (codec == Compression::none) {
+    finish();
+    return {};
+  }
+  finished_ = false;
+  codec_ = Compression::none;
+  compressed_.clear();
+  compressed_.resize(batch::kHeaderSize);
+  auto ec = compress(codec, ByteView(buf_.data(), used_).subspan(batch::kHeaderSize), compressed_, level);
+  if (ec) {
+    compressed_.clear();
+    return ec;
+  }
+  write_header(compressed_, codec);
+  codec_ = codec;
+  finished_ = true;
+  set_producer_state(producer_id_, producer_epoch_, base_sequence_);
+  return {};
 }
 
 void RecordBatchBuilder::set_producer_state(std::int64_t producer_id, std::int16_t producer_epoch,
@@ -121,16 +173,17 @@ void RecordBatchBuilder::set_producer_state(std::int64_t producer_id, std::int16
   producer_epoch_ = producer_epoch;
   base_sequence_ = base_sequence;
   if (!finished_) return;
-  std::uint8_t* p = buf_.data();
+  std::span<std::uint8_t> wire = active();
+  std::uint8_t* p = wire.data();
   BufferWriter::store_be(p + batch::kProducerId, static_cast<std::uint64_t>(producer_id));
   BufferWriter::store_be(p + batch::kProducerEpoch, static_cast<std::uint16_t>(producer_epoch));
   BufferWriter::store_be(p + batch::kBaseSequence, static_cast<std::uint32_t>(base_sequence));
-  update_crc();
+  update_crc(wire);
 }
 
-void RecordBatchBuilder::update_crc() noexcept {
-  std::uint32_t crc = crc32c(ByteView(buf_).subspan(batch::kAttributes));
-  BufferWriter::store_be(buf_.data() + batch::kCrc, crc);
+void RecordBatchBuilder::update_crc(std::span<std::uint8_t> wire) noexcept {
+  std::uint32_t crc = crc32c(ByteView(wire).subspan(batch::kAttributes));
+  BufferWriter::store_be(wire.data() + batch::kCrc, crc);
 }
 
 }  // namespace sluice::protocol

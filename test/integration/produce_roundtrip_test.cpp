@@ -101,3 +101,39 @@ TEST_CASE("an unreachable broker fails each record with a named error after max.
   CHECK_FALSE(reports[0].outcome_unknown);
   CHECK(reports[0].error_message.find("127.0.0.1:1") != std::string::npos);
 }
+
+TEST_CASE("every compression codec is accepted by the broker and read back by kcat") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  for (const char* codec : {"gzip", "snappy", "lz4", "zstd"}) {
+    const std::string topic = sluice::test::unique_topic(std::string("codec-") + codec);
+    std::vector<sluice::DeliveryReport> reports;
+    std::mutex mu;
+    {
+      sluice::Producer producer(sluice::Config::from_map(
+          {{"bootstrap.servers", bootstrap}, {"compression.type", codec}, {"linger.ms", "50"}}));
+      for (int i = 0; i < 200; ++i) {
+        sluice::Record r;
+        r.topic = topic;
+        r.key = "k" + std::to_string(i);
+        r.value = std::string(100, static_cast<char>('a' + i % 26)) + std::to_string(i);
+        producer.send(std::move(r), [&](const sluice::DeliveryReport& rep) {
+          std::lock_guard lock(mu);
+          reports.push_back(rep);
+        });
+      }
+      REQUIRE(producer.flush(60s) == 0);
+    }
+    INFO("codec " << codec);
+    REQUIRE(reports.size() == 200);
+    for (const auto& r : reports) {
+      INFO(r.error_message);
+      REQUIRE_FALSE(r.error);
+    }
+    auto consumed = sluice::test::consume_all_with_kcat(bootstrap, topic);
+    REQUIRE(consumed.size() == 200);
+    for (std::size_t i = 0; i < consumed.size(); ++i) {
+      CHECK(consumed[i].key == "k" + std::to_string(i));
+      CHECK(consumed[i].value == std::string(100, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    }
+  }
+}

@@ -31,6 +31,7 @@ struct ProducerSettings {
   std::string client_id = "sluice";
   std::int16_t acks = -1;
   std::chrono::milliseconds linger{5};
+  std::string compression = "none";  // none, gzip, snappy, lz4, zstd
   std::size_t batch_size = 16384;
   std::int32_t batch_num_messages = 10000;
   std::size_t max_request_size = 1048576;

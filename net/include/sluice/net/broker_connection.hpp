@@ -53,6 +53,10 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   // version is common. With `expect_response` false (acks=0 Produce), the
   // handler runs once the request is written, with an empty body.
   void send(protocol::ApiKey key, const BodyEncoder& encode, bool expect_response, ResponseHandler handler);
+  // The same at an explicit version (diagnostics and conformance tests);
+  // the caller is responsible for the broker supporting it.
+  void send_at(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+               ResponseHandler handler);
 
   // Fails everything in flight with `reason` and closes the socket.
   void close(std::error_code reason);
