@@ -9,6 +9,18 @@ namespace sluice::protocol {
 
 std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t version) {
   if (!supported_versions(ApiKey::Produce).contains(version)) return codec_errc::unsupported_version;
+  // zstd batches need Produce v7+ (KIP-110). Checked before writing, so a
+  // failed encode leaves the buffer as it was.
+  if (version < 7) {
+    for (const auto& t : m.topics) {
+      for (const auto& p : t.partitions) {
+        if (p.records.size() > batch::kAttributes + 1 &&
+            (p.records[batch::kAttributes + 1] & batch::kCompressionMask) == static_cast<int>(Compression::zstd)) {
+          return codec_errc::unsupported_codec;
+        }
+      }
+    }
+  }
   const bool flex = version >= 9;
   w.nullable_string(m.transactional_id, flex);
   w.int16(m.acks);
@@ -22,11 +34,6 @@ std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t ve
     }
     w.array_length(t.partitions.size(), flex);
     for (const auto& p : t.partitions) {
-      // zstd batches need Produce v7+ (KIP-110); older versions cannot carry them.
-      if (version < 7 && p.records.size() > batch::kAttributes + 1 &&
-          (p.records[batch::kAttributes + 1] & batch::kCompressionMask) == static_cast<int>(Compression::zstd)) {
-        return codec_errc::unsupported_codec;
-      }
       w.int32(p.index);
       w.nullable_bytes(p.records, flex);
       if (flex) w.empty_tagged_fields();

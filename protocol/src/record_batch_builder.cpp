@@ -37,33 +37,74 @@ void RecordBatchBuilder::reset() {
 }
 
 namespace {
-std::size_t nullable_size(const std::optional<ByteView>& b) noexcept {
-  return b ? varint_size(static_cast<std::int32_t>(b->size())) + b->size() : varint_size(-1);
-}
-}  // namespace
 
-std::size_t RecordBatchBuilder::body_size(std::int64_t timestamp_delta, std::int32_t offset_delta,
-                                          std::optional<ByteView> key, std::optional<ByteView> value,
-                                          std::span<const RecordHeaderView> headers) const noexcept {
-  std::size_t n = 1;  // attributes
-  n += varlong_size(timestamp_delta);
-  n += varint_size(offset_delta);
-  n += nullable_size(key);
-  n += nullable_size(value);
-  n += varint_size(static_cast<std::int32_t>(headers.size()));
-  for (const auto& h : headers) {
-    n += varint_size(static_cast<std::int32_t>(h.key.size())) + h.key.size();
-    n += nullable_size(h.value);
-  }
-  return n;
+constexpr std::uint32_t zigzag32(std::int32_t v) noexcept {
+  return (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31);
 }
+constexpr std::uint64_t zigzag64(std::int64_t v) noexcept {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+
+// Writes an unsigned varint; most record fields fit in one or two bytes.
+inline std::uint8_t* put_uvarint(std::uint8_t* p, std::uint64_t v) noexcept {
+  if (v < 0x80) {
+    *p = static_cast<std::uint8_t>(v);
+    return p + 1;
+  }
+  if (v < 0x4000) {
+    p[0] = static_cast<std::uint8_t>(v | 0x80);
+    p[1] = static_cast<std::uint8_t>(v >> 7);
+    return p + 2;
+  }
+  while (v >= 0x80) {
+    *p++ = static_cast<std::uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<std::uint8_t>(v);
+  return p;
+}
+
+inline std::uint8_t* put_bytes(std::uint8_t* p, const std::uint8_t* data, std::size_t n) noexcept {
+  if (n != 0) std::memcpy(p, data, n);
+  return p + n;
+}
+
+// A record's varint fields, zigzagged, and its sizes: computed once, used
+// both to size the record and to write it.
+struct RecordLayout {
+  std::uint64_t delta;  // zigzag timestamp delta
+  std::uint32_t offset, key_len, value_len;
+  std::size_t body;   // bytes after the length prefix
+  std::size_t total;  // body + length prefix
+};
+
+inline std::uint32_t zig_len(const std::optional<ByteView>& b) noexcept {
+  return zigzag32(b ? static_cast<std::int32_t>(b->size()) : -1);
+}
+
+RecordLayout layout(std::int64_t delta, std::int32_t offset, const std::optional<ByteView>& key,
+                    const std::optional<ByteView>& value, std::span<const RecordHeaderView> headers) noexcept {
+  RecordLayout l{zigzag64(delta), zigzag32(offset), zig_len(key), zig_len(value), 0, 0};
+  std::size_t n = 1 + uvarint_size(l.delta) + uvarint_size(l.offset) + uvarint_size(l.key_len) +
+                  uvarint_size(l.value_len) + uvarint_size(zigzag32(static_cast<std::int32_t>(headers.size())));
+  if (key) n += key->size();
+  if (value) n += value->size();
+  for (const auto& h : headers) {
+    n += varint_size(static_cast<std::int32_t>(h.key.size())) + h.key.size() + uvarint_size(zig_len(h.value));
+    if (h.value) n += h.value->size();
+  }
+  l.body = n;
+  l.total = uvarint_size(zigzag32(static_cast<std::int32_t>(n))) + n;
+  return l;
+}
+
+}  // namespace
 
 std::size_t RecordBatchBuilder::record_size(std::int64_t timestamp_ms, std::optional<ByteView> key,
                                             std::optional<ByteView> value,
                                             std::span<const RecordHeaderView> headers) const noexcept {
   std::int64_t delta = count_ == 0 ? 0 : timestamp_ms - base_timestamp_;
-  std::size_t body = body_size(delta, count_, key, value, headers);
-  return varint_size(static_cast<std::int32_t>(body)) + body;
+  return layout(delta, count_, key, value, headers).total;
 }
 
 std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<ByteView> key,
@@ -75,52 +116,30 @@ std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<
   finished_ = false;
   codec_ = Compression::none;
   max_timestamp_ = std::max(max_timestamp_, timestamp_ms);
-  const std::int64_t delta = timestamp_ms - base_timestamp_;
-  const std::size_t body = body_size(delta, count_, key, value, headers);
-  const std::size_t total = varint_size(static_cast<std::int32_t>(body)) + body;
-  const std::size_t before = used_;
+  const RecordLayout l = layout(timestamp_ms - base_timestamp_, count_, key, value, headers);
   // Grow geometrically (an exact size per record would copy the batch on
-  // every append), then write the record through a raw pointer: its size
-  // is known, so there are no per-byte capacity checks.
-  if (buf_.size() < before + total) buf_.resize(std::max(before + total, 2 * buf_.size()));
-  std::uint8_t* p = buf_.data() + before;
-  auto put_uvarint = [&p](std::uint64_t v) {
-    while (v >= 0x80) {
-      *p++ = static_cast<std::uint8_t>(v | 0x80);
-      v >>= 7;
-    }
-    *p++ = static_cast<std::uint8_t>(v);
-  };
-  auto put_varint = [&put_uvarint](std::int32_t v) {
-    put_uvarint(static_cast<std::uint32_t>((static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31)));
-  };
-  auto put_raw = [&p](const std::uint8_t* data, std::size_t n) {
-    if (n != 0) std::memcpy(p, data, n);
-    p += n;
-  };
-  auto put_nullable = [&](const std::optional<ByteView>& b) {
-    if (b) {
-      put_varint(static_cast<std::int32_t>(b->size()));
-      put_raw(b->data(), b->size());
-    } else {
-      put_varint(-1);
-    }
-  };
-  put_varint(static_cast<std::int32_t>(body));
+  // every append), then write through a raw pointer: the record's size is
+  // known, so there are no per-byte capacity checks.
+  if (buf_.size() < used_ + l.total) buf_.resize(std::max(used_ + l.total, 2 * buf_.size()));
+  std::uint8_t* p = buf_.data() + used_;
+  p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(l.body)));
   *p++ = 0;  // record attributes: unused
-  put_uvarint((static_cast<std::uint64_t>(delta) << 1) ^ static_cast<std::uint64_t>(delta >> 63));
-  put_varint(count_);
-  put_nullable(key);
-  put_nullable(value);
-  put_varint(static_cast<std::int32_t>(headers.size()));
+  p = put_uvarint(p, l.delta);
+  p = put_uvarint(p, l.offset);
+  p = put_uvarint(p, l.key_len);
+  if (key) p = put_bytes(p, key->data(), key->size());
+  p = put_uvarint(p, l.value_len);
+  if (value) p = put_bytes(p, value->data(), value->size());
+  p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(headers.size())));
   for (const auto& h : headers) {
-    put_varint(static_cast<std::int32_t>(h.key.size()));
-    put_raw(reinterpret_cast<const std::uint8_t*>(h.key.data()), h.key.size());
-    put_nullable(h.value);
+    p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(h.key.size())));
+    p = put_bytes(p, reinterpret_cast<const std::uint8_t*>(h.key.data()), h.key.size());
+    p = put_uvarint(p, zig_len(h.value));
+    if (h.value) p = put_bytes(p, h.value->data(), h.value->size());
   }
-  used_ += total;
+  used_ += l.total;
   ++count_;
-  return total;
+  return l.total;
 }
 
 void RecordBatchBuilder::write_header(std::span<std::uint8_t> wire, Compression codec) noexcept {

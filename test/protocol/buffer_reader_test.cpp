@@ -70,7 +70,7 @@ TEST_CASE("a string length past the end is rejected before allocation") {
   CHECK(r.error().code == codec_errc::length_too_large);
 }
 
-TEST_CASE("negative lengths other than -1 are errors; -1 on a non-nullable string is an error") {
+TEST_CASE("negative lengths other than -1 are errors, -1 on a non-nullable string is an error") {
   Bytes buf{0xff, 0xfe};
   BufferReader r(buf);
   r.nullable_string("Name", false);

@@ -131,7 +131,7 @@ TEST_CASE("compressible data shrinks, higher levels do not do worse by much") {
   CHECK(must_compress(Compression::lz4, in, 12).size() <= must_compress(Compression::lz4, in).size());
 }
 
-TEST_CASE("levels out of range are invalid_value; none and snappy ignore levels") {
+TEST_CASE("levels out of range are invalid_value, none and snappy ignore levels") {
   Bytes in = compressible_bytes(1000);
   Bytes out = {9};
   for (int bad : {0, 10, -2, 100}) {

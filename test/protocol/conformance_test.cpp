@@ -40,6 +40,7 @@
 #include "sluice/protocol/record_batch.hpp"
 #include "sluice/protocol/record_batch_builder.hpp"
 #include "sluice/protocol/record_batch_reader.hpp"
+#include "sluice/protocol/sasl.hpp"
 
 using namespace sluice::protocol;
 namespace fs = std::filesystem;
@@ -146,6 +147,7 @@ const Uuid U_CONSUMER = uuid(0x0000000000000001ULL, 0x0000000000000002ULL);
 const Uuid U_GHOST = uuid(0x7fffffffffffffffULL, 0x8000000000000001ULL);
 const Uuid ZERO{};
 constexpr std::size_t kBigValueSize = 1u << 20;
+constexpr std::size_t kSaslBinaryTokenSize = 300;
 
 struct Api {
   const char* name;
@@ -158,6 +160,8 @@ constexpr Api kApis[] = {
     {"metadata", ApiKey::Metadata, 0, 13},
     {"apiversions", ApiKey::ApiVersions, 0, 4},
     {"initproducerid", ApiKey::InitProducerId, 0, 5},
+    {"saslhandshake", ApiKey::SaslHandshake, 0, 1},
+    {"saslauthenticate", ApiKey::SaslAuthenticate, 0, 2},
 };
 const Api& api(ApiKey key) {
   for (const auto& a : kApis) {
@@ -185,6 +189,8 @@ std::vector<std::string> request_cases(ApiKey key, std::int16_t v) {
     case ApiKey::InitProducerId:
       if (v >= 3) return {"idempotent", "transactional", "bump"};
       return {"idempotent", "transactional"};
+    case ApiKey::SaslHandshake: return {"plain", "scram"};
+    case ApiKey::SaslAuthenticate: return {"empty", "plain", "binary"};
     default: return {};
   }
 }
@@ -206,6 +212,11 @@ std::vector<std::string> response_cases(ApiKey key, std::int16_t v) {
       break;
     case ApiKey::InitProducerId:
       c = {"ok", "error"};
+      if (v >= 2) c.push_back("unknowntags");
+      break;
+    case ApiKey::SaslHandshake: c = {"ok", "unsupported", "empty"}; break;
+    case ApiKey::SaslAuthenticate:
+      c = {"ok", "failed", "nullmessage"};
       if (v >= 2) c.push_back("unknowntags");
       break;
     default: break;
@@ -512,6 +523,25 @@ InitProducerIdRequest init_producer_id_request(const std::string& c) {
   return m;
 }
 
+SaslHandshakeRequest sasl_handshake_request(const std::string& c) {
+  return {c == "plain" ? "PLAIN" : "SCRAM-SHA-512"};
+}
+
+// A binary token with every byte value 0x00-0xff (and a 2-byte compact length at v2).
+Bytes sasl_binary_token() {
+  Bytes t(kSaslBinaryTokenSize);
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<std::uint8_t>((i * 37 + 11) & 0xff);
+  return t;
+}
+
+// The token a SaslAuthenticate request carries (the request only views it).
+Bytes sasl_auth_bytes(const std::string& c) {
+  using namespace std::string_literals;
+  if (c == "plain") return bytes_of("\0alice\0secret"s);  // RFC 4616: authzid NUL authcid NUL passwd
+  if (c == "binary") return sasl_binary_token();
+  return {};  // empty
+}
+
 // ---- Expected responses ----
 
 ApiVersionsResponse api_versions_response(const std::string& c, std::int16_t v) {
@@ -620,6 +650,34 @@ ProduceResponse produce_response(const std::string& c, std::int16_t v) {
 InitProducerIdResponse init_producer_id_response(const std::string& c) {
   if (c == "error") return {100, 53, -1, -1};
   return {0, 0, 4000000000123LL, 3};  // ok, unknowntags
+}
+
+SaslHandshakeResponse sasl_handshake_response(const std::string& c) {
+  if (c == "ok") return {0, {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}};
+  if (c == "unsupported") return {33, {"GSSAPI", "PLAIN"}};  // UNSUPPORTED_SASL_MECHANISM
+  return {33, {}};                                          // empty
+}
+
+constexpr const char* kScramServerFinal = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
+constexpr const char* kSaslFailedMessage =
+    "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512";
+constexpr std::int64_t kSessionLifetimeMs = 3'600'000;
+
+SaslAuthenticateResponse sasl_authenticate_response(const std::string& c, std::int16_t v) {
+  SaslAuthenticateResponse m;
+  if (c == "ok" || c == "unknowntags") {
+    m.error_code = 0;
+    m.error_message = "";  // Java's default: empty, not null
+    m.auth_bytes = bytes_of(kScramServerFinal);
+    m.session_lifetime_ms = v >= 1 ? kSessionLifetimeMs : 0;
+  } else if (c == "failed") {
+    m.error_code = 58;  // SASL_AUTHENTICATION_FAILED
+    m.error_message = kSaslFailedMessage;
+  } else if (c == "nullmessage") {
+    m.error_code = 58;
+    m.error_message = std::nullopt;
+  }
+  return m;
 }
 
 // ---- Field-by-field comparisons (expected = our input, actual = decoded) ----
@@ -740,6 +798,18 @@ void compare(const InitProducerIdResponse& e, const InitProducerIdResponse& a) {
   CHECK(a.error_code == e.error_code);
   CHECK(a.producer_id == e.producer_id);
   CHECK(a.producer_epoch == e.producer_epoch);
+}
+
+void compare(const SaslHandshakeResponse& e, const SaslHandshakeResponse& a) {
+  CHECK(a.error_code == e.error_code);
+  CHECK(a.mechanisms == e.mechanisms);
+}
+
+void compare(const SaslAuthenticateResponse& e, const SaslAuthenticateResponse& a) {
+  CHECK(a.error_code == e.error_code);
+  CHECK(a.error_message == e.error_message);
+  check_opt_bytes("AuthBytes", e.auth_bytes, a.auth_bytes);
+  CHECK(a.session_lifetime_ms == e.session_lifetime_ms);
 }
 
 // Encodes with Sluice and compares with Java's golden file.
@@ -939,6 +1009,52 @@ TEST_CASE("conformance: InitProducerId responses written by Java decode", "[conf
       check_response(
           response_file(a, v, c), [v](ByteView b) { return decode_init_producer_id_response(b, v); },
           init_producer_id_response(c));
+    }
+  }
+}
+
+TEST_CASE("conformance: SaslHandshake requests encode as Java's", "[conformance]") {
+  golden_dir();
+  const Api& a = api(ApiKey::SaslHandshake);
+  for (std::int16_t v = a.min; v <= a.max; ++v) {
+    for (const auto& c : request_cases(a.key, v)) {
+      check_request(request_file(a, v, c), [&](BufferWriter& w) { return encode(sasl_handshake_request(c), w, v); });
+    }
+  }
+}
+
+TEST_CASE("conformance: SaslHandshake responses written by Java decode", "[conformance]") {
+  golden_dir();
+  const Api& a = api(ApiKey::SaslHandshake);
+  for (std::int16_t v = a.min; v <= a.max; ++v) {
+    for (const auto& c : response_cases(a.key, v)) {
+      check_response(
+          response_file(a, v, c), [v](ByteView b) { return decode_sasl_handshake_response(b, v); },
+          sasl_handshake_response(c));
+    }
+  }
+}
+
+TEST_CASE("conformance: SaslAuthenticate requests encode as Java's", "[conformance]") {
+  golden_dir();
+  const Api& a = api(ApiKey::SaslAuthenticate);
+  for (std::int16_t v = a.min; v <= a.max; ++v) {
+    for (const auto& c : request_cases(a.key, v)) {
+      const Bytes token = sasl_auth_bytes(c);
+      check_request(request_file(a, v, c),
+                    [&](BufferWriter& w) { return encode(SaslAuthenticateRequest{token}, w, v); });
+    }
+  }
+}
+
+TEST_CASE("conformance: SaslAuthenticate responses written by Java decode", "[conformance]") {
+  golden_dir();
+  const Api& a = api(ApiKey::SaslAuthenticate);
+  for (std::int16_t v = a.min; v <= a.max; ++v) {
+    for (const auto& c : response_cases(a.key, v)) {
+      check_response(
+          response_file(a, v, c), [v](ByteView b) { return decode_sasl_authenticate_response(b, v); },
+          sasl_authenticate_response(c, v));
     }
   }
 }

@@ -3,6 +3,7 @@
 // buffer. Sizes that precede their data (frame size, batch length) are
 // reserved first and back-filled with patch_*() once known, so data is
 // written exactly once.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -82,14 +83,9 @@ class BufferWriter {
   Bytes* out_;
 };
 
-// Sizes of varints, for computing a length before writing what it measures.
+// Sizes of varints, branch-free: 7 payload bits per byte, at least one byte.
 constexpr std::size_t uvarint_size(std::uint64_t v) noexcept {
-  std::size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
+  return (static_cast<std::size_t>(std::bit_width(v | 1)) + 6) / 7;
 }
 constexpr std::size_t varint_size(std::int32_t v) noexcept {
   return uvarint_size(static_cast<std::uint32_t>((static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31)));

@@ -78,8 +78,6 @@ class RecordBatchBuilder {
   }
 
  private:
-  std::size_t body_size(std::int64_t timestamp_delta, std::int32_t offset_delta, std::optional<ByteView> key,
-                        std::optional<ByteView> value, std::span<const RecordHeaderView> headers) const noexcept;
   void write_header(std::span<std::uint8_t> wire, Compression codec) noexcept;
   void update_crc(std::span<std::uint8_t> wire) noexcept;
   // The finished batch's bytes: compressed, or the used part of buf_.
