@@ -32,6 +32,25 @@ void MetadataCache::update(const protocol::MetadataResponse& m) {
   }
 }
 
+bool MetadataCache::apply_leader_hint(const std::string& topic, std::int32_t partition, std::int32_t leader_id,
+                                      std::int32_t leader_epoch,
+                                      const std::vector<protocol::ProduceResponse::NodeEndpoint>& endpoints) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end() || partition < 0 || leader_id < 0 || leader_epoch < 0) return false;
+  auto& partitions = it->second.partitions;
+  if (static_cast<std::size_t>(partition) >= partitions.size()) return false;
+  PartitionInfo& p = partitions[static_cast<std::size_t>(partition)];
+  if (leader_epoch <= p.leader_epoch) return false;  // not newer: keep what we have
+  for (const auto& e : endpoints) {
+    brokers_[e.node_id] = BrokerAddress{e.host, static_cast<std::uint16_t>(e.port)};
+  }
+  if (brokers_.find(leader_id) == brokers_.end()) return false;  // cannot reach it yet
+  p.leader_id = leader_id;
+  p.leader_epoch = leader_epoch;
+  p.error_code = 0;
+  return true;
+}
+
 const TopicInfo* MetadataCache::topic(const std::string& name) const {
   auto it = topics_.find(name);
   return it == topics_.end() ? nullptr : &it->second;

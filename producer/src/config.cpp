@@ -60,6 +60,15 @@ const std::vector<Spec>& specs() {
       {{"max.block.ms", {}, "int", "60000", "0..2147483647",
         "How long send() may wait for metadata or buffer space."},
        Kind::integer, 0, INT32_MAX},
+      {{"metadata.max.age.ms", {"topic.metadata.refresh.interval.ms"}, "int", "300000", "10..2147483647",
+        "Metadata is refreshed at least this often, so new partitions and moved leaders are found."},
+       Kind::integer, 10, INT32_MAX},
+      {{"reconnect.backoff.ms", {}, "int", "50", "0..3600000",
+        "First wait before reconnecting to a broker after a failed attempt (then doubling, with jitter)."},
+       Kind::integer, 0, 3600000},
+      {{"reconnect.backoff.max.ms", {}, "int", "1000", "0..3600000",
+        "Longest wait between reconnection attempts to one broker."},
+       Kind::integer, 0, 3600000},
   };
   return table;
 }
@@ -201,6 +210,10 @@ ProducerSettings Config::resolve() const {
   s.delivery_timeout = ms("delivery.timeout.ms");
   s.connect_timeout = ms("socket.connection.setup.timeout.ms");
   s.max_block = ms("max.block.ms");
+  s.metadata_max_age = ms("metadata.max.age.ms");
+  s.reconnect_backoff = ms("reconnect.backoff.ms");
+  s.reconnect_backoff_max = ms("reconnect.backoff.max.ms");
+  if (s.reconnect_backoff_max < s.reconnect_backoff) s.reconnect_backoff_max = s.reconnect_backoff;
   if (s.delivery_timeout < s.linger + s.request_timeout) {
     throw ConfigError("delivery.timeout.ms",
                       "property 'delivery.timeout.ms' (" + std::to_string(s.delivery_timeout.count()) +

@@ -169,6 +169,9 @@ void ProducerEngine::run_pass() {
     }
   }
   expire(now);
+  // Periodic refresh (metadata.max.age.ms): finds new partitions and moved
+  // leaders even when nothing fails.
+  if (!topics_.empty() && now >= last_metadata_at_ + settings_.metadata_max_age) metadata_wanted_ = true;
   if (metadata_wanted_) request_metadata();
   send_ready_batches(now);
   arm_timer(now);
@@ -263,10 +266,18 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
   auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
   connections_[node_id] = c;
   c->connect([this, node_id](std::error_code ec) {
+    auto& backoff = backoff_
+                        .try_emplace(node_id, settings_.reconnect_backoff, settings_.reconnect_backoff_max,
+                                     static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+                                         static_cast<std::uint64_t>(node_id))
+                        .first->second;
     if (ec) {
-      reconnect_at_[node_id] = Clock::now() + settings_.retry_backoff;
+      reconnect_at_[node_id] = Clock::now() + backoff.next_delay();
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
+    } else {
+      backoff.reset();
+      reconnect_at_.erase(node_id);
     }
     run_pass();
   });
@@ -300,6 +311,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
     metadata_wanted_ = true;
   } else if (auto m = protocol::decode_metadata_response(out.body, version)) {
     metadata_.update(*m);
+    last_metadata_at_ = Clock::now();
     for (const auto& t : m->topics) {
       bool leaderless = false;
       for (const auto& p : t.partitions) leaderless |= p.leader_id < 0;
@@ -416,6 +428,10 @@ void ProducerEngine::on_produce(std::int32_t node_id, std::vector<std::pair<std:
               break;
             }
             const auto& info = protocol::kafka_error_info(pr.error_code);
+            if (pr.current_leader) {
+              metadata_.apply_leader_hint(partitions[i].first, pr.index, pr.current_leader->leader_id,
+                                          pr.current_leader->leader_epoch, resp->node_endpoints);
+            }
             if (possibly_persisted(pr.error_code, settings_.acks)) batches[i]->maybe_sent = true;
             std::string msg = broker + " rejected the batch for " + partitions[i].first + "-" +
                               std::to_string(pr.index) + ": " + info.name + " (" + info.message + ")";
@@ -512,19 +528,27 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   auto consider = [&next](Clock::time_point t) {
     if (!next || t < *next) next = t;
   };
+  // Only future times arm the timer. Whatever is due now and still waiting
+  // is blocked on something that has its own wake-up (a connection
+  // completing, a response arriving, a backoff timer), so arming for it
+  // would spin.
+  auto future = [&](Clock::time_point t) {
+    if (t > now) consider(t);
+  };
   for (auto& [name, topic] : topics_) {
     for (auto& q : topic.partitions) {
       if (q.batches.empty()) continue;
       const Batch& b = *q.batches.front();
-      if (!q.in_flight) consider(b.attempts > 0 ? b.retry_at : b.created + settings_.linger);
-      consider(b.created + settings_.delivery_timeout);
+      if (!q.in_flight) future(b.attempts > 0 ? b.retry_at : b.created + settings_.linger);
+      future(b.created + settings_.delivery_timeout);
     }
-    if (!topic.waiting.empty()) consider(topic.waiting.front().enqueued + settings_.max_block);
+    if (!topic.waiting.empty()) future(topic.waiting.front().enqueued + settings_.max_block);
   }
-  if (metadata_wanted_) consider(std::max(next_metadata_at_, now + std::chrono::milliseconds(1)));
-  for (auto& [id, at] : reconnect_at_) {
-    if (at > now) consider(at);
+  if (!metadata_in_flight_ && !topics_.empty()) {
+    if (metadata_wanted_ && any_ready_connection()) consider(std::max(next_metadata_at_, now + std::chrono::milliseconds(1)));
+    future(last_metadata_at_ + settings_.metadata_max_age);
   }
+  for (auto& [id, at] : reconnect_at_) future(at);
   if (!next) return;
   // Never spin: wait at least 1 ms, at most 1 s (a safety net for expiry).
   auto at = std::clamp(*next, now + std::chrono::milliseconds(1), now + std::chrono::seconds(1));

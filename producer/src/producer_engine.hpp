@@ -22,6 +22,7 @@
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/metadata_cache.hpp"
+#include "sluice/net/reconnect_backoff.hpp"
 #include "sluice/protocol/record_batch_builder.hpp"
 #include "sluice/record.hpp"
 
@@ -112,11 +113,15 @@ class ProducerEngine {
   std::map<std::string, TopicState> topics_;
   net::MetadataCache metadata_;
   std::map<std::int32_t, std::shared_ptr<net::BrokerConnection>> connections_;
+  // Per broker (bootstrap entries use ids -1, -2, ...): when the next
+  // connection attempt may start, and the backoff that spaced it.
   std::map<std::int32_t, Clock::time_point> reconnect_at_;
+  std::map<std::int32_t, net::ReconnectBackoff> backoff_;
   std::size_t next_bootstrap_ = 0;
   bool metadata_in_flight_ = false;
   bool metadata_wanted_ = false;
   Clock::time_point next_metadata_at_{};
+  Clock::time_point last_metadata_at_{};  // last successful Metadata response
   bool stopping_ = false;
   bool flushing_ = false;
   std::thread thread_;

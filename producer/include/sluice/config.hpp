@@ -42,6 +42,9 @@ struct ProducerSettings {
   std::chrono::milliseconds delivery_timeout{120000};
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds max_block{60000};
+  std::chrono::milliseconds metadata_max_age{300000};
+  std::chrono::milliseconds reconnect_backoff{50};
+  std::chrono::milliseconds reconnect_backoff_max{1000};
 };
 
 class Config {

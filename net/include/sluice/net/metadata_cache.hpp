@@ -11,6 +11,7 @@
 
 #include "sluice/net/broker_address.hpp"
 #include "sluice/protocol/metadata.hpp"
+#include "sluice/protocol/produce.hpp"
 
 namespace sluice::net {
 
@@ -30,6 +31,13 @@ class MetadataCache {
  public:
   // Merges a Metadata response. Topics absent from it are left alone.
   void update(const protocol::MetadataResponse& m);
+
+  // A leader hint from a Produce response (KIP-951: current_leader plus the
+  // endpoints of the brokers it names). Applied only when its epoch is
+  // newer than what the cache holds. Returns whether it changed anything.
+  bool apply_leader_hint(const std::string& topic, std::int32_t partition, std::int32_t leader_id,
+                         std::int32_t leader_epoch,
+                         const std::vector<protocol::ProduceResponse::NodeEndpoint>& endpoints);
 
   const TopicInfo* topic(const std::string& name) const;
   std::optional<BrokerAddress> broker(std::int32_t node_id) const;
