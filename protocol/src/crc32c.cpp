@@ -3,8 +3,11 @@
 #include <array>
 #include <cstring>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <nmmintrin.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>  // SSE2: loads, xor, moves
+#include <nmmintrin.h>  // SSE4.2: crc32
+#include <smmintrin.h>  // SSE4.1: pextrq
+#include <wmmintrin.h>  // PCLMULQDQ
 #define SLUICE_CRC_X86 1
 #endif
 
@@ -30,27 +33,247 @@ constexpr Tables make_tables() {
 
 constexpr Tables kTables = make_tables();
 
+// Shifting a raw CRC register over n zero bytes is linear in the register,
+// so it is a table lookup per register byte. Used to combine CRCs of three
+// interleaved streams (the crc32 instruction has a latency of 3 cycles but a
+// throughput of 1 per cycle, so three independent streams run ~3x faster).
+struct ZeroShift {
+  std::array<std::array<std::uint32_t, 256>, 4> t{};
+  std::uint32_t operator()(std::uint32_t c) const noexcept {
+    return t[0][c & 0xff] ^ t[1][(c >> 8) & 0xff] ^ t[2][(c >> 16) & 0xff] ^ t[3][c >> 24];
+  }
+};
+
+// Raw (non-inverted) register update over n zero bytes, bit by bit: only
+// used to build ZeroShift tables for the 32 basis vectors.
+std::uint32_t shift_zeros_slow(std::uint32_t c, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) c = (c >> 8) ^ kTables[0][c & 0xff];
+  return c;
+}
+
+ZeroShift make_zero_shift(std::size_t n) noexcept {
+  std::array<std::uint32_t, 32> basis{};
+  for (int j = 0; j < 32; ++j) basis[static_cast<std::size_t>(j)] = shift_zeros_slow(1u << j, n);
+  ZeroShift z;
+  for (std::size_t k = 0; k < 4; ++k) {
+    for (std::uint32_t b = 0; b < 256; ++b) {
+      std::uint32_t v = 0;
+      for (int j = 0; j < 8; ++j) {
+        if (b & (1u << j)) v ^= basis[k * 8 + static_cast<std::size_t>(j)];
+      }
+      z.t[k][b] = v;
+    }
+  }
+  return z;
+}
+
 #ifdef SLUICE_CRC_X86
-__attribute__((target("sse4.2"))) std::uint32_t crc_sse42(const std::uint8_t* p, std::size_t n,
-                                                          std::uint32_t crc) noexcept {
+constexpr std::size_t kLong = 8192;  // per-stream block lengths (multiples of 8)
+constexpr std::size_t kShort = 256;
+
+const ZeroShift& long_shift() {
+  static const ZeroShift z = make_zero_shift(kLong);
+  return z;
+}
+const ZeroShift& short_shift() {
+  static const ZeroShift z = make_zero_shift(kShort);
+  return z;
+}
+
+__attribute__((target("sse4.2"))) std::uint64_t crc_u64(std::uint64_t c, const std::uint8_t* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return _mm_crc32_u64(c, v);
+}
+
+// The crc32 instruction over p[0, n), one stream: 8 bytes at a time, then at
+// most one 4-, 2- and 1-byte step (short dependency chain for odd tails).
+__attribute__((target("sse4.2"))) std::uint32_t crc_tail(std::uint32_t crc, const std::uint8_t* p,
+                                                         std::size_t n) noexcept {
   std::uint64_t c = crc;
   while (n >= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    c = _mm_crc32_u64(c, v);
+    c = crc_u64(c, p);
     p += 8;
     n -= 8;
   }
   auto c32 = static_cast<std::uint32_t>(c);
-  while (n > 0) {
-    c32 = _mm_crc32_u8(c32, *p++);
-    --n;
+  if (n & 4) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    c32 = _mm_crc32_u32(c32, v);
+    p += 4;
   }
+  if (n & 2) {
+    std::uint16_t v;
+    std::memcpy(&v, p, 2);
+    c32 = _mm_crc32_u16(c32, v);
+    p += 2;
+  }
+  if (n & 1) c32 = _mm_crc32_u8(c32, *p);
   return c32;
 }
+
+// Three streams of `block` bytes each, combined; returns the raw register.
+__attribute__((target("sse4.2"))) std::uint32_t crc_3way(std::uint32_t crc, const std::uint8_t*& p, std::size_t& n,
+                                                         std::size_t block, const ZeroShift& shift) noexcept {
+  while (n >= 3 * block) {
+    std::uint64_t c0 = crc, c1 = 0, c2 = 0;
+    for (std::size_t i = 0; i < block; i += 8) {
+      c0 = crc_u64(c0, p + i);
+      c1 = crc_u64(c1, p + block + i);
+      c2 = crc_u64(c2, p + 2 * block + i);
+    }
+    crc = shift(static_cast<std::uint32_t>(c0)) ^ static_cast<std::uint32_t>(c1);
+    crc = shift(crc) ^ static_cast<std::uint32_t>(c2);
+    p += 3 * block;
+    n -= 3 * block;
+  }
+  return crc;
+}
+
+__attribute__((target("sse4.2"))) std::uint32_t crc_sse42(const std::uint8_t* p, std::size_t n,
+                                                          std::uint32_t crc) noexcept {
+  crc = crc_3way(crc, p, n, kLong, long_shift());
+  crc = crc_3way(crc, p, n, kShort, short_shift());
+  return crc_tail(crc, p, n);
+}
+
+// ---------------------------------------------------------------------------
+// PCLMULQDQ folding.
+//
+// Conventions. In the reflected CRC, the first bit of the message (bit 0 of
+// byte 0) is its highest-degree coefficient. So a 128-bit register R loaded
+// little-endian from 16 message bytes stands for
+//   poly(R) = sum_i R_i x^(127-i),
+// and a 32-bit CRC register r stands for sum_j r_j x^(31-j) (bit 0 is x^31).
+// Let L and H be the polynomials of R's low and high 64-bit halves (bytes
+// 0..7 and 8..15, each read the same way with exponent 63-i). Then
+//   poly(R) = L x^64 + H.
+// Carry-less multiplication of two 64-bit integers a, b gives a 128-bit c with
+//   poly(c) = x * poly64(a) * poly64(b)
+// (c_k collects a_i b_j with i+j = k and x^(127-i-j) = x * x^(63-i) x^(63-j)).
+// A constant k stored as a 32-bit CRC register in the low half of a 64-bit
+// operand has poly64(k) = x^32 K, K its 32-bit polynomial, so
+//   poly(clmul(a, k)) = x^33 * poly64(a) * K.
+//
+// Folding forward by D bits. A register R that sits D bits before the data
+// block it is to be added into must be replaced by R x^D mod P:
+//   R x^D = L x^(64+D) + H x^D
+//        == clmul(lo, x^(D+31) mod P) + clmul(hi, x^(D-33) mod P)   (mod P)
+// a 96-bit result that fits one register. Nothing is reduced until the end,
+// when the one remaining 128-bit register (congruent mod P to everything
+// processed so far) is fed to the crc32 instruction with a zero register:
+// the raw CRC of data M with initial register 0 is M x^32 mod P, and that
+// depends only on M mod P. The caller's initial register r0 is XORed into
+// the first 4 bytes: M with r0 added into its first 32 coefficients,
+// M + r0 x^(8|M|-32), has exactly the raw CRC of M started from r0.
+
+// x^n mod P as a 32-bit reflected CRC register (bit 0 = x^31): start from
+// x^0 (bit 31) and multiply by x n times (a right shift, reducing by P when
+// x^32 appears: P - x^32 is kPoly in this convention).
+constexpr std::uint32_t xpow_mod(std::size_t n) noexcept {
+  std::uint32_t c = 0x80000000u;
+  for (std::size_t i = 0; i < n; ++i) c = (c & 1) ? (c >> 1) ^ kPoly : c >> 1;
+  return c;
+}
+static_assert(xpow_mod(0) == 0x80000000u && xpow_mod(31) == 1u);
+static_assert(xpow_mod(32) == kPoly);  // x^32 == P - x^32 (mod P)
+
+// The pair of constants that folds a register forward by D bits: for the low
+// half x^(D+31) mod P, for the high half x^(D-33) mod P (see above).
+struct FoldConstants {
+  std::uint64_t lo;
+  std::uint64_t hi;
+};
+constexpr FoldConstants fold_constants(std::size_t d_bits) noexcept {
+  // (D >= 33 for every use below; x^(D-33) with D < 33 would need a
+  // different placement of the constant.)
+  return {xpow_mod(d_bits + 31), xpow_mod(d_bits - 33)};
+}
+
+// Four lanes: PCLMULQDQ has a latency of a few cycles and issues every
+// other cycle or so on Zen 1, and four independent lanes keep it busy. Eight
+// lanes, and running a crc32-instruction stream over part of the input
+// alongside the folding, both measured no faster there (~10 GB/s either way:
+// the carry-less multiplier is the bottleneck).
+constexpr std::size_t kLaneBytes = 16;
+constexpr std::size_t kLanes = 4;
+constexpr std::size_t kStride = kLanes * kLaneBytes;  // bytes per main-loop step
+// Folding needs one full stride to fill the lanes.
+constexpr std::size_t kFoldMin = kStride;
+// Length from which crc32c_hardware folds. On the AMD EPYC (Zen 1) this was
+// tuned on, folding beats the crc32 instruction at every length it can
+// handle: 64 bytes take ~9 ns folded against ~16 ns with crc32 (one stream;
+// the 3-stream path starts at 768 bytes), 256 bytes ~28 against ~50 ns,
+// and long inputs run at ~10 GB/s against ~6 GB/s. So fold from the minimum.
+constexpr std::size_t kFoldThreshold = kFoldMin;
+
+// Main loop: each lane moves forward by a whole stride (512 bits):
+//   low half  x^(512+31) = x^543 mod P, high half x^(512-33) = x^479 mod P.
+constexpr FoldConstants kFoldStride = fold_constants(kStride * 8);
+// Reducing the lanes to one: lane i of 4 moves forward (3-i) lanes, i.e.
+// 384 bits (x^415, x^351), 256 bits (x^287, x^223), 128 bits (x^159, x^95).
+// 128 bits also folds the remaining whole 16-byte blocks one at a time.
+constexpr FoldConstants kFold384 = fold_constants(384);
+constexpr FoldConstants kFold256 = fold_constants(256);
+constexpr FoldConstants kFold128 = fold_constants(128);
+
+#define SLUICE_CRC_FOLD_TARGET __attribute__((target("pclmul,sse4.2")))
+
+SLUICE_CRC_FOLD_TARGET inline __m128i load16(const std::uint8_t* p) noexcept {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+SLUICE_CRC_FOLD_TARGET inline __m128i make_constants(FoldConstants k) noexcept {
+  return _mm_set_epi64x(static_cast<long long>(k.hi), static_cast<long long>(k.lo));
+}
+
+// r x^D mod P (up to congruence), k from make_constants(fold_constants(D)):
+// low half times k.lo (selector 0x00), high half times k.hi (selector 0x11).
+SLUICE_CRC_FOLD_TARGET inline __m128i fold(__m128i r, __m128i k) noexcept {
+  return _mm_xor_si128(_mm_clmulepi64_si128(r, k, 0x00), _mm_clmulepi64_si128(r, k, 0x11));
+}
+
+// Raw register update over n >= kFoldMin bytes from register crc.
+SLUICE_CRC_FOLD_TARGET std::uint32_t crc_fold(const std::uint8_t* p, std::size_t n, std::uint32_t crc) noexcept {
+  __m128i x0 = _mm_xor_si128(load16(p), _mm_cvtsi32_si128(static_cast<int>(crc)));
+  __m128i x1 = load16(p + 16);
+  __m128i x2 = load16(p + 32);
+  __m128i x3 = load16(p + 48);
+  p += kStride;
+  n -= kStride;
+
+  const __m128i k_stride = make_constants(kFoldStride);
+  while (n >= kStride) {
+    x0 = _mm_xor_si128(fold(x0, k_stride), load16(p));
+    x1 = _mm_xor_si128(fold(x1, k_stride), load16(p + 16));
+    x2 = _mm_xor_si128(fold(x2, k_stride), load16(p + 32));
+    x3 = _mm_xor_si128(fold(x3, k_stride), load16(p + 48));
+    p += kStride;
+    n -= kStride;
+  }
+
+  // Lanes 0..2 move forward onto lane 3, in parallel.
+  const __m128i k128 = make_constants(kFold128);
+  __m128i x = _mm_xor_si128(_mm_xor_si128(fold(x0, make_constants(kFold384)), fold(x1, make_constants(kFold256))),
+                            _mm_xor_si128(fold(x2, k128), x3));
+  while (n >= kLaneBytes) {
+    x = _mm_xor_si128(fold(x, k128), load16(p));
+    p += kLaneBytes;
+    n -= kLaneBytes;
+  }
+
+  // x's raw CRC from a zero register is that of everything so far; then the
+  // tail of fewer than 16 bytes.
+  std::uint64_t c = _mm_crc32_u64(0, static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)));
+  c = _mm_crc32_u64(c, static_cast<std::uint64_t>(_mm_extract_epi64(x, 1)));
+  return crc_tail(static_cast<std::uint32_t>(c), p, n);
+}
+
+#undef SLUICE_CRC_FOLD_TARGET
 #endif
 
-bool detect_hardware() noexcept {
+bool detect_sse42() noexcept {
 #ifdef SLUICE_CRC_X86
   return __builtin_cpu_supports("sse4.2");
 #else
@@ -58,7 +281,16 @@ bool detect_hardware() noexcept {
 #endif
 }
 
-const bool kHardware = detect_hardware();
+bool detect_pclmul() noexcept {
+#ifdef SLUICE_CRC_X86
+  return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul");
+#else
+  return false;
+#endif
+}
+
+const bool kHardware = detect_sse42();
+const bool kPclmul = detect_pclmul();
 
 }  // namespace
 
@@ -81,14 +313,42 @@ std::uint32_t crc32c_portable(std::span<const std::uint8_t> data, std::uint32_t 
   return ~c;
 }
 
-std::uint32_t crc32c_hardware(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
+std::uint32_t crc32c_sse42(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
 #ifdef SLUICE_CRC_X86
   if (kHardware) return ~crc_sse42(data.data(), data.size(), ~crc);
 #endif
   return crc32c_portable(data, crc);
 }
 
+std::uint32_t crc32c_pclmul(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
+#ifdef SLUICE_CRC_X86
+  if (kPclmul) {
+    return data.size() >= kFoldMin ? ~crc_fold(data.data(), data.size(), ~crc)
+                                   : ~crc_sse42(data.data(), data.size(), ~crc);
+  }
+#endif
+  return crc32c_sse42(data, crc);
+}
+
+std::uint32_t crc32c_hardware(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
+#ifdef SLUICE_CRC_X86
+  if (kPclmul && data.size() >= kFoldThreshold) return ~crc_fold(data.data(), data.size(), ~crc);
+  if (kHardware) return ~crc_sse42(data.data(), data.size(), ~crc);
+#endif
+  return crc32c_portable(data, crc);
+}
+
 bool crc32c_hardware_available() noexcept { return kHardware; }
+bool crc32c_sse42_available() noexcept { return kHardware; }
+bool crc32c_pclmul_available() noexcept { return kPclmul; }
+
+std::size_t crc32c_fold_threshold() noexcept {
+#ifdef SLUICE_CRC_X86
+  return kFoldThreshold;
+#else
+  return 0;
+#endif
+}
 
 std::uint32_t crc32c(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
   return kHardware ? crc32c_hardware(data, crc) : crc32c_portable(data, crc);
