@@ -93,6 +93,8 @@ class ProducerEngine {
   bool is_ready(const Batch& b, Clock::time_point now) const;
   void report(const DeliveryCallback& cb, const DeliveryReport& r);
   void fail_everything(std::error_code ec);
+  void rebootstrap();
+  void note_throttle(std::int32_t node_id, std::int32_t throttle_ms);
 
   ProducerSettings settings_;
   std::vector<net::BrokerAddress> bootstrap_;
@@ -117,6 +119,7 @@ class ProducerEngine {
   // connection attempt may start, and the backoff that spaced it.
   std::map<std::int32_t, Clock::time_point> reconnect_at_;
   std::map<std::int32_t, net::ReconnectBackoff> backoff_;
+  std::map<std::int32_t, Clock::time_point> throttled_until_;  // KIP-219 pauses
   std::size_t next_bootstrap_ = 0;
   bool metadata_in_flight_ = false;
   bool metadata_wanted_ = false;

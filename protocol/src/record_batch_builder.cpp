@@ -100,11 +100,16 @@ RecordLayout layout(std::int64_t delta, std::int32_t offset, const std::optional
 
 }  // namespace
 
+// Wrapping difference (as Java's long arithmetic): extreme timestamps must
+// not be undefined behaviour; a reader adds the delta back the same way.
+std::int64_t RecordBatchBuilder::timestamp_delta(std::int64_t timestamp_ms) const noexcept {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(timestamp_ms) - static_cast<std::uint64_t>(base_timestamp_));
+}
+
 std::size_t RecordBatchBuilder::record_size(std::int64_t timestamp_ms, std::optional<ByteView> key,
                                             std::optional<ByteView> value,
                                             std::span<const RecordHeaderView> headers) const noexcept {
-  std::int64_t delta = count_ == 0 ? 0 : timestamp_ms - base_timestamp_;
-  return layout(delta, count_, key, value, headers).total;
+  return layout(count_ == 0 ? 0 : timestamp_delta(timestamp_ms), count_, key, value, headers).total;
 }
 
 std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<ByteView> key,
@@ -116,7 +121,7 @@ std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<
   finished_ = false;
   codec_ = Compression::none;
   max_timestamp_ = std::max(max_timestamp_, timestamp_ms);
-  const RecordLayout l = layout(timestamp_ms - base_timestamp_, count_, key, value, headers);
+  const RecordLayout l = layout(timestamp_delta(timestamp_ms), count_, key, value, headers);
   // Grow geometrically (an exact size per record would copy the batch on
   // every append), then write through a raw pointer: the record's size is
   // known, so there are no per-byte capacity checks.

@@ -7,6 +7,12 @@
 namespace sluice::protocol {
 namespace {
 
+// base + delta wrapping around as in the Java client (long arithmetic), not
+// signed overflow (undefined behaviour): both come from untrusted bytes.
+std::int64_t wrapping_add(std::int64_t base, std::int64_t delta) noexcept {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(delta));
+}
+
 std::optional<Bytes> read_varint_bytes(BufferReader& r, const char* field) {
   std::size_t at = r.position();
   std::int32_t n = r.varint(field);
@@ -43,8 +49,8 @@ void read_records(BufferReader& r, DecodedBatch& b, std::int32_t count) {
     BufferReader rec(r.raw("Record", static_cast<std::size_t>(length)));
     DecodedRecord d;
     rec.int8("Record.Attributes");
-    d.timestamp = b.base_timestamp + rec.varlong("Record.TimestampDelta");
-    d.offset = b.base_offset + rec.varint("Record.OffsetDelta");
+    d.timestamp = wrapping_add(b.base_timestamp, rec.varlong("Record.TimestampDelta"));
+    d.offset = wrapping_add(b.base_offset, rec.varint("Record.OffsetDelta"));
     d.key = read_varint_bytes(rec, "Record.Key");
     d.value = read_varint_bytes(rec, "Record.Value");
     std::size_t hat = rec.position();
@@ -121,8 +127,15 @@ Result<DecodedBatch> decode_record_batch(std::span<const std::uint8_t> data, std
   if (rr.ok() && !rr.at_end()) rr.fail(codec_errc::trailing_bytes, "Records");
   if (!rr.ok()) {
     DecodeError e = rr.error();
-    if (e.field == std::string_view("RecordsCount")) e.offset = count_at;
-    else if (b.compression() == Compression::none) e.offset += batch::kHeaderSize;
+    if (e.field == std::string_view("RecordsCount")) {
+      e.offset = count_at;
+    } else if (b.compression() == Compression::none) {
+      e.offset += batch::kHeaderSize;
+    } else {
+      // An offset inside the decompressed bytes means nothing in the input:
+      // point at the start of the compressed records section instead.
+      e.offset = batch::kHeaderSize;
+    }
     return e;
   }
   if (consumed != nullptr) *consumed = total;

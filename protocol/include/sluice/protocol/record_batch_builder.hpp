@@ -78,6 +78,7 @@ class RecordBatchBuilder {
   }
 
  private:
+  std::int64_t timestamp_delta(std::int64_t timestamp_ms) const noexcept;
   void write_header(std::span<std::uint8_t> wire, Compression codec) noexcept;
   void update_crc(std::span<std::uint8_t> wire) noexcept;
   // The finished batch's bytes: compressed, or the used part of buf_.

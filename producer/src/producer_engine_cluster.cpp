@@ -1,0 +1,124 @@
+// ProducerEngine, cluster side: connections to brokers (bootstrap,
+// reconnect backoff, throttling) and metadata (requests, refresh,
+// re-bootstrap). Runs on the I/O thread only; see producer_engine.hpp.
+#include "producer_engine.hpp"
+
+#include "sluice/net/net_error.hpp"
+#include "sluice/protocol/kafka_error.hpp"
+#include "sluice/protocol/metadata.hpp"
+
+namespace sluice::detail {
+
+using protocol::ApiKey;
+
+std::shared_ptr<net::BrokerConnection> ProducerEngine::any_ready_connection() {
+  for (auto& [id, c] : connections_) {
+    if (c->state() == net::BrokerConnection::State::ready) return c;
+  }
+  return nullptr;
+}
+
+// The connection to `node_id`, started if needed. Bootstrap connections use
+// ids -1, -2, ... (the index in the bootstrap list).
+std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t node_id) {
+  auto it = connections_.find(node_id);
+  if (it != connections_.end() && it->second->state() != net::BrokerConnection::State::closed) return it->second;
+  const auto now = Clock::now();
+  if (auto r = reconnect_at_.find(node_id); r != reconnect_at_.end() && now < r->second) return nullptr;
+  std::optional<net::BrokerAddress> address;
+  if (node_id < 0) {
+    address = bootstrap_[static_cast<std::size_t>(-node_id - 1)];
+  } else {
+    address = metadata_.broker(node_id);
+  }
+  if (!address) return nullptr;
+  net::ConnectionOptions options;
+  options.client_id = settings_.client_id;
+  options.connect_timeout = settings_.connect_timeout;
+  options.request_timeout = settings_.request_timeout;
+  auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
+  connections_[node_id] = c;
+  c->connect([this, node_id](std::error_code ec) {
+    auto& backoff = backoff_
+                        .try_emplace(node_id, settings_.reconnect_backoff, settings_.reconnect_backoff_max,
+                                     static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+                                         static_cast<std::uint64_t>(node_id))
+                        .first->second;
+    if (ec) {
+      reconnect_at_[node_id] = Clock::now() + backoff.next_delay();
+      if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
+      metadata_wanted_ = true;
+    } else {
+      backoff.reset();
+      reconnect_at_.erase(node_id);
+    }
+    run_pass();
+  });
+  return c;
+}
+
+void ProducerEngine::request_metadata() {
+  if (metadata_in_flight_ || Clock::now() < next_metadata_at_) return;
+  auto conn = any_ready_connection();
+  if (!conn) {
+    // Bootstrap: start (or wait for) a connection to the next listed broker.
+    connection(-static_cast<std::int32_t>(next_bootstrap_) - 1);
+    return;
+  }
+  protocol::MetadataRequest req;
+  req.topics.emplace();
+  for (const auto& [name, topic] : topics_) req.topics->push_back({{}, name});
+  req.allow_auto_topic_creation = true;
+  metadata_in_flight_ = true;
+  metadata_wanted_ = false;
+  const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
+  conn->send(
+      ApiKey::Metadata,
+      [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
+      [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+}
+
+void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
+  metadata_in_flight_ = false;
+  if (out.ec) {
+    metadata_wanted_ = true;
+  } else if (auto m = protocol::decode_metadata_response(out.body, version)) {
+    if (m->error_code == static_cast<std::int16_t>(protocol::kafka_errc::rebootstrap_required)) {
+      // KIP-1102: the cluster's brokers may have moved; start again from
+      // bootstrap.servers with fresh connections.
+      rebootstrap();
+      run_pass();
+      return;
+    }
+    metadata_.update(*m);
+    last_metadata_at_ = Clock::now();
+    for (const auto& t : m->topics) {
+      bool leaderless = false;
+      for (const auto& p : t.partitions) leaderless |= p.leader_id < 0;
+      // Auto-created topics answer LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC at
+      // first: ask again after a backoff.
+      if (t.error_code != 0 || leaderless || t.partitions.empty()) metadata_wanted_ = true;
+    }
+  } else {
+    metadata_wanted_ = true;
+  }
+  // Back off before asking again: no storm of Metadata requests.
+  if (metadata_wanted_) next_metadata_at_ = Clock::now() + settings_.retry_backoff;
+  run_pass();
+}
+
+void ProducerEngine::rebootstrap() {
+  auto conns = std::exchange(connections_, {});
+  for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);
+  reconnect_at_.clear();
+  next_bootstrap_ = 0;
+  metadata_wanted_ = true;
+  next_metadata_at_ = {};
+}
+
+void ProducerEngine::note_throttle(std::int32_t node_id, std::int32_t throttle_ms) {
+  // KIP-219: the broker answered at once but asks us to hold off.
+  if (throttle_ms > 0) throttled_until_[node_id] = Clock::now() + std::chrono::milliseconds(throttle_ms);
+}
+
+}  // namespace sluice::detail
