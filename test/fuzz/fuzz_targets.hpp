@@ -44,6 +44,7 @@
 #include "sluice/protocol/init_producer_id.hpp"
 #include "sluice/protocol/metadata.hpp"
 #include "sluice/protocol/produce.hpp"
+#include "sluice/protocol/sasl.hpp"
 #include "sluice/protocol/record_batch.hpp"
 #include "sluice/protocol/record_batch_builder.hpp"
 #include "sluice/protocol/record_batch_reader.hpp"
@@ -185,7 +186,16 @@ inline Outcome decode_body(const char* target, p::ApiKey key, Input body, std::i
                                                          p::decode_init_producer_id_response);
       return m ? Outcome::decoded : Outcome::rejected;
     }
-    default: return Outcome::skipped;  // no body decoder (yet)
+    case p::ApiKey::SaslHandshake: {
+      auto m = decode_checked<p::SaslHandshakeResponse>(target, key, body, version,
+                                                        p::decode_sasl_handshake_response);
+      return m ? Outcome::decoded : Outcome::rejected;
+    }
+    case p::ApiKey::SaslAuthenticate: {
+      auto m = decode_checked<p::SaslAuthenticateResponse>(target, key, body, version,
+                                                           p::decode_sasl_authenticate_response);
+      return m ? Outcome::decoded : Outcome::rejected;
+    }
   }
 }
 
@@ -200,6 +210,12 @@ inline Outcome run_metadata(Input data) { return run_message("metadata", p::ApiK
 inline Outcome run_produce(Input data) { return run_message("produce", p::ApiKey::Produce, data); }
 inline Outcome run_init_producer_id(Input data) {
   return run_message("init_producer_id", p::ApiKey::InitProducerId, data);
+}
+inline Outcome run_sasl(Input data) {
+  // First byte: which SASL API (even: SaslHandshake, odd: SaslAuthenticate).
+  if (data.empty()) return Outcome::skipped;
+  const p::ApiKey key = (data[0] & 1) == 0 ? p::ApiKey::SaslHandshake : p::ApiKey::SaslAuthenticate;
+  return run_message("sasl", key, data.subspan(1));
 }
 
 // ---- response header (+ body) -------------------------------------------------
@@ -418,6 +434,7 @@ inline constexpr Target kTargets[] = {
     {"metadata", run_metadata},
     {"produce", run_produce},
     {"init_producer_id", run_init_producer_id},
+    {"sasl", run_sasl},
     {"record_batch", run_record_batch},
     {"decompress", run_decompress},
 };

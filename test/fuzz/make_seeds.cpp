@@ -417,9 +417,9 @@ void response_header_seeds() {
     put(t, "init_producer_id-v" + two(v),
         frame(p::ApiKey::InitProducerId, v, write_init_producer_id_response(sample_init_producer_id_response(), v)));
   }
-  // No body decoders for these (yet): the header alone, then opaque bytes.
+  // SASL bodies: error, (v2) null message, empty auth bytes, lifetime, tags.
   put(t, "sasl_handshake-v1", frame(p::ApiKey::SaslHandshake, 1, Bytes{0, 0, 0, 0, 0, 1, 0, 5, 'P', 'L', 'A', 'I', 'N'}));
-  put(t, "sasl_authenticate-v2", frame(p::ApiKey::SaslAuthenticate, 2, Bytes{0, 0, 0, 1, 0, 0}));
+  put(t, "sasl_authenticate-v2", frame(p::ApiKey::SaslAuthenticate, 2, Bytes{0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   // A header v1 with an unknown tagged field.
   Bytes tagged{index_of(p::ApiKey::Produce), 0, 9, 0, 0, 0, 9, 1, 5, 2, 0xab, 0xcd};
   Bytes body = write_produce_response(p::ProduceResponse{}, 9);
