@@ -167,6 +167,10 @@ void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncod
                                 std::move(handler)};
   out.expect_response = expect_response;
   write_queue_.push_back(std::move(out));
+  // The timeout runs from now, written or not: a broker that stops reading
+  // must not leave a request stuck in the queue forever. (With anything else
+  // outstanding the timer is already armed for an earlier deadline.)
+  if (write_queue_.size() == 1 && in_flight_.empty()) arm_request_timer();
   write_next();
 }
 
@@ -234,8 +238,18 @@ void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
   arm_request_timer();
 }
 
-void BrokerConnection::arm_request_timer() {
+std::optional<Clock::time_point> BrokerConnection::next_deadline() const noexcept {
   auto deadline = in_flight_.next_deadline();
+  // Queued requests' deadlines rise front to back (same timeout, taken at
+  // enqueue), so the front's is the earliest of them.
+  if (!write_queue_.empty() && (!deadline || write_queue_.front().request.deadline < *deadline)) {
+    deadline = write_queue_.front().request.deadline;
+  }
+  return deadline;
+}
+
+void BrokerConnection::arm_request_timer() {
+  auto deadline = next_deadline();
   if (!deadline) {
     request_timer_.cancel();
     return;
@@ -244,7 +258,7 @@ void BrokerConnection::arm_request_timer() {
   auto self = shared_from_this();
   request_timer_.async_wait([this, self](boost::system::error_code ec) {
     if (ec || state_ == State::closed) return;
-    auto next = in_flight_.next_deadline();
+    auto next = next_deadline();
     if (next && *next <= Clock::now()) {
       close(net_errc::request_timeout);
     } else {

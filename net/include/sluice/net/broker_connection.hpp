@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -81,6 +82,8 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   void write_next();
   void read_more();
   void on_frame(std::span<const std::uint8_t> frame);
+  // Earliest deadline of any request, written (in_flight_) or queued.
+  std::optional<Clock::time_point> next_deadline() const noexcept;
   void arm_request_timer();
   void finish_connect(std::error_code ec);
 
