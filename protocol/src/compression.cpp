@@ -463,7 +463,28 @@ std::error_code zstd_compress(std::span<const std::uint8_t> in, Bytes& out, int 
 // 128 MiB at level 22, even for one byte). The buffer is sized by
 // ZSTD_decompressBound (exact when the frames declare their content size,
 // else blocks x min(128 KiB, window)), never more than max_out + 1 bytes.
+// Kafka writes standard zstd frames only. libzstd may also be built to read
+// legacy formats (v0.1-v0.7), whose size bounds it does not report
+// reliably: accept standard and skippable frames, nothing else.
+bool only_standard_zstd_frames(std::span<const std::uint8_t> in) {
+  std::size_t pos = 0;
+  while (pos < in.size()) {
+    if (in.size() - pos < 4) return false;
+    const std::uint32_t magic = static_cast<std::uint32_t>(in[pos]) | static_cast<std::uint32_t>(in[pos + 1]) << 8 |
+                                static_cast<std::uint32_t>(in[pos + 2]) << 16 |
+                                static_cast<std::uint32_t>(in[pos + 3]) << 24;
+    const bool standard = magic == 0xFD2FB528u;
+    const bool skippable = (magic & 0xFFFFFFF0u) == 0x184D2A50u;
+    if (!standard && !skippable) return false;
+    const std::size_t n = ZSTD_findFrameCompressedSize(in.data() + pos, in.size() - pos);
+    if (ZSTD_isError(n) || n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
 std::error_code zstd_decompress(std::span<const std::uint8_t> in, BoundedSink& sink, std::size_t max_out) {
+  if (!only_standard_zstd_frames(in)) return fail(sink, codec_errc::decompression_failed);
   thread_local std::unique_ptr<ZSTD_DCtx, ZstdDeleter> dctx(ZSTD_createDCtx());
   if (!dctx) return fail(sink, codec_errc::decompression_failed);
   ZSTD_DCtx_reset(dctx.get(), ZSTD_reset_session_and_parameters);
