@@ -41,7 +41,7 @@ std::size_t estimate_size(const Record& r) {
 }
 
 // Kafka errors after which a batch may be in the log although the request
-// failed (docs/RELIABILITY.md).
+// failed (docs/ARCHITECTURE.md, "Path of one record").
 bool possibly_persisted(std::int16_t code, std::int16_t acks) {
   using protocol::kafka_errc;
   auto e = static_cast<kafka_errc>(code);
@@ -108,7 +108,11 @@ std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   ++flush_requests_;
   if (!std::exchange(kick_posted_, true)) asio::post(io_, [this] { run_pass(); });
-  done_cv_.wait_for(lock, timeout, [this] { return outstanding_ == 0; });
+  // From a delivery callback (the I/O thread) waiting would deadlock: the
+  // reports it waits for are delivered by this very thread. Request the
+  // flush and return what is outstanding.
+  const bool on_io_thread = std::this_thread::get_id() == thread_.get_id();
+  if (!on_io_thread) done_cv_.wait_for(lock, timeout, [this] { return outstanding_ == 0; });
   --flush_requests_;
   return outstanding_;
 }
@@ -118,6 +122,16 @@ void ProducerEngine::close(std::chrono::milliseconds timeout) {
     std::lock_guard lock(mu_);
     if (!thread_.joinable()) return;
     closed_ = true;
+  }
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    // From a delivery callback: no waiting and no join here (the I/O thread
+    // cannot join itself); what is left fails once this callback returns,
+    // and the destructor joins.
+    asio::post(io_, [this] {
+      fail_everything(errc::closed);
+      io_.stop();
+    });
+    return;
   }
   flush(timeout);
   asio::post(io_, [this] {

@@ -40,10 +40,15 @@ class Producer {
   // Sends everything buffered now (ignoring linger.ms) and waits until every
   // record sent before the call has its report, or `timeout` passes.
   // Returns how many records are still without a report (0 = all done).
+  // Called from a delivery callback it cannot wait (the callback runs on
+  // the thread that delivers the reports): it starts the flush and returns
+  // at once.
   std::size_t flush(std::chrono::milliseconds timeout);
 
   // Flushes for at most `timeout`, then fails whatever is left with
   // errc::closed and stops the I/O thread. Later sends fail with errc::closed.
+  // Called from a delivery callback it does not wait: what is left fails
+  // right after the callback returns.
   void close(std::chrono::milliseconds timeout);
 
  private:
