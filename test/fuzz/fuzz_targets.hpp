@@ -196,6 +196,7 @@ inline Outcome decode_body(const char* target, p::ApiKey key, Input body, std::i
                                                            p::decode_sasl_authenticate_response);
       return m ? Outcome::decoded : Outcome::rejected;
     }
+    default: return Outcome::skipped;  // no body decoder
   }
 }
 
