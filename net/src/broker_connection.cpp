@@ -177,25 +177,31 @@ void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncod
 void BrokerConnection::write_next() {
   if (writing_ || write_queue_.empty() || state_ == State::closed) return;
   writing_ = true;
+  // The request joins the in-flight table when its write *starts*: the
+  // broker may answer before this write's completion handler runs, and the
+  // answer must then find its request (else it looks like a protocol error
+  // and the connection is dropped). The frame stays alive in writing_frame_
+  // until the write completes, even if the connection closes meanwhile.
+  Outgoing out = std::move(write_queue_.front());
+  write_queue_.pop_front();
+  writing_frame_ = std::move(out.frame);
+  if (out.expect_response) {
+    in_flight_.push(std::move(out.request));
+  } else {
+    writing_no_response_ = std::move(out.request.handler);
+  }
   auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(write_queue_.front().frame),
-                    [this, self](boost::system::error_code ec, std::size_t) {
-                      writing_ = false;
-                      if (state_ == State::closed) return;
-                      if (ec) {
-                        close(std::error_code(ec.value(), std::system_category()));
-                        return;
-                      }
-                      Outgoing done = std::move(write_queue_.front());
-                      write_queue_.pop_front();
-                      if (done.expect_response) {
-                        in_flight_.push(std::move(done.request));
-                        arm_request_timer();
-                      } else {
-                        done.request.handler(RequestOutcome{{}, {}, true});
-                      }
-                      write_next();
-                    });
+  asio::async_write(socket_, asio::buffer(writing_frame_), [this, self](boost::system::error_code ec, std::size_t) {
+    writing_ = false;
+    if (state_ == State::closed) return;
+    if (ec) {
+      close(std::error_code(ec.value(), std::system_category()));
+      return;
+    }
+    // acks=0 Produce: written is all the answer there will be.
+    if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{{}, {}, true});
+    write_next();
+  });
 }
 
 void BrokerConnection::read_more() {
@@ -276,14 +282,12 @@ void BrokerConnection::close(std::error_code reason) {
   resolver_.cancel();
   connect_timer_.cancel();
   request_timer_.cancel();
-  // Written requests may have reached the broker; queued ones did not.
+  // Requests whose write started (in flight, or the acks=0 one being
+  // written) may have reached the broker; queued ones did not.
   for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
+  if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{reason, {}, true});
   auto queued = std::exchange(write_queue_, {});
-  for (std::size_t i = 0; i < queued.size(); ++i) {
-    // The front one may be partly written.
-    bool maybe = i == 0 && writing_;
-    queued[i].request.handler(RequestOutcome{reason, {}, maybe});
-  }
+  for (auto& q : queued) q.request.handler(RequestOutcome{reason, {}, false});
   if (was_connecting) {
     if (auto done = std::exchange(on_connect_, nullptr)) done(reason);
   }

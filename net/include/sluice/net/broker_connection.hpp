@@ -102,6 +102,8 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   std::int32_t next_correlation_id_ = 0;
   std::deque<Outgoing> write_queue_;
   bool writing_ = false;
+  protocol::Bytes writing_frame_;            // the frame being written
+  ResponseHandler writing_no_response_;      // its handler, if it expects no answer
   InFlightRequests in_flight_;
   FrameDecoder decoder_;
   std::array<std::uint8_t, 64 * 1024> read_buf_{};
