@@ -1,12 +1,13 @@
 #include "sluice/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 
 namespace sluice {
 namespace {
 
-enum class Kind { string, integer, acks, compression };
+enum class Kind { string, integer, acks, compression, boolean, producer_type, rejected };
 
 struct Spec {
   PropertyInfo info;
@@ -69,6 +70,36 @@ const std::vector<Spec>& specs() {
       {{"reconnect.backoff.max.ms", {}, "int", "1000", "0..3600000",
         "Longest wait between reconnection attempts to one broker."},
        Kind::integer, 0, 3600000},
+      {{"retry.backoff.max.ms", {}, "int", "1000", "1..300000",
+        "Longest wait between retries of a batch (the wait doubles from retry.backoff.ms per attempt, with jitter)."},
+       Kind::integer, 1, 300000},
+      {{"enable.idempotence", {}, "bool", "true", "true or false",
+        "Exactly-once, in-order writes per partition across retries (producer id and sequence numbers). "
+        "Needs acks=all, retries > 0 and at most 5 requests in flight; left at its default, a contradicting "
+        "setting turns it off with a notice, set to true it makes that setting an error."},
+       Kind::boolean},
+      {{"producer.type", {}, "string", "async", "async or sync",
+        "sync: every send() waits for its delivery report (the Kafka 0.8 sync producer); async: send() returns at once."},
+       Kind::producer_type},
+      {{"buffer.memory", {}, "int", "33554432", "1024..9223372036854775807",
+        "Bytes of records the producer holds before send() blocks (max.block.ms) or fails."},
+       Kind::integer, 1024, INT64_MAX},
+      {{"queue.buffering.max.messages", {}, "int", "0", "0..2147483647",
+        "Records the producer holds before send() blocks or fails; 0 = no limit beyond buffer.memory."},
+       Kind::integer, 0, INT32_MAX},
+      {{"partitioner", {"partitioner.class"}, "string", "default",
+        "default, uniform_sticky, round_robin, consistent, consistent_random, murmur2, murmur2_random, random, "
+        "or the Java class names of the built-in partitioners",
+        "How a record without an explicit partition gets one (docs/PARTITIONERS.md)."},
+       Kind::string},
+      {{"partitioner.ignore.keys", {}, "bool", "false", "true or false",
+        "Place keyed records like null-key records (sticky), ignoring the key."},
+       Kind::boolean},
+      {{"transactional.id", {}, "string", "", "(not supported yet)", "Transactions are not supported yet."},
+       Kind::rejected},
+      {{"serializer.class", {"key.serializer", "value.serializer", "key.serializer.class"}, "string", "",
+        "(not a property here)", "Serializers are C++ types here (sluice/serializer.hpp), not class names."},
+       Kind::rejected},
   };
   return table;
 }
@@ -141,6 +172,22 @@ Config& Config::set(std::string_view name, std::string_view value) {
     case Kind::acks:
       if (value != "0" && value != "1" && value != "-1" && value != "all") throw bad("not an acks setting");
       break;
+    case Kind::boolean:
+      if (value != "true" && value != "false") throw bad("not a boolean");
+      break;
+    case Kind::producer_type:
+      if (value != "sync" && value != "async") throw bad("not a producer type");
+      break;
+    case Kind::rejected:
+      if (canonical == "transactional.id") {
+        throw ConfigError(std::string(name), "property 'transactional.id' is not supported yet: Sluice has no "
+                                             "transactions; remove it (idempotence, on by default, still gives "
+                                             "exactly-once writes per partition)");
+      }
+      throw ConfigError(std::string(name), "property '" + std::string(name) + "' ('" + std::string(value) +
+                                               "') names a Java class; Sluice has no class loading: keys and "
+                                               "values are bytes, or C++ types through sluice::Serializer "
+                                               "(sluice/serializer.hpp)");
     case Kind::compression:
       if (value != "none" && value != "gzip" && value != "snappy" && value != "lz4" && value != "zstd") {
         throw bad("not a compression codec");
@@ -181,6 +228,33 @@ Config Config::from_properties_file(const std::string& path) {
   return c;
 }
 
+// The Java client's rules: idempotence set to true explicitly makes a
+// contradicting setting an error; left at its default, a contradicting
+// setting the user chose turns idempotence off (with a notice).
+void Config::resolve_idempotence(ProducerSettings& s) const {
+  const auto set = [this](const char* n) { return values_.find(n) != values_.end(); };
+  const bool explicit_setting = set("enable.idempotence");
+  const bool wanted = !explicit_setting || values_.find("enable.idempotence")->second == "true";
+  std::string conflict;
+  if (s.acks != -1) conflict = "acks=" + std::to_string(s.acks) + " (needs all)";
+  else if (s.max_in_flight > 5)
+    conflict = "max.in.flight.requests.per.connection=" + std::to_string(s.max_in_flight) + " (needs at most 5)";
+  else if (s.retries == 0)
+    conflict = "retries=0 (needs retries > 0)";
+  if (!wanted) {
+    s.enable_idempotence = false;
+  } else if (conflict.empty()) {
+    s.enable_idempotence = true;
+  } else if (explicit_setting) {
+    throw ConfigError("enable.idempotence", "property 'enable.idempotence' is true but " + conflict +
+                                                " contradicts it: change that setting or set enable.idempotence=false");
+  } else {
+    s.enable_idempotence = false;
+    s.notices.push_back("idempotence turned off because " + conflict +
+                        " was set; set enable.idempotence=false to silence this notice");
+  }
+}
+
 ProducerSettings Config::resolve() const {
   ProducerSettings s;
   auto spec = [](const char* n) { return *find_spec(n); };
@@ -214,6 +288,13 @@ ProducerSettings Config::resolve() const {
   s.reconnect_backoff = ms("reconnect.backoff.ms");
   s.reconnect_backoff_max = ms("reconnect.backoff.max.ms");
   if (s.reconnect_backoff_max < s.reconnect_backoff) s.reconnect_backoff_max = s.reconnect_backoff;
+  s.retry_backoff_max = std::max(ms("retry.backoff.max.ms"), s.retry_backoff);
+  s.sync = str("producer.type") == "sync";
+  s.buffer_memory = static_cast<std::size_t>(get_int(values_, spec("buffer.memory")));
+  s.max_queued_records = static_cast<std::size_t>(get_int(values_, spec("queue.buffering.max.messages")));
+  s.partitioner = str("partitioner");
+  s.partitioner_ignore_keys = str("partitioner.ignore.keys") == "true";
+  resolve_idempotence(s);
   if (s.delivery_timeout < s.linger + s.request_timeout) {
     throw ConfigError("delivery.timeout.ms",
                       "property 'delivery.timeout.ms' (" + std::to_string(s.delivery_timeout.count()) +

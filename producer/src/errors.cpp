@@ -18,6 +18,11 @@ class ProducerCategory final : public std::error_category {
       case errc::delivery_timeout: return "delivery.timeout.ms expired before the broker acknowledged";
       case errc::no_broker_available: return "no broker could be reached";
       case errc::invalid_config: return "invalid configuration";
+      case errc::queue_full: return "producer buffer full (buffer.memory or queue.buffering.max.messages)";
+      case errc::purged: return "purged before it was sent";
+      case errc::fatal: return "producer in a fatal state";
+      case errc::would_deadlock: return "blocking call from a delivery callback";
+      case errc::partitioner_failed: return "partitioner gave no valid partition";
     }
     return "unknown producer error";
   }

@@ -17,7 +17,11 @@ std::future<DeliveryReport> Producer::send(Record record) {
   return future;
 }
 
+DeliveryReport Producer::send_sync(Record record) { return engine_->send_sync(std::move(record)); }
+
 std::size_t Producer::flush(std::chrono::milliseconds timeout) { return engine_->flush(timeout); }
+
+std::size_t Producer::purge() { return engine_->purge(); }
 
 void Producer::close(std::chrono::milliseconds timeout) { engine_->close(timeout); }
 

@@ -1,11 +1,12 @@
 #pragma once
-// ProducerEngine: the producer's state and its I/O thread.
+// ProducerEngine: the Asio shell that runs the producer's sans-I/O parts
+// (RecordAccumulator, delivery_policy, IdempotenceState) on its I/O thread.
 //
-// Threads: send()/flush()/close() run on application threads and touch only
-// `mu_`-guarded members (incoming_, outstanding_, closed_, flush_requests_).
-// Everything else (batches, metadata, connections, timers) is owned by the
-// I/O thread, which runs `io_` and is the only thread that calls delivery
-// callbacks.
+// Threads: send()/flush()/close()/purge() run on application threads and
+// touch only `mu_`-guarded members (incoming_, outstanding_, buffer use,
+// closed_, fatal_, flush_requests_). Everything else (accumulator,
+// metadata, connections, timers, idempotence) is owned by the I/O thread,
+// which runs `io_` and is the only thread that calls delivery callbacks.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
@@ -14,49 +15,43 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "delivery_policy.hpp"
+#include "idempotence_state.hpp"
+#include "producer_batch.hpp"
+#include "record_accumulator.hpp"
 #include "sluice/config.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/metadata_cache.hpp"
 #include "sluice/net/reconnect_backoff.hpp"
-#include "sluice/protocol/record_batch_builder.hpp"
 #include "sluice/record.hpp"
 
 namespace sluice::detail {
-
-using Clock = std::chrono::steady_clock;
 
 struct PendingRecord {
   Record record;
   DeliveryCallback callback;
   Clock::time_point enqueued;
-};
-
-// One partition's batch: records encoded in place plus who to tell.
-struct Batch {
-  protocol::RecordBatchBuilder builder;
-  std::vector<DeliveryCallback> callbacks;
-  std::vector<std::int64_t> timestamps;
-  Clock::time_point created;
-  Clock::time_point retry_at{};
-  std::int32_t attempts = 0;
-  bool maybe_sent = false;  // a request carrying it may have reached a broker
-};
-
-struct PartitionQueue {
-  std::deque<std::unique_ptr<Batch>> batches;  // back() is the open one
-  bool in_flight = false;                      // one batch in flight keeps order
+  std::size_t reserved = 0;  // buffer.memory charged
+  bool urgent = false;       // a sync send: no linger
 };
 
 struct TopicState {
-  std::deque<PartitionQueue> partitions;  // deque: grows without moving queues
   std::deque<PendingRecord> waiting;  // records waiting for metadata
-  std::int32_t sticky_partition = -1;
-  Clock::time_point next_metadata_try{};
+  std::int32_t sticky_partition = -1;  // null-key records go here until ~batch.size bytes (KIP-794)
+  std::size_t sticky_bytes = 0;
+};
+
+// A Produce request on its way: the batches it carries, in request order.
+struct InFlightProduce {
+  std::int32_t node_id = -1;
+  std::int16_t version = 0;
+  std::vector<std::unique_ptr<ProducerBatch>> batches;
 };
 
 class ProducerEngine {
@@ -64,54 +59,76 @@ class ProducerEngine {
   explicit ProducerEngine(ProducerSettings settings);
   ~ProducerEngine();
 
-  void send(Record record, DeliveryCallback callback);
+  void send(Record record, DeliveryCallback callback, bool urgent = false);
+  DeliveryReport send_sync(Record record);
   std::size_t flush(std::chrono::milliseconds timeout);
   void close(std::chrono::milliseconds timeout);
+  std::size_t purge();
   const ProducerSettings& settings() const noexcept { return settings_; }
 
  private:
-  // --- I/O thread only ---
-  void kick();  // schedule run_pass() soon (coalesced)
+  // --- app threads ---
+  std::optional<DeliveryReport> admit(const Record& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
+  bool on_io_thread() const noexcept { return std::this_thread::get_id() == thread_.get_id(); }
+
+  // --- I/O thread only: producer_engine.cpp ---
   void run_pass();
   void take_incoming();
   void place(PendingRecord&& pending, TopicState& topic, const net::TopicInfo& info);
+  void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
+  void settle(std::size_t records, std::size_t bytes);  // records reported: free their buffer space
+  void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
+  void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
+                bool outcome_unknown);
+  void fail_everything(std::error_code ec, const std::string& why);
+  void arm_timer(Clock::time_point now);
+  double jitter();
+
+  // --- I/O thread only: producer_engine_sender.cpp ---
+  void send_ready_batches(Clock::time_point now);
+  void send_to(std::int32_t node_id, const std::vector<TopicPartition>& partitions);
+  void on_produce(std::shared_ptr<InFlightProduce> request, const net::RequestOutcome& out);
+  void handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result, std::int64_t base_offset,
+                      std::string message, std::int16_t code);
+  void split_and_requeue(std::unique_ptr<ProducerBatch> batch);
+  void expire(Clock::time_point now);
+
+  // --- I/O thread only: producer_engine_cluster.cpp ---
   void request_metadata();
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
-  void send_ready_batches(Clock::time_point now);
-  void send_to(std::int32_t node_id, std::vector<std::pair<std::string, std::int32_t>> partitions);
-  void on_produce(std::int32_t node_id, std::vector<std::pair<std::string, std::int32_t>> partitions,
-                  std::vector<std::unique_ptr<Batch>> batches, const net::RequestOutcome& out, std::int16_t version);
-  void retry_or_fail(const std::string& topic, std::int32_t partition, std::unique_ptr<Batch> batch,
-                     std::error_code ec, std::string message, bool maybe_sent, bool refresh);
-  void complete(Batch& batch, const std::string& topic, std::int32_t partition, std::int64_t base_offset,
-                std::error_code ec, const std::string& message, bool outcome_unknown);
-  void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
-  void expire(Clock::time_point now);
+  void maybe_request_producer_id(Clock::time_point now);
+  void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
   std::shared_ptr<net::BrokerConnection> connection(std::int32_t node_id);
   std::shared_ptr<net::BrokerConnection> any_ready_connection();
-  void arm_timer(Clock::time_point now);
-  bool is_ready(const Batch& b, Clock::time_point now) const;
-  void report(const DeliveryCallback& cb, const DeliveryReport& r);
-  void fail_everything(std::error_code ec);
   void rebootstrap();
   void note_throttle(std::int32_t node_id, std::int32_t throttle_ms);
 
   ProducerSettings settings_;
   std::vector<net::BrokerAddress> bootstrap_;
   protocol::Compression compression_ = protocol::Compression::none;
+  RetryPolicy retry_policy_;
+
+  std::mutex close_mu_;  // serializes close() callers (one joins the I/O thread)
 
   // --- shared, guarded by mu_ ---
   std::mutex mu_;
-  std::condition_variable done_cv_;
+  std::condition_variable done_cv_;   // outstanding_ reached 0
+  std::condition_variable space_cv_;  // buffer space freed
   std::deque<PendingRecord> incoming_;
-  std::size_t outstanding_ = 0;  // records accepted without a report yet
+  std::size_t outstanding_ = 0;       // records accepted without a report yet
+  std::size_t buffered_bytes_ = 0;    // buffer.memory in use
   std::size_t flush_requests_ = 0;
+  std::size_t purge_requests_ = 0;
   bool kick_posted_ = false;
   bool closed_ = false;
+  std::error_code fatal_;             // set once: every later send fails with it
+  std::string fatal_message_;
 
   // --- I/O thread ---
   boost::asio::io_context io_;
   boost::asio::steady_timer timer_;
+  RecordAccumulator accumulator_;
+  IdempotenceState idempotence_;
   std::map<std::string, TopicState> topics_;
   net::MetadataCache metadata_;
   std::map<std::int32_t, std::shared_ptr<net::BrokerConnection>> connections_;
@@ -127,6 +144,7 @@ class ProducerEngine {
   Clock::time_point last_metadata_at_{};  // last successful Metadata response
   bool stopping_ = false;
   bool flushing_ = false;
+  std::minstd_rand rng_{std::random_device{}()};
   std::thread thread_;
 };
 

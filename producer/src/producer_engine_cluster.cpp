@@ -5,6 +5,7 @@
 
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
+#include "sluice/protocol/init_producer_id.hpp"
 #include "sluice/protocol/metadata.hpp"
 
 namespace sluice::detail {
@@ -104,6 +105,41 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
   }
   // Back off before asking again: no storm of Metadata requests.
   if (metadata_wanted_) next_metadata_at_ = Clock::now() + settings_.retry_backoff;
+  run_pass();
+}
+
+// The idempotent producer needs a producer id before its first batch; any
+// broker hands one out (idempotent-only: no coordinator).
+void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
+  if (!idempotence_.should_request_id(now) || accumulator_.empty()) return;
+  auto conn = any_ready_connection();
+  if (!conn) {
+    metadata_wanted_ = true;  // connects a bootstrap broker
+    return;
+  }
+  auto version = conn->versions().version(ApiKey::InitProducerId);
+  if (!version) {
+    idempotence_.on_id_response({}, static_cast<std::int16_t>(protocol::kafka_errc::unsupported_version), -1, -1,
+                                now, jitter());
+    return;
+  }
+  idempotence_.on_id_requested();
+  protocol::InitProducerIdRequest req = idempotence_.id_request();
+  conn->send(
+      ApiKey::InitProducerId,
+      [req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
+      [this, v = *version](const net::RequestOutcome& out) { on_producer_id(out, v); });
+}
+
+void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t version) {
+  const auto now = Clock::now();
+  if (out.ec) {
+    idempotence_.on_id_response(out.ec, 0, -1, -1, now, jitter());
+  } else if (auto r = protocol::decode_init_producer_id_response(out.body, version)) {
+    idempotence_.on_id_response({}, r->error_code, r->producer_id, r->producer_epoch, now, jitter());
+  } else {
+    idempotence_.on_id_response(net::net_errc::protocol_error, 0, -1, -1, now, jitter());
+  }
   run_pass();
 }
 

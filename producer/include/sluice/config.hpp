@@ -45,6 +45,16 @@ struct ProducerSettings {
   std::chrono::milliseconds metadata_max_age{300000};
   std::chrono::milliseconds reconnect_backoff{50};
   std::chrono::milliseconds reconnect_backoff_max{1000};
+  std::chrono::milliseconds retry_backoff_max{1000};
+  bool enable_idempotence = true;   // effective value (after the conflict rules)
+  bool sync = false;                // producer.type=sync
+  std::size_t buffer_memory = 33554432;
+  std::size_t max_queued_records = 0;  // queue.buffering.max.messages; 0 = no limit
+  std::string partitioner = "default";
+  bool partitioner_ignore_keys = false;
+  // Settings the producer changed on its own (e.g. idempotence turned off
+  // because a chosen setting contradicts it): logged once at start.
+  std::vector<std::string> notices;
 };
 
 class Config {
@@ -68,6 +78,7 @@ class Config {
   const std::map<std::string, std::string, std::less<>>& values() const noexcept { return values_; }
 
  private:
+  void resolve_idempotence(ProducerSettings& s) const;
   std::map<std::string, std::string, std::less<>> values_;      // canonical name -> value
   std::map<std::string, std::string, std::less<>> set_as_;      // canonical name -> name used
 };

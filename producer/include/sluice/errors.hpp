@@ -15,6 +15,11 @@ enum class errc {
   delivery_timeout,       // delivery.timeout.ms passed before an acknowledgement
   no_broker_available,    // no bootstrap broker could be reached
   invalid_config,         // bad property (also thrown as ConfigError)
+  queue_full,             // buffer.memory / queue.buffering.max.messages full for max.block.ms
+  purged,                 // dropped by purge() before it was sent
+  fatal,                  // the producer is in a state no retry can fix (see the report's message)
+  would_deadlock,         // a blocking call made from a delivery callback
+  partitioner_failed,     // the partitioner gave no valid partition
 };
 
 const std::error_category& producer_category() noexcept;

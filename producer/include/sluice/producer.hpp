@@ -31,11 +31,23 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   // Queues `record`; `callback` gets exactly one DeliveryReport. Errors found
-  // at once (closed producer, record over max.request.size) are reported
-  // through the callback too, before send() returns.
+  // at once (closed producer, record over max.request.size, buffer full
+  // after max.block.ms) are reported through the callback too, before
+  // send() returns, on the calling thread.
+  // Blocks only while the buffer (buffer.memory, queue.buffering.max.messages)
+  // is full, for at most max.block.ms (0: fail at once with errc::queue_full).
+  // Called from a delivery callback it never blocks: a full buffer fails the
+  // record at once with errc::queue_full.
+  // With producer.type=sync it is send_sync() followed by the callback on
+  // the calling thread.
   void send(Record record, DeliveryCallback callback);
   // The same, with the report as a future.
   std::future<DeliveryReport> send(Record record);
+
+  // Sends `record` without waiting out linger.ms and waits for its report.
+  // From a delivery callback it returns errc::would_deadlock at once (the
+  // report would have to be delivered by the thread that is waiting).
+  DeliveryReport send_sync(Record record);
 
   // Sends everything buffered now (ignoring linger.ms) and waits until every
   // record sent before the call has its report, or `timeout` passes.
@@ -50,6 +62,13 @@ class Producer {
   // Called from a delivery callback it does not wait: what is left fails
   // right after the callback returns.
   void close(std::chrono::milliseconds timeout);
+
+  // Drops every record buffered and never sent; each gets its report with
+  // errc::purged (definitely not written). Batches already sent, or waiting
+  // for a retry, are not purged: they may be in the log. Returns how many
+  // records were purged (0 when called from a delivery callback: the purge
+  // then runs right after the callback returns).
+  std::size_t purge();
 
  private:
   std::unique_ptr<detail::ProducerEngine> engine_;

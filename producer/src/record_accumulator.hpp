@@ -1,0 +1,100 @@
+#pragma once
+// RecordAccumulator: the per-partition queues of batches (the Java client's
+// RecordAccumulator role). Sans-I/O: it is told the time and the leaders and
+// answers what is ready and what to drain; it never touches a socket, a
+// clock or a thread. Owned by the producer's I/O thread.
+//
+// Each partition has one open batch at the back of its queue, encoded in
+// place as records arrive. A batch is ready when it holds
+// batch.num.messages records, reaches batch.size bytes, its first record has
+// waited linger.ms, a batch is queued behind it (so it is full), it holds a
+// sync send, or the producer is flushing. A batch waiting for a retry is
+// ready at its retry_at. Batches leave the queue when drained into a request
+// (the accumulator counts them in flight for their partition) and come back
+// with reenqueue() for a retry, in creation order.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "producer_batch.hpp"
+
+namespace sluice::detail {
+
+struct AccumulatorOptions {
+  std::size_t batch_size = 16384;
+  std::int32_t batch_num_messages = 10000;
+  std::chrono::milliseconds linger{5};
+  std::size_t max_request_size = 1048576;
+  std::chrono::milliseconds delivery_timeout{120000};
+};
+
+// Request framing and per-partition overhead in a Produce request, generous.
+inline constexpr std::size_t kRequestOverhead = 61 + 200;
+
+class RecordAccumulator {
+ public:
+  explicit RecordAccumulator(AccumulatorOptions options) : options_(options) {}
+
+  // Appends a record to tp's open batch, opening a new one when the record
+  // does not fit (count, batch.size, max.request.size) or the open batch is
+  // sealed. A record larger than batch.size gets a batch of its own.
+  // Returns the batch it went into.
+  ProducerBatch& append(const TopicPartition& tp, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
+                        std::optional<protocol::ByteView> value, std::span<const protocol::RecordHeaderView> headers,
+                        DeliveryCallback callback, std::size_t reserved_bytes, Clock::time_point enqueued,
+                        bool urgent);
+
+  // Partitions whose first queued batch is ready at `now` (flushing: every
+  // non-empty partition), and whose in-flight count is below
+  // `max_in_flight_per_partition`.
+  std::vector<TopicPartition> ready(Clock::time_point now, bool flushing) const;
+
+  // The first queued batch of tp (nullptr if none).
+  ProducerBatch* head(const TopicPartition& tp);
+
+  // Removes tp's first batch for sending and counts it in flight.
+  std::unique_ptr<ProducerBatch> take_head(const TopicPartition& tp);
+
+  // A batch back from a request: no longer in flight. Requeued for a retry
+  // (keeping creation order ahead of newer batches) or dropped by the caller.
+  void returned(const TopicPartition& tp);
+  void reenqueue(std::unique_ptr<ProducerBatch> batch);
+
+  // Removes and returns queued batches whose delivery.timeout.ms has passed.
+  std::vector<std::unique_ptr<ProducerBatch>> expire(Clock::time_point now);
+
+  // Removes and returns queued batches never sent (purge()).
+  std::vector<std::unique_ptr<ProducerBatch>> take_unsent();
+  // Removes and returns every queued batch (close()).
+  std::vector<std::unique_ptr<ProducerBatch>> take_all();
+
+  // The earliest future time at which something queued becomes ready or
+  // expires (for the timer); nullopt if nothing is queued.
+  std::optional<Clock::time_point> next_wakeup(Clock::time_point now, bool flushing) const;
+
+  std::int32_t in_flight(const TopicPartition& tp) const;
+  std::size_t queued_batches() const noexcept;
+  bool empty() const noexcept { return queued_batches() == 0; }
+  // True when tp has nothing queued and nothing in flight.
+  bool idle(const TopicPartition& tp) const;
+
+ private:
+  struct PartitionQueue {
+    std::deque<std::unique_ptr<ProducerBatch>> batches;  // back() is the open one
+    std::int32_t in_flight = 0;
+    std::uint64_t next_order = 0;
+  };
+  bool is_ready(const PartitionQueue& q, Clock::time_point now, bool flushing) const;
+  Clock::time_point ready_at(const PartitionQueue& q) const;
+
+  AccumulatorOptions options_;
+  std::map<TopicPartition, PartitionQueue> partitions_;
+};
+
+}  // namespace sluice::detail

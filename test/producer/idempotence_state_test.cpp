@@ -1,0 +1,178 @@
+// IdempotenceState: producer id life cycle, sequence assignment, ordering
+// gates and KIP-360 epoch bumps, on a fake clock.
+#include "idempotence_state.hpp"
+
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "sluice/net/net_error.hpp"
+#include "sluice/protocol/kafka_error.hpp"
+#include "sluice/protocol/record_batch_reader.hpp"
+
+using namespace sluice::detail;
+using namespace std::chrono_literals;
+using sluice::protocol::kafka_errc;
+
+namespace {
+
+const Clock::time_point t0{};
+const TopicPartition tp{"t", 0};
+
+std::int16_t code(kafka_errc e) { return static_cast<std::int16_t>(e); }
+
+IdempotenceState ready_state(std::int64_t pid = 42, std::int16_t epoch = 0) {
+  IdempotenceState s(true, 100ms, 1000ms);
+  REQUIRE(s.should_request_id(t0));
+  s.on_id_requested();
+  s.on_id_response({}, 0, pid, epoch, t0, 1.0);
+  REQUIRE(s.phase() == IdempotenceState::Phase::ready);
+  return s;
+}
+
+std::unique_ptr<ProducerBatch> batch(int records, const TopicPartition& where = tp) {
+  auto b = std::make_unique<ProducerBatch>();
+  b->tp = where;
+  const std::string v = "v";
+  for (int i = 0; i < records; ++i) b->builder.append(0, std::nullopt, sluice::protocol::as_bytes(v));
+  b->builder.finish();
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("a fresh broker's COORDINATOR_LOAD_IN_PROGRESS is retried with backoff") {
+  IdempotenceState s(true, 100ms, 1000ms);
+  CHECK(s.phase() == IdempotenceState::Phase::needs_id);
+  s.on_id_requested();
+  CHECK_FALSE(s.should_request_id(t0));  // one request at a time
+  s.on_id_response({}, code(kafka_errc::coordinator_load_in_progress), -1, -1, t0, 1.0);
+  CHECK(s.phase() == IdempotenceState::Phase::needs_id);
+  CHECK_FALSE(s.should_request_id(t0 + 99ms));
+  CHECK(s.should_request_id(t0 + 100ms));
+  s.on_id_requested();
+  s.on_id_response(sluice::net::net_errc::connection_closed, 0, -1, -1, t0 + 100ms, 1.0);
+  CHECK_FALSE(s.should_request_id(t0 + 299ms));  // doubled
+  CHECK(s.should_request_id(t0 + 300ms));
+}
+
+TEST_CASE("CLUSTER_AUTHORIZATION_FAILED on InitProducerId is fatal and says what to do") {
+  IdempotenceState s(true, 100ms, 1000ms);
+  s.on_id_requested();
+  s.on_id_response({}, code(kafka_errc::cluster_authorization_failed), -1, -1, t0, 1.0);
+  CHECK(s.phase() == IdempotenceState::Phase::fatal);
+  CHECK(s.fatal_error() == sluice::protocol::kafka_error(code(kafka_errc::cluster_authorization_failed)));
+  CHECK(s.fatal_message().find("CLUSTER_AUTHORIZATION_FAILED") != std::string::npos);
+  CHECK(s.fatal_message().find("enable.idempotence=false") != std::string::npos);
+  CHECK_FALSE(s.should_request_id(t0 + 1h));
+}
+
+TEST_CASE("nothing is sent before the producer id, and disabled idempotence gates nothing") {
+  IdempotenceState s(true, 100ms, 1000ms);
+  auto b = batch(1);
+  CHECK_FALSE(s.may_send(*b, 0));
+  IdempotenceState off(false, 100ms, 1000ms);
+  CHECK(off.may_send(*b, 3));
+  CHECK_FALSE(off.should_request_id(t0));
+  off.assign(*b);
+  CHECK_FALSE(b->has_sequence());
+}
+
+TEST_CASE("sequences advance by record count per partition and are written into the batch") {
+  auto s = ready_state(42, 3);
+  auto a = batch(3), b = batch(2), other = batch(5, TopicPartition{"t", 1});
+  s.assign(*a);
+  s.assign(*b);
+  s.assign(*other);
+  CHECK(a->base_sequence == 0);
+  CHECK(b->base_sequence == 3);
+  CHECK(other->base_sequence == 0);
+  CHECK(s.next_sequence(tp) == 5);
+  auto decoded = sluice::protocol::decode_record_batch(b->builder.bytes());
+  REQUIRE(decoded);
+  CHECK(decoded->producer_id == 42);
+  CHECK(decoded->producer_epoch == 3);
+  CHECK(decoded->base_sequence == 3);
+  // A retry keeps its sequence.
+  s.assign(*a);
+  CHECK(a->base_sequence == 0);
+  CHECK(s.next_sequence(tp) == 5);
+}
+
+TEST_CASE("a resent batch waits until nothing else of its partition is in flight") {
+  auto s = ready_state();
+  auto first = batch(1), second = batch(1);
+  s.assign(*first);
+  s.assign(*second);
+  // first failed and is queued again while second is still in flight.
+  CHECK_FALSE(s.may_send(*first, 1));
+  CHECK(s.may_send(*first, 0));
+  auto fresh = batch(1);
+  CHECK(s.may_send(*fresh, 4));  // new batches pipeline freely
+}
+
+TEST_CASE("UNKNOWN_PRODUCER_ID bumps the epoch and restarts sequences (KIP-360)") {
+  auto s = ready_state(42, 0);
+  auto a = batch(2), b = batch(2);
+  s.assign(*a);
+  s.assign(*b);
+  s.on_acknowledged(*a);
+  s.on_retriable_error(*b, code(kafka_errc::unknown_producer_id));
+  CHECK(s.producer_epoch() == 1);
+  CHECK(s.epoch_bumps() == 1);
+  CHECK(s.next_sequence(tp) == 0);
+  CHECK(s.may_send(*b, 0));
+  s.assign(*b);
+  CHECK(b->producer_epoch == 1);
+  CHECK(b->base_sequence == 0);
+  // A second error from the same old-epoch batch does not bump again.
+  auto old = batch(1);
+  old->producer_id = 42;
+  old->producer_epoch = 0;
+  old->base_sequence = 7;
+  s.on_retriable_error(*old, code(kafka_errc::unknown_producer_id));
+  CHECK(s.producer_epoch() == 1);
+}
+
+TEST_CASE("after a bump, a partition sends under the new epoch only when its old batches are back") {
+  auto s = ready_state(42, 0);
+  auto in_flight = batch(1), failed = batch(1);
+  s.assign(*in_flight);
+  s.assign(*failed);
+  s.on_abandoned(*failed);  // e.g. expired after it may have been written
+  CHECK(s.producer_epoch() == 1);
+  auto fresh = batch(1);
+  CHECK_FALSE(s.may_send(*fresh, 1));  // in_flight (epoch 0) still out
+  CHECK(s.may_send(*fresh, 0));
+  // Another partition that sent nothing under the old epoch is not held up.
+  auto elsewhere = batch(1, TopicPartition{"t", 9});
+  CHECK(s.may_send(*elsewhere, 0));
+}
+
+TEST_CASE("OUT_OF_ORDER_SEQUENCE bumps only for a real gap") {
+  auto s = ready_state(42, 0);
+  auto a = batch(1), b = batch(1), c = batch(1);
+  s.assign(*a);
+  s.assign(*b);
+  s.assign(*c);
+  s.on_acknowledged(*a);
+  // c is out of order because b failed: b's retry repairs it.
+  s.on_retriable_error(*c, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.producer_epoch() == 0);
+  // b is exactly what the broker should expect next: the broker lost track.
+  s.on_retriable_error(*b, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.producer_epoch() == 1);
+}
+
+TEST_CASE("an exhausted epoch asks for a new producer id") {
+  auto s = ready_state(42, INT16_MAX - 1);
+  auto a = batch(1);
+  s.assign(*a);
+  s.on_abandoned(*a);
+  CHECK(s.phase() == IdempotenceState::Phase::needs_id);
+  CHECK(s.should_request_id(t0));
+  s.on_id_requested();
+  s.on_id_response({}, 0, 43, 0, t0, 1.0);
+  s.assign(*a);
+  CHECK(a->producer_id == 43);
+  CHECK(a->base_sequence == 0);
+}
