@@ -95,6 +95,9 @@ const std::vector<Spec>& specs() {
       {{"partitioner.ignore.keys", {}, "bool", "false", "true or false",
         "Place keyed records like null-key records (sticky), ignoring the key."},
        Kind::boolean},
+      {{"statistics.interval.ms", {}, "int", "0", "0..86400000",
+        "How often ProducerOptions::statistics_callback gets statistics_json(); 0 = never."},
+       Kind::integer, 0, 86400000},
       {{"transactional.id", {}, "string", "", "(not supported yet)", "Transactions are not supported yet."},
        Kind::rejected},
       {{"serializer.class", {"key.serializer", "value.serializer", "key.serializer.class"}, "string", "",
@@ -294,6 +297,7 @@ ProducerSettings Config::resolve() const {
   s.max_queued_records = static_cast<std::size_t>(get_int(values_, spec("queue.buffering.max.messages")));
   s.partitioner = str("partitioner");
   s.partitioner_ignore_keys = str("partitioner.ignore.keys") == "true";
+  s.statistics_interval = ms("statistics.interval.ms");
   resolve_idempotence(s);
   if (s.delivery_timeout < s.linger + s.request_timeout) {
     throw ConfigError("delivery.timeout.ms",

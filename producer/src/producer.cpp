@@ -4,7 +4,8 @@
 
 namespace sluice {
 
-Producer::Producer(const Config& config) : engine_(std::make_unique<detail::ProducerEngine>(config.resolve())) {}
+Producer::Producer(const Config& config, ProducerOptions options)
+    : engine_(std::make_unique<detail::ProducerEngine>(config.resolve(), std::move(options))) {}
 
 Producer::~Producer() { close(engine_->settings().delivery_timeout); }
 
@@ -22,6 +23,8 @@ DeliveryReport Producer::send_sync(Record record) { return engine_->send_sync(st
 std::size_t Producer::flush(std::chrono::milliseconds timeout) { return engine_->flush(timeout); }
 
 std::size_t Producer::purge() { return engine_->purge(); }
+
+std::string Producer::statistics_json() const { return engine_->statistics_json(); }
 
 void Producer::close(std::chrono::milliseconds timeout) { engine_->close(timeout); }
 

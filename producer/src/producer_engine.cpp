@@ -51,9 +51,13 @@ protocol::Compression codec_of(const std::string& c) {
 
 }  // namespace
 
-ProducerEngine::ProducerEngine(ProducerSettings settings)
+ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options)
     : settings_(std::move(settings)),
+      options_(std::move(options)),
+      own_io_(options_.io_context ? nullptr : std::make_unique<asio::io_context>()),
+      io_(options_.io_context ? *options_.io_context : *own_io_),
       timer_(io_),
+      stats_timer_(io_),
       accumulator_(AccumulatorOptions{settings_.batch_size, settings_.batch_num_messages, settings_.linger,
                                       settings_.max_request_size, settings_.delivery_timeout}),
       idempotence_(settings_.enable_idempotence, settings_.retry_backoff, settings_.retry_backoff_max) {
@@ -63,14 +67,89 @@ ProducerEngine::ProducerEngine(ProducerSettings settings)
   compression_ = codec_of(settings_.compression);
   retry_policy_ = RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
                               settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence};
-  thread_ = std::thread([this] {
-    auto guard = asio::make_work_guard(io_);
-    io_.run();
+  for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
+  work_.emplace(io_.get_executor());
+  if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {
+    post([this] { arm_statistics_timer(); });
+  }
+  if (own_io_) thread_ = std::thread([this] { io_.run(); });
+}
+
+void ProducerEngine::arm_statistics_timer() {
+  stats_timer_.expires_after(settings_.statistics_interval);
+  stats_timer_.async_wait([this, weak = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+    if (ec || !weak.lock() || stopping_) return;
+    const std::string json = to_json(snapshot());
+    try {
+      options_.statistics_callback(json);
+    } catch (...) {
+      // A throwing callback must not take the I/O thread down.
+    }
+    arm_statistics_timer();
   });
 }
 
-ProducerEngine::~ProducerEngine() {
-  if (thread_.joinable()) close(std::chrono::milliseconds(0));
+StatisticsSnapshot ProducerEngine::snapshot() {
+  StatisticsSnapshot s;
+  s.counters = stats_;
+  s.counters.epoch_bumps = idempotence_.epoch_bumps();
+  s.batch_size = settings_.batch_size;
+  s.buffer_limit = settings_.buffer_memory;
+  {
+    std::lock_guard lock(mu_);
+    s.buffer_bytes = buffered_bytes_;
+    s.records_outstanding = outstanding_;
+  }
+  s.batches_queued = accumulator_.queued_batches();
+  s.producer_id = idempotence_.producer_id();
+  s.producer_epoch = idempotence_.producer_epoch();
+  for (const auto& [id, c] : connections_) {
+    if (id < 0) continue;  // bootstrap connections
+    BrokerStatistics b;
+    b.node_id = id;
+    b.address = c->address().to_string();
+    b.requests_in_flight = c->in_flight();
+    b.connected = c->state() == net::BrokerConnection::State::ready;
+    s.brokers[id] = b;
+  }
+  s.client_id = settings_.client_id;
+  s.time_ms = now_ms();
+  return s;
+}
+
+std::string ProducerEngine::statistics_json() {
+  if (on_io_thread() || stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    return to_json(snapshot());
+  }
+  auto result = std::make_shared<std::promise<std::string>>();
+  auto future = result->get_future();
+  post([this, result] { result->set_value(to_json(snapshot())); });
+  // The I/O side answers, unless close() stops it first: then read directly.
+  while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return to_json(snapshot());
+  }
+  return future.get();
+}
+
+ProducerEngine::~ProducerEngine() { close(std::chrono::milliseconds(0)); }
+
+void ProducerEngine::log(LogLevel level, const std::string& message) const {
+  if (!options_.log_sink || static_cast<int>(level) > static_cast<int>(options_.log_level)) return;
+  try {
+    options_.log_sink(level, message);
+  } catch (...) {
+    // A throwing sink must not take the producer down.
+  }
+}
+
+// The I/O side's last step: everything left fails, connections close, and
+// nothing of this engine runs afterwards.
+void ProducerEngine::stop_io() {
+  fail_everything(errc::closed, "producer closed before the record was acknowledged");
+  stats_timer_.cancel();
+  work_.reset();
+  if (own_io_) io_.stop();
+  stopped_.set_value();
 }
 
 // ---------------------------------------------------------------- app threads
@@ -133,7 +212,7 @@ void ProducerEngine::send(Record record, DeliveryCallback callback, bool urgent)
                              ") or buffer.memory (" + std::to_string(settings_.buffer_memory) +
                              "): raise them or send less";
   }
-  bool post = false;
+  bool kick = false;
   if (!refused) {
     std::unique_lock lock(mu_);
     refused = admit(record, size, lock);
@@ -141,14 +220,14 @@ void ProducerEngine::send(Record record, DeliveryCallback callback, bool urgent)
       incoming_.push_back(PendingRecord{std::move(record), std::move(callback), Clock::now(), size, urgent});
       ++outstanding_;
       buffered_bytes_ += size;
-      post = !std::exchange(kick_posted_, true);
+      kick = !std::exchange(kick_posted_, true);
     }
   }
   if (refused) {
     if (callback) callback(*refused);
     return;
   }
-  if (post) asio::post(io_, [this] { run_pass(); });
+  if (kick) post([this] { run_pass(); });
 }
 
 DeliveryReport ProducerEngine::send_sync(Record record) {
@@ -169,7 +248,7 @@ DeliveryReport ProducerEngine::send_sync(Record record) {
 std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   ++flush_requests_;
-  if (!std::exchange(kick_posted_, true)) asio::post(io_, [this] { run_pass(); });
+  if (!std::exchange(kick_posted_, true)) post([this] { run_pass(); });
   // From a delivery callback (the I/O thread) waiting would deadlock: the
   // reports it waits for are delivered by this very thread. Request the
   // flush and return what is outstanding.
@@ -179,9 +258,9 @@ std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
 }
 
 std::size_t ProducerEngine::purge() {
-  std::promise<std::size_t> done;
-  auto purged = done.get_future();
-  asio::post(io_, [this, &done] {
+  auto done = std::make_shared<std::promise<std::size_t>>();
+  auto purged = done->get_future();
+  post([this, done] {
     take_incoming();
     std::size_t n = 0;
     for (auto& b : accumulator_.take_unsent()) {
@@ -195,38 +274,36 @@ std::size_t ProducerEngine::purge() {
       }
       topic.waiting.clear();
     }
-    done.set_value(n);
+    done->set_value(n);
   });
   if (on_io_thread()) return 0;  // runs right after the calling callback returns
+  if (stop_posted_.load()) return 0;  // closed: nothing left to purge
   return purged.get();
 }
 
 void ProducerEngine::close(std::chrono::milliseconds timeout) {
   {
     std::lock_guard lock(mu_);
-    if (closed_ && !thread_.joinable()) return;
     closed_ = true;
     space_cv_.notify_all();
   }
   if (on_io_thread()) {
-    // From a delivery callback: no waiting and no join here (the I/O thread
-    // cannot join itself); what is left fails once this callback returns,
-    // and the destructor joins.
-    asio::post(io_, [this] {
-      fail_everything(errc::closed, "producer closed before the record was acknowledged");
-      io_.stop();
-    });
+    // From a delivery callback: no waiting here (the reports would have to
+    // come from this very thread); what is left fails once this callback
+    // returns, and the destructor waits for that.
+    if (!stop_posted_.exchange(true)) post([this] { stop_io(); });
     return;
   }
-  // Two threads closing at once: one joins, the other waits for it.
-  std::lock_guard join_lock(close_mu_);
-  if (!thread_.joinable()) return;
-  flush(timeout);
-  asio::post(io_, [this] {
-    fail_everything(errc::closed, "producer closed before the record was acknowledged");
-    io_.stop();
-  });
-  thread_.join();
+  // Two threads closing at once: one does it, the other waits for it.
+  std::lock_guard close_lock(close_mu_);
+  if (!stop_posted_.load()) {
+    flush(timeout);
+    if (!stop_posted_.exchange(true)) post([this] { stop_io(); });
+  }
+  // Each record has its report once the I/O side ran stop_io(). On the
+  // application's io_context that needs the application to keep running it.
+  stopped_future_.wait();
+  if (thread_.joinable()) thread_.join();
 }
 
 // ---------------------------------------------------------------- I/O thread
@@ -262,10 +339,11 @@ void ProducerEngine::take_incoming() {
 }
 
 void ProducerEngine::run_pass() {
-  if (io_.stopped()) return;
+  if (stopping_) return;
   const auto now = Clock::now();
   take_incoming();
   if (idempotence_.phase() == IdempotenceState::Phase::fatal) {
+    log(LogLevel::error, idempotence_.fatal_message());
     fail_everything(idempotence_.fatal_error(), idempotence_.fatal_message());
     return;
   }
@@ -324,6 +402,7 @@ void ProducerEngine::place(PendingRecord&& p, TopicState& topic, const net::Topi
 }
 
 void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {
+  ++stats_.records_failed;
   DeliveryReport r;
   r.topic = p.record.topic;
   r.partition = p.record.partition.value_or(-1);
@@ -349,6 +428,7 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
     }
     report_one(batch.callbacks[i], r);
   }
+  (ec ? stats_.records_failed : stats_.records_acked) += batch.callbacks.size();
   settle(batch.callbacks.size(), batch.reserved_bytes);
   batch.callbacks.clear();
   batch.reserved_bytes = 0;
@@ -384,8 +464,8 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   // Never spin: wait at least 1 ms, at most 1 s (a safety net for expiry).
   auto at = std::clamp(*next, now + std::chrono::milliseconds(1), now + std::chrono::seconds(1));
   timer_.expires_at(at);
-  timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) run_pass();
+  timer_.async_wait([this, weak = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
+    if (!ec && weak.lock()) run_pass();
   });
 }
 

@@ -8,7 +8,11 @@
 // metadata, connections, timers, idempotence) is owned by the I/O thread,
 // which runs `io_` and is the only thread that calls delivery callbacks.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
+#include <future>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -23,8 +27,10 @@
 #include "delivery_policy.hpp"
 #include "idempotence_state.hpp"
 #include "producer_batch.hpp"
+#include "producer_statistics.hpp"
 #include "record_accumulator.hpp"
 #include "sluice/config.hpp"
+#include "sluice/producer.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/metadata_cache.hpp"
@@ -50,13 +56,14 @@ struct TopicState {
 // A Produce request on its way: the batches it carries, in request order.
 struct InFlightProduce {
   std::int32_t node_id = -1;
+  Clock::time_point sent_at{};
   std::int16_t version = 0;
   std::vector<std::unique_ptr<ProducerBatch>> batches;
 };
 
 class ProducerEngine {
  public:
-  explicit ProducerEngine(ProducerSettings settings);
+  ProducerEngine(ProducerSettings settings, ProducerOptions options);
   ~ProducerEngine();
 
   void send(Record record, DeliveryCallback callback, bool urgent = false);
@@ -65,11 +72,20 @@ class ProducerEngine {
   void close(std::chrono::milliseconds timeout);
   std::size_t purge();
   const ProducerSettings& settings() const noexcept { return settings_; }
+  std::string statistics_json();
 
  private:
   // --- app threads ---
   std::optional<DeliveryReport> admit(const Record& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
-  bool on_io_thread() const noexcept { return std::this_thread::get_id() == thread_.get_id(); }
+  bool on_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
+  // Runs `f` on the I/O side unless the engine is gone by then (an
+  // application's io_context may outlive the producer).
+  template <class F>
+  void post(F&& f);
+  void log(LogLevel level, const std::string& message) const;
+  void stop_io();
+  StatisticsSnapshot snapshot();  // I/O thread (or after stop)
+  void arm_statistics_timer();
 
   // --- I/O thread only: producer_engine.cpp ---
   void run_pass();
@@ -124,9 +140,18 @@ class ProducerEngine {
   std::error_code fatal_;             // set once: every later send fails with it
   std::string fatal_message_;
 
+  ProducerOptions options_;
+
   // --- I/O thread ---
-  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::io_context> own_io_;  // null when running on the application's
+  boost::asio::io_context& io_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers check it (weak) before touching *this
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::promise<void> stopped_;  // set once the last I/O-side step of close() ran
+  std::shared_future<void> stopped_future_ = stopped_.get_future().share();
+  std::atomic<bool> stop_posted_{false};
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer stats_timer_;
   RecordAccumulator accumulator_;
   IdempotenceState idempotence_;
   std::map<std::string, TopicState> topics_;
@@ -144,8 +169,16 @@ class ProducerEngine {
   Clock::time_point last_metadata_at_{};  // last successful Metadata response
   bool stopping_ = false;
   bool flushing_ = false;
+  ProducerStatistics stats_;
   std::minstd_rand rng_{std::random_device{}()};
   std::thread thread_;
 };
+
+template <class F>
+void ProducerEngine::post(F&& f) {
+  boost::asio::post(io_, [weak = std::weak_ptr<int>(alive_), f = std::forward<F>(f)]() mutable {
+    if (weak.lock()) f();
+  });
+}
 
 }  // namespace sluice::detail

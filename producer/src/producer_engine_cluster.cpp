@@ -39,14 +39,18 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
   options.request_timeout = settings_.request_timeout;
   auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
   connections_[node_id] = c;
-  c->connect([this, node_id](std::error_code ec) {
+  c->connect([this, node_id, where = address->to_string()](std::error_code ec) {
     auto& backoff = backoff_
                         .try_emplace(node_id, settings_.reconnect_backoff, settings_.reconnect_backoff_max,
                                      static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
                                          static_cast<std::uint64_t>(node_id))
                         .first->second;
     if (ec) {
-      reconnect_at_[node_id] = Clock::now() + backoff.next_delay();
+      const auto delay = backoff.next_delay();
+      log(LogLevel::info, (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") +
+                              where + ": cannot connect (" + ec.message() +
+                              "); next attempt in " + std::to_string(delay.count()) + " ms");
+      reconnect_at_[node_id] = Clock::now() + delay;
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
     } else {
@@ -87,6 +91,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
     if (m->error_code == static_cast<std::int16_t>(protocol::kafka_errc::rebootstrap_required)) {
       // KIP-1102: the cluster's brokers may have moved; start again from
       // bootstrap.servers with fresh connections.
+      log(LogLevel::warning, "Metadata answered REBOOTSTRAP_REQUIRED: reconnecting from bootstrap.servers");
       rebootstrap();
       run_pass();
       return;
@@ -137,6 +142,12 @@ void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t
     idempotence_.on_id_response(out.ec, 0, -1, -1, now, jitter());
   } else if (auto r = protocol::decode_init_producer_id_response(out.body, version)) {
     idempotence_.on_id_response({}, r->error_code, r->producer_id, r->producer_epoch, now, jitter());
+    if (r->error_code == 0) {
+      log(LogLevel::info, "idempotent producer id " + std::to_string(r->producer_id) + ", epoch " +
+                              std::to_string(r->producer_epoch));
+    } else {
+      log(LogLevel::info, std::string("InitProducerId refused: ") + protocol::kafka_error_info(r->error_code).name);
+    }
   } else {
     idempotence_.on_id_response(net::net_errc::protocol_error, 0, -1, -1, now, jitter());
   }

@@ -67,6 +67,12 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     }
     idempotence_.assign(*b);
     ++b->attempts;
+    const auto records = static_cast<std::uint64_t>(b->record_count());
+    stats_.records_sent += records;
+    if (b->attempts > 1) stats_.records_retried += records;
+    ++stats_.batches_sent;
+    stats_.batch_bytes_sent += b->builder.bytes().size();
+    stats_.batch_fill_sum += b->builder.size_in_bytes();
     if (req.topics.empty() || req.topics.back().name != tp.topic) {
       req.topics.push_back({tp.topic, metadata_.topic(tp.topic)->topic_id, {}});
     }
@@ -74,6 +80,8 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     request->batches.push_back(std::move(b));
   }
   if (request->batches.empty()) return;
+  ++stats_.requests_sent;
+  request->sent_at = Clock::now();
   const bool expect_response = settings_.acks != 0;
   conn->send(
       ApiKey::Produce, [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); },
@@ -84,6 +92,7 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
   const std::string broker = "broker " + std::to_string(request->node_id);
   auto& batches = request->batches;
   for (auto& b : batches) accumulator_.returned(b->tp);
+  if (!out.ec) stats_.record_request(Clock::now() - request->sent_at);
   if (out.ec) {
     for (auto& b : batches) {
       handle_attempt(std::move(b), AttemptResult{out.ec, false, out.maybe_delivered}, -1,
@@ -136,6 +145,19 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
 void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result,
                                     std::int64_t base_offset, std::string message, std::int16_t code) {
   const auto now = Clock::now();
+  const auto bumps_before = idempotence_.epoch_bumps();
+  struct BumpLog {  // logs an epoch bump made while handling this batch
+    ProducerEngine& e;
+    std::uint32_t before;
+    std::string where;
+    ~BumpLog() {
+      if (e.idempotence_.epoch_bumps() != before) {
+        e.log(LogLevel::warning, "producer epoch bumped to " + std::to_string(e.idempotence_.producer_epoch()) +
+                                     " after trouble with " + where +
+                                     "; sequences restart at 0 (KIP-360)");
+      }
+    }
+  } bump_log{*this, bumps_before, batch->tp.str()};
   BatchDecision d = decide(*batch, result, retry_policy_, now, jitter());
   batch->maybe_sent |= d.possibly_persisted;
   if (d.refresh_metadata) metadata_wanted_ = true;

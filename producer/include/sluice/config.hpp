@@ -52,6 +52,7 @@ struct ProducerSettings {
   std::size_t max_queued_records = 0;  // queue.buffering.max.messages; 0 = no limit
   std::string partitioner = "default";
   bool partitioner_ignore_keys = false;
+  std::chrono::milliseconds statistics_interval{0};
   // Settings the producer changed on its own (e.g. idempotence turned off
   // because a chosen setting contradicts it): logged once at start.
   std::vector<std::string> notices;

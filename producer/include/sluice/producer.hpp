@@ -7,14 +7,47 @@
 // (keep it short: it delays the network while it runs).
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <future>
 #include <memory>
 
 #include "sluice/config.hpp"
 #include "sluice/errors.hpp"
+#include "sluice/log.hpp"
 #include "sluice/record.hpp"
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace sluice {
+
+// Chooses the partition of a record without an explicit one; returns a
+// partition in [0, partition_count). Runs on the producer's I/O thread.
+struct PartitionRequest {
+  std::string_view topic;
+  const std::optional<std::string>& key;  // nullopt: null key
+  std::int32_t partition_count;
+};
+using PartitionFunction = std::function<std::int32_t(const PartitionRequest&)>;
+
+// What a producer takes besides its properties: code, not configuration.
+struct ProducerOptions {
+  LogSink log_sink;                       // none: nothing is logged
+  LogLevel log_level = LogLevel::info;    // messages above this level are dropped
+  // Called every statistics.interval.ms (when > 0) with statistics_json().
+  std::function<void(const std::string& json)> statistics_callback;
+  // A user partitioner; overrides the `partitioner` property.
+  PartitionFunction partitioner;
+  // Run on the application's io_context instead of Sluice's own I/O thread:
+  // the application must keep running it (callbacks then run on whatever
+  // thread runs it) until close() has returned. Sluice starts no thread.
+  boost::asio::io_context* io_context = nullptr;
+};
 
 namespace detail {
 class ProducerEngine;
@@ -24,7 +57,7 @@ class Producer {
  public:
   // Validates the configuration (throws ConfigError) and starts the I/O
   // thread. Connecting to the brokers happens in the background.
-  explicit Producer(const Config& config);
+  explicit Producer(const Config& config, ProducerOptions options = {});
   // close() with delivery.timeout.ms: every record gets its report first.
   ~Producer();
   Producer(const Producer&) = delete;
@@ -69,6 +102,12 @@ class Producer {
   // records were purged (0 when called from a delivery callback: the purge
   // then runs right after the callback returns).
   std::size_t purge();
+
+  // Counters as one JSON object (docs/ARCHITECTURE.md, "Statistics"):
+  // records sent/acknowledged/failed/retried, batches, average batch size
+  // and fill, bytes, requests in flight per broker, request latency, buffer
+  // use. From a delivery callback it returns the counters without waiting.
+  std::string statistics_json() const;
 
  private:
   std::unique_ptr<detail::ProducerEngine> engine_;

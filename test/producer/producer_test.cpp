@@ -1,0 +1,140 @@
+// Producer without a reachable broker: what does not need one (options,
+// the application's io_context, logging, statistics, close). The broker
+// side is in test/integration.
+#include "sluice/producer.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <mutex>
+#include <thread>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+sluice::Config unreachable(std::map<std::string, std::string> extra = {}) {
+  std::map<std::string, std::string> p = {{"bootstrap.servers", "127.0.0.1:1"},
+                                          {"max.block.ms", "300"},
+                                          {"request.timeout.ms", "200"},
+                                          {"delivery.timeout.ms", "1000"},
+                                          {"reconnect.backoff.ms", "20"}};
+  for (auto& [k, v] : extra) p[k] = v;
+  return sluice::Config::from_map(p);
+}
+
+sluice::Record record(std::string topic = "t") {
+  sluice::Record r;
+  r.topic = std::move(topic);
+  r.value = "v";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("on the application's io_context, callbacks run on the thread running it") {
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  const auto runner_id = runner.get_id();
+  std::mutex mu;
+  std::vector<std::thread::id> callback_threads;
+  std::vector<std::error_code> errors;
+  {
+    sluice::ProducerOptions options;
+    options.io_context = &io;
+    sluice::Producer producer(unreachable(), options);
+    for (int i = 0; i < 3; ++i) {
+      producer.send(record(), [&](const sluice::DeliveryReport& r) {
+        std::lock_guard lock(mu);
+        callback_threads.push_back(std::this_thread::get_id());
+        errors.push_back(r.error);
+      });
+    }
+    producer.close(0ms);
+  }
+  work.reset();
+  runner.join();
+  REQUIRE(callback_threads.size() == 3);
+  for (auto id : callback_threads) CHECK(id == runner_id);
+  for (auto e : errors) CHECK(e);
+}
+
+TEST_CASE("the log sink hears about connection failures and configuration notices, never payloads") {
+  std::mutex mu;
+  std::vector<std::pair<sluice::LogLevel, std::string>> lines;
+  sluice::ProducerOptions options;
+  options.log_level = sluice::LogLevel::debug;
+  options.log_sink = [&](sluice::LogLevel level, std::string_view message) {
+    std::lock_guard lock(mu);
+    lines.emplace_back(level, std::string(message));
+  };
+  {
+    sluice::Producer producer(unreachable({{"acks", "1"}}), options);
+    auto r = record();
+    r.value = "SECRET-PAYLOAD";
+    producer.send(std::move(r), nullptr);
+    producer.flush(2s);
+  }
+  std::lock_guard lock(mu);
+  bool notice = false, connect = false;
+  for (const auto& [level, text] : lines) {
+    notice |= level == sluice::LogLevel::notice && text.find("idempotence turned off") != std::string::npos &&
+              text.find("acks=1") != std::string::npos;
+    connect |= text.find("127.0.0.1:1") != std::string::npos && text.find("cannot connect") != std::string::npos;
+    CHECK(text.find("SECRET-PAYLOAD") == std::string::npos);
+  }
+  CHECK(notice);
+  CHECK(connect);
+}
+
+TEST_CASE("no sink, no logging: the default is quiet and a level filter applies") {
+  int calls = 0;
+  sluice::ProducerOptions options;
+  options.log_level = sluice::LogLevel::error;
+  options.log_sink = [&](sluice::LogLevel, std::string_view) { ++calls; };
+  {
+    sluice::Producer producer(unreachable({{"acks", "1"}}), options);
+    producer.send(record(), nullptr);
+    producer.flush(1s);
+  }
+  CHECK(calls == 0);  // notices and connection failures are below `error`
+}
+
+TEST_CASE("statistics_json is valid JSON, on demand and periodically") {
+  std::mutex mu;
+  std::vector<std::string> periodic;
+  sluice::ProducerOptions options;
+  options.statistics_callback = [&](const std::string& json) {
+    std::lock_guard lock(mu);
+    periodic.push_back(json);
+  };
+  sluice::Producer producer(unreachable({{"statistics.interval.ms", "50"}}), options);
+  producer.send(record(), nullptr);
+  auto v = boost::json::parse(producer.statistics_json());
+  CHECK(v.at("buffer").at("limit_bytes").to_number<std::int64_t>() == 33554432);
+  producer.flush(2s);  // the record fails (no broker) within max.block.ms
+  v = boost::json::parse(producer.statistics_json());
+  CHECK(v.at("records").at("failed").to_number<int>() == 1);
+  CHECK(v.at("records").at("outstanding").to_number<int>() == 0);
+  producer.close(0ms);
+  std::lock_guard lock(mu);
+  REQUIRE_FALSE(periodic.empty());  // 50 ms period, the flush alone took 300 ms
+  CHECK(boost::json::parse(periodic.front()).at("client_id").as_string() == "sluice");
+  CHECK_NOTHROW(boost::json::parse(producer.statistics_json()));  // after close too
+}
+
+TEST_CASE("close from two threads at once reports each record once") {
+  std::atomic<int> reports{0};
+  sluice::Producer producer(unreachable({{"max.block.ms", "5000"}, {"delivery.timeout.ms", "10000"}}));
+  for (int i = 0; i < 50; ++i) producer.send(record(), [&](const sluice::DeliveryReport&) { ++reports; });
+  std::thread a([&] { producer.close(0ms); });
+  std::thread b([&] { producer.close(0ms); });
+  a.join();
+  b.join();
+  CHECK(reports == 50);
+  sluice::DeliveryReport after;
+  producer.send(record(), [&](const sluice::DeliveryReport& r) { after = r; });
+  CHECK(after.error == sluice::errc::closed);
+}
