@@ -9,6 +9,13 @@ function(sluice_target_settings target)
   endif()
 endfunction()
 
+if(SLUICE_TSAN)
+  # -Wno-tsan: Boost.Asio's atomic_thread_fence draws a warning TSan cannot
+  # act on, which -Werror would turn into a failed build.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
+  add_link_options(-fsanitize=thread)
+endif()
+
 if(SLUICE_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)

@@ -33,8 +33,8 @@ std::int32_t murmur2(std::span<const std::uint8_t> key) noexcept {
   return static_cast<std::int32_t>(h);
 }
 
-std::int32_t java_keyed_partition(std::span<const std::uint8_t> key, std::int32_t num_partitions) noexcept {
-  return (murmur2(key) & 0x7fffffff) % num_partitions;
+std::int32_t java_keyed_partition(std::span<const std::uint8_t> key, std::int32_t partition_count) noexcept {
+  return (murmur2(key) & 0x7fffffff) % partition_count;
 }
 
 }  // namespace sluice::partitioner

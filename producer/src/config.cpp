@@ -1,5 +1,7 @@
 #include "sluice/config.hpp"
 
+#include "sluice/partitioner/kind.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -7,7 +9,7 @@
 namespace sluice {
 namespace {
 
-enum class Kind { string, integer, acks, compression, boolean, producer_type, rejected };
+enum class Kind { string, integer, acks, compression, boolean, producer_type, partitioner, rejected };
 
 struct Spec {
   PropertyInfo info;
@@ -89,9 +91,10 @@ const std::vector<Spec>& specs() {
        Kind::integer, 0, INT32_MAX},
       {{"partitioner", {"partitioner.class"}, "string", "default",
         "default, uniform_sticky, round_robin, consistent, consistent_random, murmur2, murmur2_random, random, "
+        "fnv1a, fnv1a_random, "
         "or the Java class names of the built-in partitioners",
         "How a record without an explicit partition gets one (docs/PARTITIONERS.md)."},
-       Kind::string},
+       Kind::partitioner},
       {{"partitioner.ignore.keys", {}, "bool", "false", "true or false",
         "Place keyed records like null-key records (sticky), ignoring the key."},
        Kind::boolean},
@@ -180,6 +183,9 @@ Config& Config::set(std::string_view name, std::string_view value) {
       break;
     case Kind::producer_type:
       if (value != "sync" && value != "async") throw bad("not a producer type");
+      break;
+    case Kind::partitioner:
+      if (!partitioner::partitioner_from_name(value) || value == "user") throw bad("not a partitioner name");
       break;
     case Kind::rejected:
       if (canonical == "transactional.id") {

@@ -29,7 +29,11 @@ struct ProducerBatch {
   std::vector<DeliveryCallback> callbacks;  // one per record, in record order
   std::vector<std::int64_t> timestamps;     // one per record (the reports carry them)
   std::size_t reserved_bytes = 0;           // buffer.memory charged for its records
-  std::uint64_t order = 0;                  // creation order within its partition
+  // Position within its partition: batches are created 2^32 apart, and a
+  // split batch's halves share its span (first half first), so retries and
+  // split halves requeue exactly where their records belong.
+  std::uint64_t order = 0;
+  std::uint64_t order_span = std::uint64_t{1} << 32;
   Clock::time_point created{};              // send() of its first record: delivery.timeout.ms runs from here
   Clock::time_point retry_at{};             // not before this when attempts > 0
   std::int32_t attempts = 0;                // Produce requests that carried it so far

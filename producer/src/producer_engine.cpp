@@ -9,7 +9,6 @@
 
 #include "sluice/errors.hpp"
 #include "sluice/net/net_error.hpp"
-#include "sluice/partitioner/murmur2.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice::detail {
@@ -60,7 +59,10 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
       stats_timer_(io_),
       accumulator_(AccumulatorOptions{settings_.batch_size, settings_.batch_num_messages, settings_.linger,
                                       settings_.max_request_size, settings_.delivery_timeout}),
-      idempotence_(settings_.enable_idempotence, settings_.retry_backoff, settings_.retry_backoff_max) {
+      idempotence_(settings_.enable_idempotence, settings_.retry_backoff, settings_.retry_backoff_max),
+      partitioner_(partitioner::PartitionerOptions{
+          partitioner::partitioner_from_name(settings_.partitioner).value_or(partitioner::PartitionerKind::java_default),
+          settings_.partitioner_ignore_keys, settings_.batch_size, nullptr, std::random_device{}()}) {
   auto parsed = net::parse_broker_list(settings_.bootstrap_servers);
   if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
   bootstrap_ = std::move(parsed.brokers);
@@ -356,7 +358,7 @@ void ProducerEngine::run_pass() {
     while (!topic.waiting.empty()) {
       PendingRecord p = std::move(topic.waiting.front());
       topic.waiting.pop_front();
-      place(std::move(p), topic, *info);
+      place(std::move(p), *info);
     }
   }
   expire(now);
@@ -369,7 +371,7 @@ void ProducerEngine::run_pass() {
   arm_timer(now);
 }
 
-void ProducerEngine::place(PendingRecord&& p, TopicState& topic, const net::TopicInfo& info) {
+void ProducerEngine::place(PendingRecord&& p, const net::TopicInfo& info) {
   const auto count = static_cast<std::int32_t>(info.partitions.size());
   const Record& r = p.record;
   std::int32_t partition;
@@ -381,24 +383,49 @@ void ProducerEngine::place(PendingRecord&& p, TopicState& topic, const net::Topi
       return;
     }
     partition = *r.partition;
-  } else if (r.key && !settings_.partitioner_ignore_keys) {
-    partition = partitioner::java_keyed_partition(protocol::as_bytes(*r.key), count);
-  } else {
-    // Uniform sticky for null keys (KIP-794): stay on one partition for
-    // about batch.size bytes, then move on.
-    if (topic.sticky_partition < 0 || topic.sticky_partition >= count || topic.sticky_bytes >= settings_.batch_size) {
-      topic.sticky_partition = static_cast<std::int32_t>(rng_() % static_cast<std::uint32_t>(count));
-      topic.sticky_bytes = 0;
+  } else if (options_.partitioner) {
+    std::int32_t chosen = -1;
+    std::string why;
+    try {
+      chosen = options_.partitioner(PartitionRequest{r.topic, r.key, count});
+    } catch (const std::exception& e) {
+      why = std::string("threw: ") + e.what();
+    } catch (...) {
+      why = "threw a non-standard exception";
     }
-    partition = topic.sticky_partition;
-    topic.sticky_bytes += p.reserved;
+    if (chosen < 0 || chosen >= count) {
+      if (why.empty()) why = "returned " + std::to_string(chosen);
+      fail_record(p, errc::partitioner_failed,
+                  "the partitioner for topic '" + r.topic + "' " + why + " (the topic has " + std::to_string(count) +
+                      " partitions: return 0.." + std::to_string(count - 1) + ")");
+      return;
+    }
+    partition = chosen;
+  } else {
+    std::vector<std::int32_t> available;
+    available.reserve(info.partitions.size());
+    for (std::size_t i = 0; i < info.partitions.size(); ++i) {
+      if (info.partitions[i].leader_id >= 0) available.push_back(static_cast<std::int32_t>(i));
+    }
+    std::optional<std::span<const std::uint8_t>> key;
+    if (r.key) key = protocol::as_bytes(*r.key);
+    auto chosen = partitioner_.choose(r.topic, key, count, available);
+    if (!chosen) {
+      fail_record(p, errc::partitioner_failed, chosen.error().message);
+      return;
+    }
+    partition = chosen.value();
   }
   const std::int64_t ts = r.timestamp_ms.value_or(now_ms());
   std::vector<protocol::RecordHeaderView> headers;
   headers.reserve(r.headers.size());
   for (const auto& h : r.headers) headers.push_back({h.key, view(h.value)});
-  accumulator_.append(TopicPartition{r.topic, partition}, ts, view(r.key), view(r.value), headers,
-                      std::move(p.callback), p.reserved, p.enqueued, p.urgent);
+  const ProducerBatch& batch = accumulator_.append(TopicPartition{r.topic, partition}, ts, view(r.key), view(r.value),
+                                                   headers, std::move(p.callback), p.reserved, p.enqueued, p.urgent);
+  // Sticky placement moves on once this partition's batch is full (KIP-794).
+  const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
+                          batch.builder.record_count() >= settings_.batch_num_messages;
+  partitioner_.on_append(r.topic, partition, p.reserved, batch_full);
 }
 
 void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {

@@ -30,6 +30,7 @@
 #include "producer_statistics.hpp"
 #include "record_accumulator.hpp"
 #include "sluice/config.hpp"
+#include "sluice/partitioner/partitioner.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/broker_connection.hpp"
@@ -49,8 +50,6 @@ struct PendingRecord {
 
 struct TopicState {
   std::deque<PendingRecord> waiting;  // records waiting for metadata
-  std::int32_t sticky_partition = -1;  // null-key records go here until ~batch.size bytes (KIP-794)
-  std::size_t sticky_bytes = 0;
 };
 
 // A Produce request on its way: the batches it carries, in request order.
@@ -90,7 +89,7 @@ class ProducerEngine {
   // --- I/O thread only: producer_engine.cpp ---
   void run_pass();
   void take_incoming();
-  void place(PendingRecord&& pending, TopicState& topic, const net::TopicInfo& info);
+  void place(PendingRecord&& pending, const net::TopicInfo& info);
   void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
   void settle(std::size_t records, std::size_t bytes);  // records reported: free their buffer space
   void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
@@ -154,6 +153,7 @@ class ProducerEngine {
   boost::asio::steady_timer stats_timer_;
   RecordAccumulator accumulator_;
   IdempotenceState idempotence_;
+  partitioner::Partitioner partitioner_;
   std::map<std::string, TopicState> topics_;
   net::MetadataCache metadata_;
   std::map<std::int32_t, std::shared_ptr<net::BrokerConnection>> connections_;

@@ -1,6 +1,7 @@
 // ProducerEngine, sender side: drains ready batches into Produce requests
 // per leader and applies delivery_policy to each batch's outcome. Runs on
 // the I/O thread only; see producer_engine.hpp.
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "producer_engine.hpp"
@@ -56,6 +57,7 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     if (!request->batches.empty() && request_bytes + size > settings_.max_request_size) break;
     request_bytes += size;
     std::unique_ptr<ProducerBatch> b = accumulator_.take_head(tp);
+    if (b->attempts == 0) partitioner_.on_batch_closed(tp.topic, tp.partition);
     if (b->attempts == 0) {
       // Compressed once; a retry resends the same bytes (only the producer
       // state in the header may change, which needs no re-encoding).
@@ -201,7 +203,9 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
     auto b = std::make_unique<ProducerBatch>();
     b->tp = batch->tp;
     b->created = batch->created;
-    b->order = batch->order;  // both halves take the original's place in order
+    // Both halves take the original's place, the first half first.
+    b->order_span = std::max<std::uint64_t>(batch->order_span / 2, 1);
+    b->order = batch->order + (part == 0 ? 0 : b->order_span);
     b->attempts = 1;          // a retry: ready at once, ahead of newer batches
     b->retry_at = Clock::now();
     const std::size_t from = part == 0 ? 0 : half, to = part == 0 ? half : n;

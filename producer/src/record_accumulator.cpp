@@ -22,7 +22,7 @@ ProducerBatch& RecordAccumulator::append(const TopicPartition& tp, std::int64_t 
     auto b = std::make_unique<ProducerBatch>();
     b->tp = tp;
     b->created = enqueued;
-    b->order = q.next_order++;
+    b->order = (q.next_order++) << 32;
     q.batches.push_back(std::move(b));
   }
   ProducerBatch& b = *q.batches.back();

@@ -67,3 +67,51 @@ TEST_CASE("properties files: comments, both separators, line numbers in errors")
   std::remove(path.c_str());
   CHECK(error_of([] { Config::from_properties_file("/nonexistent/file"); }).find("cannot read") != std::string::npos);
 }
+
+TEST_CASE("idempotence: on by default, explicit true conflicts are errors, defaults give way with a notice") {
+  auto base = [](std::map<std::string, std::string> extra) {
+    extra["bootstrap.servers"] = "h:1";
+    return Config::from_map(extra);
+  };
+  auto s = base({}).resolve();
+  CHECK(s.enable_idempotence);
+  CHECK(s.notices.empty());
+  s = base({{"acks", "1"}}).resolve();
+  CHECK_FALSE(s.enable_idempotence);
+  REQUIRE(s.notices.size() == 1);
+  CHECK(s.notices[0].find("acks=1") != std::string::npos);
+  CHECK_FALSE(base({{"max.in.flight", "6"}}).resolve().enable_idempotence);
+  CHECK_FALSE(base({{"retries", "0"}}).resolve().enable_idempotence);
+  auto e = error_of([&] { base({{"enable.idempotence", "true"}, {"acks", "0"}}).resolve(); });
+  CHECK(e.find("'enable.idempotence'") != std::string::npos);
+  CHECK(e.find("acks=0") != std::string::npos);
+  CHECK_FALSE(error_of([&] { base({{"enable.idempotence", "true"}, {"retries", "0"}}).resolve(); }).empty());
+  s = base({{"enable.idempotence", "false"}, {"acks", "1"}}).resolve();
+  CHECK_FALSE(s.enable_idempotence);
+  CHECK(s.notices.empty());
+}
+
+TEST_CASE("transactional.id and Java serializer classes are refused with what to do") {
+  auto t = error_of([] { Config().set("transactional.id", "tx-1"); });
+  CHECK(t.find("not supported yet") != std::string::npos);
+  auto j = error_of([] { Config().set("serializer.class", "kafka.serializer.StringEncoder"); });
+  CHECK(j.find("serializer.hpp") != std::string::npos);
+  CHECK_FALSE(error_of([] { Config().set("value.serializer", "org.apache.kafka.common.serialization.StringSerializer"); }).empty());
+}
+
+TEST_CASE("partitioner names, producer.type, buffer bounds") {
+  auto s = Config::from_map({{"bootstrap.servers", "h:1"},
+                             {"partitioner", "consistent_random"},
+                             {"producer.type", "sync"},
+                             {"buffer.memory", "2048"},
+                             {"queue.buffering.max.messages", "10"}})
+               .resolve();
+  CHECK(s.partitioner == "consistent_random");
+  CHECK(s.sync);
+  CHECK(s.buffer_memory == 2048);
+  CHECK(s.max_queued_records == 10);
+  CHECK_NOTHROW(Config().set("partitioner.class", "org.apache.kafka.clients.producer.RoundRobinPartitioner"));
+  CHECK(error_of([] { Config().set("partitioner", "fastest"); }).find("'partitioner'") != std::string::npos);
+  CHECK_FALSE(error_of([] { Config().set("producer.type", "batch"); }).empty());
+  CHECK_FALSE(error_of([] { Config().set("enable.idempotence", "yes"); }).empty());
+}

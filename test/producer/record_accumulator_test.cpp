@@ -99,12 +99,14 @@ TEST_CASE("drained batches count in flight and come back in creation order") {
   first->retry_at = t0 + 10ms;
   acc.reenqueue(std::move(first));
   CHECK(acc.in_flight(tp) == 0);
-  CHECK(acc.head(tp)->order == 0);
+  const auto first_order = acc.head(tp)->order;
   CHECK(acc.ready(t0 + 9ms, false).empty());  // retry backoff
   CHECK(acc.ready(t0 + 10ms, false).size() == 1);
-  CHECK(acc.take_head(tp)->order == 0);
-  CHECK(acc.take_head(tp)->order == 1);
-  CHECK(acc.take_head(tp)->order == 2);
+  auto a = acc.take_head(tp), b = acc.take_head(tp), c = acc.take_head(tp);
+  CHECK(a->order == first_order);
+  CHECK(a->order < b->order);
+  CHECK(b->order < c->order);
+  CHECK(c->attempts == 0);  // the never-sent batch stays behind both retries
 }
 
 TEST_CASE("a batch taken for sending is sealed: later records open a new batch") {
@@ -145,4 +147,37 @@ TEST_CASE("partitions are independent") {
   CHECK(acc.ready(t0, false) == std::vector<TopicPartition>{other});
   CHECK(acc.idle(TopicPartition{"t", 2}));
   CHECK_FALSE(acc.idle(tp));
+}
+
+TEST_CASE("split halves requeue in record order, also when split again") {
+  // A batch [a..e] is split into [a,b] and [c,d,e]; [a,b] is split again
+  // into [a] and [b]: the queue must read a, b, c-e, then newer batches.
+  RecordAccumulator acc(options(1 << 20, 5));
+  for (int i = 0; i < 5; ++i) add(acc, t0);
+  add(acc, t0);  // a newer batch behind it
+  auto whole = acc.take_head(tp);
+  acc.returned(tp);
+  auto half = [&](const ProducerBatch& from, int part) {
+    auto b = std::make_unique<ProducerBatch>();
+    b->tp = tp;
+    b->attempts = 1;
+    b->order_span = from.order_span / 2;
+    b->order = from.order + (part == 0 ? 0 : b->order_span);
+    return b;
+  };
+  auto ab = half(*whole, 0), cde = half(*whole, 1);
+  const auto ab_order = ab->order, cde_order = cde->order;
+  acc.reenqueue(std::move(ab));
+  acc.reenqueue(std::move(cde));
+  auto taken_ab = acc.take_head(tp);
+  REQUIRE(taken_ab->order == ab_order);
+  acc.returned(tp);
+  auto a = half(*taken_ab, 0), b = half(*taken_ab, 1);
+  const auto a_order = a->order, b_order = b->order;
+  acc.reenqueue(std::move(b));  // the order they come back in must not matter
+  acc.reenqueue(std::move(a));
+  CHECK(acc.take_head(tp)->order == a_order);
+  CHECK(acc.take_head(tp)->order == b_order);
+  CHECK(acc.take_head(tp)->order == cde_order);
+  CHECK(acc.take_head(tp)->order > cde_order);  // the newer batch last
 }

@@ -113,6 +113,7 @@ public final class GoldenGenerator {
         g.initProducerId();
         g.saslHandshake();
         g.saslAuthenticate();
+        PartitionGolden.write(out);
         g.writeManifest();
     }
 
