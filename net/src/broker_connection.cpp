@@ -52,7 +52,19 @@ void BrokerConnection::connect(ConnectHandler done) {
 
 void BrokerConnection::try_endpoint(tcp::resolver::results_type::const_iterator it) {
   auto self = shared_from_this();
-  // Every resolved address is tried in turn; the last error wins.
+  // Every resolved address is tried in turn; the last error wins. Buffer
+  // sizes are set before connecting so the TCP window scale fits them.
+  boost::system::error_code opened;
+  socket_.open(it->endpoint().protocol(), opened);
+  if (!opened) {
+    boost::system::error_code ignored;
+    if (options_.send_buffer_bytes > 0) {
+      socket_.set_option(boost::asio::socket_base::send_buffer_size(options_.send_buffer_bytes), ignored);
+    }
+    if (options_.receive_buffer_bytes > 0) {
+      socket_.set_option(boost::asio::socket_base::receive_buffer_size(options_.receive_buffer_bytes), ignored);
+    }
+  }
   socket_.async_connect(it->endpoint(), [this, self, it](boost::system::error_code ec) {
     if (state_ != State::connecting) return;
     if (ec) {
@@ -152,6 +164,7 @@ void BrokerConnection::send_at(ApiKey key, std::int16_t version, const BodyEncod
 
 void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
                                ResponseHandler handler) {
+  last_used_ = Clock::now();
   Outgoing out;
   protocol::BufferWriter w(out.frame);
   std::size_t size_at = w.reserve(4);
@@ -226,6 +239,7 @@ void BrokerConnection::read_more() {
 
 void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
   if (state_ == State::closed) return;
+  last_used_ = Clock::now();
   auto id = protocol::peek_correlation_id(frame);
   std::optional<InFlightRequest> req;
   if (id) req = in_flight_.match(*id);

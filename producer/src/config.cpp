@@ -9,7 +9,7 @@
 namespace sluice {
 namespace {
 
-enum class Kind { string, integer, acks, compression, boolean, producer_type, partitioner, rejected };
+enum class Kind { string, integer, acks, compression, boolean, producer_type, partitioner, dns_lookup, recovery, rejected };
 
 struct Spec {
   PropertyInfo info;
@@ -98,6 +98,30 @@ const std::vector<Spec>& specs() {
       {{"partitioner.ignore.keys", {}, "bool", "false", "true or false",
         "Place keyed records like null-key records (sticky), ignoring the key."},
        Kind::boolean},
+      {{"send.buffer.bytes", {"socket.send.buffer.bytes"}, "int", "131072", "-1..100000000",
+        "TCP send buffer (SO_SNDBUF) per broker connection; -1 or 0: the OS default."},
+       Kind::integer, -1, 100000000},
+      {{"receive.buffer.bytes", {"socket.receive.buffer.bytes"}, "int", "32768", "-1..100000000",
+        "TCP receive buffer (SO_RCVBUF) per broker connection; -1 or 0: the OS default."},
+       Kind::integer, -1, 100000000},
+      {{"connections.max.idle.ms", {}, "int", "540000", "0..2147483647",
+        "A broker connection with nothing in flight for this long is closed (before the broker's own 600000 "
+        "ms limit, so no request is written into a closing connection); 0 = never."},
+       Kind::integer, 0, INT32_MAX},
+      {{"receive.message.max.bytes", {}, "int", "100000000", "1000..2147483647",
+        "Largest response accepted from a broker; a larger size prefix is a protocol error, never an allocation."},
+       Kind::integer, 1000, INT32_MAX},
+      {{"client.dns.lookup", {}, "string", "use_all_dns_ips", "use_all_dns_ips",
+        "Every address a broker name resolves to is tried in turn, and names are resolved again on every "
+        "reconnect."},
+       Kind::dns_lookup},
+      {{"metadata.recovery.strategy", {}, "string", "rebootstrap", "rebootstrap or none",
+        "rebootstrap: when no known broker has been reachable for metadata.recovery.rebootstrap.trigger.ms, "
+        "start again from bootstrap.servers (brokers' addresses may have changed)."},
+       Kind::recovery},
+      {{"metadata.recovery.rebootstrap.trigger.ms", {}, "int", "300000", "0..2147483647",
+        "How long no broker may be reachable before re-bootstrapping (metadata.recovery.strategy=rebootstrap)."},
+       Kind::integer, 0, INT32_MAX},
       {{"statistics.interval.ms", {}, "int", "0", "0..86400000",
         "How often ProducerOptions::statistics_callback gets statistics_json(); 0 = never."},
        Kind::integer, 0, 86400000},
@@ -186,6 +210,16 @@ Config& Config::set(std::string_view name, std::string_view value) {
       break;
     case Kind::partitioner:
       if (!partitioner::partitioner_from_name(value) || value == "user") throw bad("not a partitioner name");
+      break;
+    case Kind::dns_lookup:
+      if (value != "use_all_dns_ips") {
+        throw bad(value == "resolve_canonical_bootstrap_servers_only"
+                      ? "canonical-name resolution (for Kerberos) is not supported yet"
+                      : "not a client.dns.lookup setting");
+      }
+      break;
+    case Kind::recovery:
+      if (value != "rebootstrap" && value != "none") throw bad("not a metadata recovery strategy");
       break;
     case Kind::rejected:
       if (canonical == "transactional.id") {
@@ -304,6 +338,12 @@ ProducerSettings Config::resolve() const {
   s.partitioner = str("partitioner");
   s.partitioner_ignore_keys = str("partitioner.ignore.keys") == "true";
   s.statistics_interval = ms("statistics.interval.ms");
+  s.send_buffer_bytes = static_cast<int>(get_int(values_, spec("send.buffer.bytes")));
+  s.receive_buffer_bytes = static_cast<int>(get_int(values_, spec("receive.buffer.bytes")));
+  s.connections_max_idle = ms("connections.max.idle.ms");
+  s.max_response_bytes = static_cast<std::size_t>(get_int(values_, spec("receive.message.max.bytes")));
+  s.rebootstrap = str("metadata.recovery.strategy") == "rebootstrap";
+  s.rebootstrap_trigger = ms("metadata.recovery.rebootstrap.trigger.ms");
   resolve_idempotence(s);
   if (s.delivery_timeout < s.linger + s.request_timeout) {
     throw ConfigError("delivery.timeout.ms",

@@ -23,6 +23,7 @@ class ProducerCategory final : public std::error_category {
       case errc::fatal: return "producer in a fatal state";
       case errc::would_deadlock: return "blocking call from a delivery callback";
       case errc::partitioner_failed: return "partitioner gave no valid partition";
+      case errc::serialization_failed: return "serializing the record failed; it was not sent";
     }
     return "unknown producer error";
   }

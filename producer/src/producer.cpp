@@ -26,6 +26,8 @@ std::size_t Producer::purge() { return engine_->purge(); }
 
 std::string Producer::statistics_json() const { return engine_->statistics_json(); }
 
+bool Producer::on_io_thread() const noexcept { return engine_->on_io_thread(); }
+
 void Producer::close(std::chrono::milliseconds timeout) { engine_->close(timeout); }
 
 }  // namespace sluice

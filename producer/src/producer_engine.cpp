@@ -362,6 +362,7 @@ void ProducerEngine::run_pass() {
     }
   }
   expire(now);
+  maintain_connections(now);
   // Periodic refresh (metadata.max.age.ms): finds new partitions and moved
   // leaders even when nothing fails.
   if (!topics_.empty() && now >= last_metadata_at_ + settings_.metadata_max_age) metadata_wanted_ = true;
@@ -486,6 +487,12 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
     future(idempotence_.id_retry_at());
   }
   for (auto& [id, at] : reconnect_at_) future(at);
+  if (settings_.connections_max_idle.count() > 0) {
+    for (auto& [id, c] : connections_) {
+      if (c->in_flight() == 0) future(c->last_used() + settings_.connections_max_idle);
+    }
+  }
+  if (unreachable_since_ && settings_.rebootstrap) future(*unreachable_since_ + settings_.rebootstrap_trigger);
   for (auto& [id, until] : throttled_until_) future(until);
   if (!next) return;
   // Never spin: wait at least 1 ms, at most 1 s (a safety net for expiry).

@@ -72,11 +72,11 @@ class ProducerEngine {
   std::size_t purge();
   const ProducerSettings& settings() const noexcept { return settings_; }
   std::string statistics_json();
+  bool on_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
 
  private:
   // --- app threads ---
   std::optional<DeliveryReport> admit(const Record& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
-  bool on_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
   // Runs `f` on the I/O side unless the engine is gone by then (an
   // application's io_context may outlive the producer).
   template <class F>
@@ -116,6 +116,7 @@ class ProducerEngine {
   std::shared_ptr<net::BrokerConnection> connection(std::int32_t node_id);
   std::shared_ptr<net::BrokerConnection> any_ready_connection();
   void rebootstrap();
+  void maintain_connections(Clock::time_point now);
   void note_throttle(std::int32_t node_id, std::int32_t throttle_ms);
 
   ProducerSettings settings_;
@@ -167,6 +168,7 @@ class ProducerEngine {
   bool metadata_wanted_ = false;
   Clock::time_point next_metadata_at_{};
   Clock::time_point last_metadata_at_{};  // last successful Metadata response
+  std::optional<Clock::time_point> unreachable_since_;  // no connection ready since then
   bool stopping_ = false;
   bool flushing_ = false;
   ProducerStatistics stats_;

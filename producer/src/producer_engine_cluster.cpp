@@ -37,6 +37,9 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
   options.client_id = settings_.client_id;
   options.connect_timeout = settings_.connect_timeout;
   options.request_timeout = settings_.request_timeout;
+  options.max_response_bytes = settings_.max_response_bytes;
+  options.send_buffer_bytes = settings_.send_buffer_bytes;
+  options.receive_buffer_bytes = settings_.receive_buffer_bytes;
   auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
   connections_[node_id] = c;
   c->connect([this, node_id, where = address->to_string()](std::error_code ec) {
@@ -152,6 +155,38 @@ void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t
     idempotence_.on_id_response(net::net_errc::protocol_error, 0, -1, -1, now, jitter());
   }
   run_pass();
+}
+
+// Connections idle for connections.max.idle.ms close (before the broker's
+// own limit closes them under a request); and when no broker has been
+// reachable for metadata.recovery.rebootstrap.trigger.ms, start again from
+// bootstrap.servers: the cluster's addresses may have changed.
+void ProducerEngine::maintain_connections(Clock::time_point now) {
+  bool any_ready = false;
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    auto& c = it->second;
+    const bool ready = c->state() == net::BrokerConnection::State::ready;
+    any_ready |= ready;
+    if (ready && settings_.connections_max_idle.count() > 0 && c->in_flight() == 0 &&
+        now - c->last_used() >= settings_.connections_max_idle) {
+      log(LogLevel::debug, "closing idle connection to " + c->address().to_string());
+      c->close(net::net_errc::connection_closed);
+      it = connections_.erase(it);
+      continue;
+    }
+    ++it;
+  }
+  if (any_ready || topics_.empty()) {
+    unreachable_since_.reset();
+    return;
+  }
+  if (!unreachable_since_) unreachable_since_ = now;
+  if (settings_.rebootstrap && now - *unreachable_since_ >= settings_.rebootstrap_trigger && !metadata_.brokers().empty()) {
+    log(LogLevel::warning, "no broker reachable for " + std::to_string(settings_.rebootstrap_trigger.count()) +
+                               " ms: re-bootstrapping from bootstrap.servers=" + settings_.bootstrap_servers);
+    unreachable_since_ = now;
+    rebootstrap();
+  }
 }
 
 void ProducerEngine::rebootstrap() {

@@ -1,23 +1,15 @@
 #pragma once
-// Command line of sluice-bench.
-#include <cstdint>
-#include <map>
-#include <string>
+// sluice-bench's half of the command line: the shared options
+// (bench_cli.hpp) as a sluice::Config. rdkafka-bench does the same with
+// rd_kafka_conf_set.
+#include "bench_cli.hpp"
+#include "sluice/config.hpp"
 
 namespace sluice::bench {
 
-struct BenchOptions {
-  std::string bootstrap;
-  std::string topic;
-  std::int64_t num_records = 100000;
-  std::size_t record_size = 100;
-  std::map<std::string, std::string> properties;  // -X and the shorthand flags
-  bool json = false;
-};
-
-// Parses argv; on a bad or missing argument throws std::invalid_argument
-// with a one-line message. `--help` sets help.
-BenchOptions parse_bench_options(int argc, char** argv, bool& help);
-const char* bench_usage();
+// bootstrap.servers from -b, then the properties in command-line order.
+// Throws sluice::ConfigError naming the property (unknown name, bad value,
+// one property under two names).
+sluice::Config sluice_config(const BenchOptions& options);
 
 }  // namespace sluice::bench

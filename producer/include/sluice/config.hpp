@@ -53,6 +53,12 @@ struct ProducerSettings {
   std::string partitioner = "default";
   bool partitioner_ignore_keys = false;
   std::chrono::milliseconds statistics_interval{0};
+  int send_buffer_bytes = 131072;     // <= 0: the OS default
+  int receive_buffer_bytes = 32768;
+  std::chrono::milliseconds connections_max_idle{540000};  // 0: never
+  std::size_t max_response_bytes = 100000000;
+  bool rebootstrap = true;
+  std::chrono::milliseconds rebootstrap_trigger{300000};
   // Settings the producer changed on its own (e.g. idempotence turned off
   // because a chosen setting contradicts it): logged once at start.
   std::vector<std::string> notices;

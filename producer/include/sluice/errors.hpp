@@ -20,6 +20,7 @@ enum class errc {
   fatal,                  // the producer is in a state no retry can fix (see the report's message)
   would_deadlock,         // a blocking call made from a delivery callback
   partitioner_failed,     // the partitioner gave no valid partition
+  serialization_failed,   // a key/value serializer (or the function making the record) threw; not sent
 };
 
 const std::error_category& producer_category() noexcept;

@@ -109,6 +109,11 @@ class Producer {
   // use. From a delivery callback it returns the counters without waiting.
   std::string statistics_json() const;
 
+  // True on the thread that runs this producer's delivery callbacks (its
+  // I/O thread, or the thread running the application's io_context), where
+  // blocking calls would wait for themselves.
+  bool on_io_thread() const noexcept;
+
  private:
   std::unique_ptr<detail::ProducerEngine> engine_;
 };

@@ -16,12 +16,12 @@ struct Header {
 
 // A record to send. Keys and values are bytes (std::string holds any bytes).
 struct Record {
-  std::string topic;
-  std::optional<std::int32_t> partition;  // explicit partition wins over the partitioner
-  std::optional<std::string> key;         // nullopt = null key
-  std::optional<std::string> value;       // nullopt = null value (a tombstone)
-  std::vector<Header> headers;
-  std::optional<std::int64_t> timestamp_ms;  // nullopt = now (CreateTime)
+  std::string topic{};
+  std::optional<std::int32_t> partition{};  // explicit partition wins over the partitioner
+  std::optional<std::string> key{};         // nullopt = null key
+  std::optional<std::string> value{};       // nullopt = null value (a tombstone)
+  std::vector<Header> headers{};
+  std::optional<std::int64_t> timestamp_ms{};  // nullopt = now (CreateTime)
 };
 
 // The outcome of one record.

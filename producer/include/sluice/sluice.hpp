@@ -1,6 +1,9 @@
 #pragma once
 // Everything an application needs: #include <sluice/sluice.hpp>
+#include "sluice/bulk.hpp"
 #include "sluice/config.hpp"
 #include "sluice/errors.hpp"
+#include "sluice/log.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/record.hpp"
+#include "sluice/serializer.hpp"

@@ -31,6 +31,8 @@ struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{10000};   // socket.connection.setup.timeout.ms
   std::chrono::milliseconds request_timeout{30000};   // request.timeout.ms
   std::size_t max_response_bytes = 100u << 20;        // larger frames are an error
+  int send_buffer_bytes = 131072;     // send.buffer.bytes (SO_SNDBUF); -1: the OS default
+  int receive_buffer_bytes = 32768;   // receive.buffer.bytes (SO_RCVBUF); -1: the OS default
 };
 
 class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
@@ -67,6 +69,9 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   const BrokerAddress& address() const noexcept { return address_; }
   const protocol::NegotiatedVersions& versions() const noexcept { return versions_; }
   std::size_t in_flight() const noexcept { return in_flight_.size() + write_queue_.size(); }
+  // When a request was last queued or an answer last read: the owner closes
+  // connections idle for connections.max.idle.ms, before the broker would.
+  Clock::time_point last_used() const noexcept { return last_used_; }
 
  private:
   struct Outgoing {
@@ -107,6 +112,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   InFlightRequests in_flight_;
   FrameDecoder decoder_;
   std::array<std::uint8_t, 64 * 1024> read_buf_{};
+  Clock::time_point last_used_ = Clock::now();
 };
 
 }  // namespace sluice::net

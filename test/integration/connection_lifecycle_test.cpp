@@ -1,0 +1,59 @@
+// Broker connections over a producer's life, seen through statistics_json():
+// idle connections close after connections.max.idle.ms and come back when
+// needed.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "broker_env.hpp"
+#include "sluice/sluice.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::size_t connected_brokers(const sluice::Producer& producer) {
+  const auto v = boost::json::parse(producer.statistics_json());
+  std::size_t n = 0;
+  for (const auto& [id, b] : v.at("brokers").as_object()) {
+    if (b.at("connected").as_bool()) ++n;
+  }
+  return n;
+}
+
+// Polls `done` until it holds or `timeout` passes (condition waits, no fixed sleeps).
+template <class F>
+bool wait_until(std::chrono::milliseconds timeout, F done) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("idle connections close after connections.max.idle.ms and reopen for the next record") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  const std::string topic = sluice::test::unique_topic("idle");
+  sluice::Producer producer(
+      sluice::Config::from_map({{"bootstrap.servers", bootstrap}, {"connections.max.idle.ms", "500"}}));
+  auto first = producer.send_sync(sluice::Record{.topic = topic, .value = "one"});
+  REQUIRE(first);
+  CHECK(connected_brokers(producer) >= 1);
+  CHECK(wait_until(20s, [&] { return connected_brokers(producer) == 0; }));
+  auto second = producer.send_sync(sluice::Record{.topic = topic, .value = "two"});
+  REQUIRE(second);
+  CHECK(second.offset == first.offset + 1);
+}
+
+TEST_CASE("connections.max.idle.ms=0 keeps connections open") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  sluice::Producer producer(
+      sluice::Config::from_map({{"bootstrap.servers", bootstrap}, {"connections.max.idle.ms", "0"},
+                                {"metadata.max.age.ms", "3600000"}}));
+  REQUIRE(producer.send_sync(sluice::Record{.topic = sluice::test::unique_topic("keep"), .value = "v"}));
+  // Give an idle close every chance to happen (well past the 500 ms above).
+  CHECK_FALSE(wait_until(1500ms, [&] { return connected_brokers(producer) == 0; }));
+}

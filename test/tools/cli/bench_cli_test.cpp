@@ -1,0 +1,115 @@
+// The shared command line of sluice-bench and rdkafka-bench.
+#include <catch2/catch.hpp>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "bench_cli.hpp"
+
+using sluice::bench::BenchOptions;
+using sluice::bench::KeyMode;
+using sluice::bench::UsageError;
+
+namespace {
+
+BenchOptions parse(std::initializer_list<const char*> args) {
+  std::vector<const char*> argv{"sluice-bench"};
+  argv.insert(argv.end(), args);
+  return sluice::bench::parse_bench_options(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string error_of(std::initializer_list<const char*> args) {
+  try {
+    parse(args);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+using Props = std::vector<std::pair<std::string, std::string>>;
+
+}  // namespace
+
+TEST_CASE("bench options: defaults with only -b and -t") {
+  const auto o = parse({"-b", "h:1", "-t", "topic"});
+  CHECK(o.bootstrap == "h:1");
+  CHECK(o.topic == "topic");
+  CHECK(o.num_records == 100000);
+  CHECK(o.record_size == 100);
+  CHECK(o.throughput == -1);
+  CHECK(o.key_mode == KeyMode::none);
+  CHECK(o.properties.empty());
+  CHECK_FALSE(o.json);
+  CHECK_FALSE(o.help);
+}
+
+TEST_CASE("bench options: every flag, long forms and --flag=value") {
+  const auto o = parse({"--bootstrap=h:1,h:2", "--topic", "t", "--num-records", "20000", "--record-size=512",
+                        "--throughput", "5000", "--acks", "all", "--compression", "zstd", "--linger-ms", "10",
+                        "--batch-size", "65536", "--key-mode", "seq", "-X", "client.id=bench", "--json"});
+  CHECK(o.bootstrap == "h:1,h:2");
+  CHECK(o.num_records == 20000);
+  CHECK(o.record_size == 512);
+  CHECK(o.throughput == 5000);
+  CHECK(o.key_mode == KeyMode::seq);
+  CHECK(o.json);
+  // Command-line order is kept: the client applies them in that order.
+  CHECK(o.properties == Props{{"acks", "all"},
+                              {"compression.type", "zstd"},
+                              {"linger.ms", "10"},
+                              {"batch.size", "65536"},
+                              {"client.id", "bench"}});
+}
+
+TEST_CASE("bench options: kcat-style attached values for -b -t -X") {
+  const auto o = parse({"-bh:9", "-tt", "-Xlinger.ms=0", "-X", "client.id="});
+  CHECK(o.bootstrap == "h:9");
+  CHECK(o.topic == "t");
+  CHECK(o.properties == Props{{"linger.ms", "0"}, {"client.id", ""}});
+}
+
+TEST_CASE("bench options: --key-mode random and --throughput -1") {
+  const auto o = parse({"-b", "h:1", "-t", "t", "--key-mode", "random", "--throughput", "-1"});
+  CHECK(o.key_mode == KeyMode::random);
+  CHECK(o.throughput == -1);
+  CHECK(sluice::bench::key_mode_name(o.key_mode) == "random");
+}
+
+TEST_CASE("bench options: --help needs no other flag") {
+  const auto o = parse({"--help"});
+  CHECK(o.help);
+  CHECK(sluice::bench::bench_usage("rdkafka-bench").find("usage: rdkafka-bench -b BROKERS") == 0);
+}
+
+TEST_CASE("bench options: errors name the flag and what is accepted") {
+  CHECK(error_of({"-t", "t"}) == "missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
+  CHECK(error_of({"-b", "h:1"}) == "missing -t TOPIC");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--bogus"}) == "unknown option '--bogus' (see --help)");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "extra"}) == "unexpected argument 'extra' (see --help)");
+  CHECK(error_of({"-b", "h:1", "-t"}) == "-t: missing value");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--num-records", "0"}) ==
+        "--num-records: expected a whole number from 1 to 1000000000, got '0'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--record-size", "12k"}) ==
+        "--record-size: expected a whole number from 0 to 2147483647, got '12k'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--throughput", "0"}) ==
+        "--throughput: expected records per second (1 or more), or -1 for no limit, got '0'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--throughput", "-5"}) ==
+        "--throughput: expected a whole number from -1 to 1000000000, got '-5'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--acks", "2"}) == "--acks: expected 0|1|-1|all, got '2'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--compression", "brotli"}) ==
+        "--compression: expected none|gzip|snappy|lz4|zstd, got 'brotli'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--key-mode", "hash"}) == "--key-mode: expected none|random|seq, got 'hash'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "-X", "linger.ms"}) ==
+        "-X: expected property=value (e.g. -X linger.ms=10), got 'linger.ms'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "-X", "=5"}) ==
+        "-X: expected property=value (e.g. -X linger.ms=10), got '=5'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--json=yes"}) == "--json: takes no value");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions", "3"}).find("--create-partitions is not supported") ==
+        0);
+}
+
+TEST_CASE("split_property keeps everything after the first '='") {
+  CHECK(sluice::bench::split_property("-X", "a=b=c") == std::pair<std::string, std::string>{"a", "b=c"});
+  CHECK_THROWS_AS(sluice::bench::split_property("-X", "novalue"), UsageError);
+}

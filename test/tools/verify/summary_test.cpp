@@ -1,0 +1,89 @@
+// How a checked run is reported (tools/verify/summary.hpp).
+#include "summary.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace sluice::verify;
+
+TEST_CASE("the summary line lists every counter as name=value in a fixed order") {
+  Counts c;
+  c.sent = 10;
+  c.acked = 7;
+  c.failed = 1;
+  c.unknown = 2;
+  c.unknown_landed = 1;
+  c.lost = 3;
+  c.dup = 4;
+  c.reordered = 5;
+  c.wrong_offset = 6;
+  c.phantom = 8;
+  c.missing_report = 9;
+  c.multi_report = 11;
+  c.misplaced = 12;
+  c.corrupt = 13;
+  c.foreign = 14;
+  c.extra_copies = 99;  // JSON only
+  CHECK(summary_line(c) ==
+        "sent=10 acked=7 failed=1 unknown=2 unknown_landed=1 lost=3 dup=4 reordered=5 wrong_offset=6 phantom=8 "
+        "missing_report=9 multi_report=11 misplaced=12 corrupt=13 foreign=14");
+}
+
+TEST_CASE("JSON strings escape quotes, backslashes and every byte outside printable ASCII") {
+  CHECK(json_string("plain") == "\"plain\"");
+  CHECK(json_string("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(json_string(std::string("\n\t\x00\x7f\xc3\xa9", 6)) == "\"\\u000a\\u0009\\u0000\\u007f\\u00c3\\u00a9\"");
+}
+
+TEST_CASE("the JSON object carries counts, violations, examples and notes") {
+  CheckResult r;
+  r.counts.sent = 2;
+  r.counts.lost = 1;
+  r.counts.extra_copies = 3;
+  r.examples["lost"] = {"p0#1 (key 'k'): acknowledged at p0@1, not in the log"};
+  RunFacts f;
+  f.run_id = "r1";
+  f.topic = "t\"q";
+  f.produce_seconds = 1.5;
+  f.records_read = 1;
+  f.notes = {"note one"};
+  const std::string j = summary_json(r, {"lost"}, f);
+  CHECK(j.find("{\"run_id\":\"r1\",\"topic\":\"t\\\"q\",\"ok\":false,\"counts\":{\"sent\":2,") == 0);
+  CHECK(j.find("\"lost\":1,") != std::string::npos);
+  CHECK(j.find("\"extra_copies\":3,") != std::string::npos);
+  CHECK(j.find("\"violations\":[\"lost\"]") != std::string::npos);
+  CHECK(j.find("\"examples\":{\"lost\":[\"p0#1 (key 'k'): acknowledged at p0@1, not in the log\"]}") !=
+        std::string::npos);
+  CHECK(j.find("\"produce_seconds\":1.500,") != std::string::npos);
+  CHECK(j.find("\"records_read\":1,\"read_attempts\":0,\"notes\":[\"note one\"]}") != std::string::npos);
+  CHECK(j.find('\n') == std::string::npos);
+  CHECK(summary_json(CheckResult{}, {}, RunFacts{}).find("\"ok\":true") != std::string::npos);
+}
+
+TEST_CASE("examples show violations first and label tolerated and informational counters") {
+  CheckResult r;
+  r.counts.unknown_landed = 2;
+  r.counts.dup = 1;
+  r.counts.lost = 1;
+  r.examples["unknown_landed"] = {"u1", "u2"};
+  r.examples["dup"] = {"d1"};
+  r.examples["lost"] = {"l1"};
+  CHECK(examples_text(r, {"lost"}) ==
+        "lost=1 (violation), e.g.:\n  l1\n"
+        "unknown_landed=2 (info), e.g.:\n  u1\n  u2\n"
+        "dup=1 (allowed), e.g.:\n  d1\n");
+  CHECK(examples_text(CheckResult{}, {}).empty());
+}
+
+TEST_CASE("the run line says how long producing and reading took and how much was read") {
+  RunFacts f;
+  f.run_id = "r1";
+  f.topic = "t";
+  f.produce_seconds = 10.25;
+  f.slowest_report = 6.5;
+  f.read_seconds = 0.5;
+  f.records_read = 4000;
+  f.read_attempts = 2;
+  CHECK(run_line(f) ==
+        "run r1 on t: produced and closed in 10.250 s (slowest report 6.500 s after its send), read 4000 records back "
+        "in 0.500 s (2 kcat run(s))");
+}

@@ -1,0 +1,157 @@
+#include "bench_cli.hpp"
+
+#include <charconv>
+#include <optional>
+
+namespace sluice::bench {
+namespace {
+
+std::int64_t to_int(std::string_view flag, std::string_view v, std::int64_t min, std::int64_t max) {
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || out < min || out > max) {
+    throw UsageError(std::string(flag) + ": expected a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + std::string(v) + "'");
+  }
+  return out;
+}
+
+std::string one_of(std::string_view flag, std::string_view v, std::initializer_list<std::string_view> accepted) {
+  std::string list;
+  for (auto a : accepted) {
+    if (v == a) return std::string(v);
+    list += list.empty() ? "" : "|";
+    list += a;
+  }
+  throw UsageError(std::string(flag) + ": expected " + list + ", got '" + std::string(v) + "'");
+}
+
+KeyMode to_key_mode(std::string_view flag, std::string_view v) {
+  const std::string m = one_of(flag, v, {"none", "random", "seq"});
+  return m == "none" ? KeyMode::none : m == "random" ? KeyMode::random : KeyMode::seq;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_property(std::string_view flag, std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    throw UsageError(std::string(flag) + ": expected property=value (e.g. " + std::string(flag) +
+                     " linger.ms=10), got '" + std::string(text) + "'");
+  }
+  return {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+std::string_view key_mode_name(KeyMode mode) noexcept {
+  switch (mode) {
+    case KeyMode::none: return "none";
+    case KeyMode::random: return "random";
+    case KeyMode::seq: return "seq";
+  }
+  return "none";
+}
+
+BenchOptions parse_bench_options(int argc, const char* const* argv) {
+  BenchOptions o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view flag = arg;
+    std::optional<std::string_view> inline_value;
+    if (arg.starts_with("--")) {
+      if (auto eq = arg.find('='); eq != std::string_view::npos) {
+        flag = arg.substr(0, eq);
+        inline_value = arg.substr(eq + 1);
+      }
+    } else if (arg.size() > 2 && (arg.starts_with("-b") || arg.starts_with("-t") || arg.starts_with("-X"))) {
+      flag = arg.substr(0, 2);  // kcat style: -Xacks=1
+      inline_value = arg.substr(2);
+    }
+    auto value = [&]() -> std::string_view {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) throw UsageError(std::string(flag) + ": missing value");
+      return argv[++i];
+    };
+    auto no_value = [&] {
+      if (inline_value) throw UsageError(std::string(flag) + ": takes no value");
+    };
+
+    if (flag == "-h" || flag == "--help") {
+      no_value();
+      o.help = true;
+    } else if (flag == "-b" || flag == "--bootstrap") {
+      o.bootstrap = value();
+    } else if (flag == "-t" || flag == "--topic") {
+      o.topic = value();
+    } else if (flag == "--num-records") {
+      // The latency table holds 12 bytes per record: 10^9 records is 12 GB.
+      o.num_records = to_int(flag, value(), 1, 1'000'000'000);
+    } else if (flag == "--record-size") {
+      o.record_size = static_cast<std::size_t>(to_int(flag, value(), 0, INT32_MAX));
+    } else if (flag == "--throughput") {
+      const auto v = value();
+      o.throughput = to_int(flag, v, -1, 1000000000);
+      if (o.throughput == 0) {
+        throw UsageError("--throughput: expected records per second (1 or more), or -1 for no limit, got '0'");
+      }
+    } else if (flag == "--acks") {
+      o.properties.emplace_back("acks", one_of(flag, value(), {"0", "1", "-1", "all"}));
+    } else if (flag == "--compression") {
+      o.properties.emplace_back("compression.type", one_of(flag, value(), {"none", "gzip", "snappy", "lz4", "zstd"}));
+    } else if (flag == "--linger-ms") {
+      o.properties.emplace_back("linger.ms", std::to_string(to_int(flag, value(), 0, 900000)));
+    } else if (flag == "--batch-size") {
+      o.properties.emplace_back("batch.size", std::to_string(to_int(flag, value(), 1, INT32_MAX)));
+    } else if (flag == "--key-mode") {
+      o.key_mode = to_key_mode(flag, value());
+    } else if (flag == "-X") {
+      o.properties.push_back(split_property("-X", value()));
+    } else if (flag == "--json") {
+      no_value();
+      o.json = true;
+    } else if (flag == "--create-partitions") {
+      throw UsageError("--create-partitions is not supported (the client has no CreateTopics API): create the topic "
+                       "first, e.g. tools/kafka-local run-class org.apache.kafka.tools.TopicCommand --create ...");
+    } else if (arg.starts_with("-")) {
+      throw UsageError("unknown option '" + std::string(arg) + "' (see --help)");
+    } else {
+      throw UsageError("unexpected argument '" + std::string(arg) + "' (see --help)");
+    }
+  }
+  if (!o.help) {
+    if (o.bootstrap.empty()) throw UsageError("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
+    if (o.topic.empty()) throw UsageError("missing -t TOPIC");
+  }
+  return o;
+}
+
+std::string bench_usage(std::string_view program) {
+  std::string p(program);
+  std::string pad(p.size(), ' ');
+  return "usage: " + p + " -b BROKERS -t TOPIC [--num-records N] [--record-size BYTES]\n" +  //
+         "       " + pad + " [--throughput RECORDS_PER_S] [--acks 0|1|all] [--compression CODEC]\n" +
+         "       " + pad + " [--linger-ms MS] [--batch-size BYTES] [--key-mode none|random|seq]\n" +
+         "       " + pad + " [-X property=value]... [--json]\n" +
+         "\n"
+         "Produces N records of BYTES random letters to TOPIC and reports records/s, MiB/s,\n"
+         "send->ack latency percentiles, client CPU and peak RSS.\n"
+         "\n"
+         "  -b, --bootstrap BROKERS  host:port[,host:port...]\n"
+         "  -t, --topic TOPIC        an existing topic, or one the broker auto-creates\n"
+         "  --num-records N          records to send (default 100000, at most 10^9)\n"
+         "  --record-size BYTES      value size (default 100)\n"
+         "  --throughput R           cap at R records/s; latency then counts from each record's\n"
+         "                           intended send time, so stalls show (default -1: no cap)\n"
+         "  --acks 0|1|-1|all        property acks\n"
+         "  --compression CODEC      none, gzip, snappy, lz4 or zstd (property compression.type)\n"
+         "  --linger-ms MS           property linger.ms\n"
+         "  --batch-size BYTES       property batch.size\n"
+         "  --key-mode MODE          none (null keys, default), random (random 64-bit numbers),\n"
+         "                           seq (the record's number), keys in decimal\n"
+         "  -X property=value        any client property (repeatable)\n"
+         "  --json                   print the report as one JSON object\n"
+         "\n"
+         "Exit status: 0 every record acknowledged, 1 some record failed or got no report,\n"
+         "2 bad command line or configuration, 130 interrupted. docs/TOOLS.md has the details.\n";
+}
+
+}  // namespace sluice::bench

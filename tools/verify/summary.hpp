@@ -1,0 +1,41 @@
+#pragma once
+// How sluice-verify reports a checked run: one summary line (what the fault
+// scenarios parse), a JSON object (--json), and examples for stderr. Pure.
+#include <string>
+#include <vector>
+
+#include "history_checker.hpp"
+
+namespace sluice::verify {
+
+struct RunFacts {
+  std::string run_id;
+  std::string topic;
+  double produce_seconds = 0;  // first send to producer closed
+  double read_seconds = 0;     // reading the log back
+  double slowest_report = 0;   // longest send() -> first report
+  std::size_t records_read = 0;
+  int read_attempts = 0;           // kcat runs until the log was complete
+  std::vector<std::string> notes;  // things the reader wants known (incomplete read, fault command...)
+};
+
+// "sent=… acked=… failed=… unknown=… unknown_landed=… lost=… dup=… …"
+// (every counter of counter_list, in its order, space separated).
+std::string summary_line(const Counts& counts);
+
+// One JSON object on one line: run, counts (with the auxiliary ones),
+// violations, examples, notes.
+std::string summary_json(const CheckResult& result, const std::vector<std::string>& violations, const RunFacts& facts);
+
+// For stderr: one line on how the run went (timings, what was read).
+std::string run_line(const RunFacts& facts);
+
+// For stderr: per counter with examples, "NAME=N (violation|allowed|info)"
+// and the examples, violations first. Empty when there is nothing to show.
+std::string examples_text(const CheckResult& result, const std::vector<std::string>& violations);
+
+// `s` as a JSON string literal (quotes included; control and non-ASCII
+// bytes escaped as \u00XX so any byte sequence yields valid JSON).
+std::string json_string(const std::string& s);
+
+}  // namespace sluice::verify

@@ -1,0 +1,146 @@
+#include "verify_options.hpp"
+
+#include <charconv>
+#include <stdexcept>
+#include <string_view>
+
+#include "record_format.hpp"
+
+namespace sluice::verify {
+
+const char* verify_usage() {
+  return "usage: sluice-verify -b BROKERS -t TOPIC [--num-records N] [--producers K] [--keys N] [--rate R]\n"
+         "                     [--record-size BYTES] [-X prop=value]... [--run-id ID] [--timeout-ms MS]\n"
+         "                     [--read-timeout-ms MS] [--allow-duplicates] [--allow-reordering] [--examples N]\n"
+         "                     [--fault-cmd CMD [--fault-after-acks N] [--fault-timeout-ms MS]] [--json]\n"
+         "Produces N uniquely numbered records with K threads sharing one producer, records every delivery\n"
+         "report, then reads the topic back with kcat and checks that nothing acknowledged was lost,\n"
+         "duplicated, reordered or misplaced (docs/RELIABILITY.md defines each counter).\n"
+         "\n"
+         "  -b, --bootstrap BROKERS  bootstrap.servers\n"
+         "  -t, --topic TOPIC        the topic (best a fresh one; other writers' records are counted as foreign)\n"
+         "  --num-records N          records in all (default 10000)\n"
+         "  --producers K            sending threads sharing the producer (default 1)\n"
+         "  --keys N                 records cycle through N keys (default 0: null keys)\n"
+         "  --rate R                 at most R records/s in all (default: no cap)\n"
+         "  --record-size BYTES      value size (default 100; at least the ~50-byte header)\n"
+         "  -X prop=value            any producer property (acks, linger.ms, request.timeout.ms, ...)\n"
+         "  --run-id ID              tags every record ([A-Za-z0-9_.-], default random)\n"
+         "  --timeout-ms MS          final flush deadline (default 180000)\n"
+         "  --read-timeout-ms MS     deadline for reading back a complete log (default 60000)\n"
+         "  --allow-duplicates       dup>0 is not a violation (runs without idempotence)\n"
+         "  --allow-reordering       reordered>0 is not a violation\n"
+         "  --examples N             examples per counter on stderr (default 5)\n"
+         "  --fault-cmd CMD          run `sh -c CMD` mid-run (after --fault-after-acks acknowledgements,\n"
+         "                           default N/4) and wait for it before reading the log\n"
+         "  --fault-timeout-ms MS    kill CMD after MS (default 300000)\n"
+         "  --json                   print a JSON object instead of the summary line\n"
+         "Exit: 0 no violation, 1 violations, 2 bad arguments, 3 the run or the read-back failed.\n";
+}
+
+namespace {
+
+std::uint64_t to_uint(std::string_view flag, std::string_view v, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size() || out < min || out > max) {
+    throw std::invalid_argument(std::string(flag) + ": expected a whole number in " + std::to_string(min) + ".." +
+                                std::to_string(max) + ", got '" + std::string(v) + "'");
+  }
+  return out;
+}
+
+double to_rate(std::string_view flag, std::string_view v) {
+  double out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size() || !(out > 0) || out > 1e9) {
+    throw std::invalid_argument(std::string(flag) + ": expected records per second > 0, got '" + std::string(v) +
+                                "'");
+  }
+  return out;
+}
+
+std::chrono::milliseconds to_ms(std::string_view flag, std::string_view v) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(to_uint(flag, v, 1, 86400000)));
+}
+
+}  // namespace
+
+VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help) {
+  VerifyOptions o;
+  help = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&]() -> std::string_view {
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + ": missing value");
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      help = true;
+    } else if (a == "-b" || a == "--bootstrap") {
+      o.bootstrap = value();
+    } else if (a == "-t" || a == "--topic") {
+      o.topic = value();
+    } else if (a == "--num-records") {
+      o.num_records = to_uint(a, value(), 1, 100000000);
+    } else if (a == "--producers") {
+      o.producers = static_cast<std::uint32_t>(to_uint(a, value(), 1, 256));
+    } else if (a == "--keys") {
+      o.keys = to_uint(a, value(), 0, 100000000);
+    } else if (a == "--rate") {
+      o.rate = to_rate(a, value());
+    } else if (a == "--record-size") {
+      o.record_size = static_cast<std::size_t>(to_uint(a, value(), 0, 64 * 1024 * 1024));
+    } else if (a == "-X") {
+      std::string_view kv = value();
+      auto eq = kv.find('=');
+      if (eq == std::string_view::npos || eq == 0) {
+        throw std::invalid_argument("-X: expected prop=value, got '" + std::string(kv) + "'");
+      }
+      o.properties[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    } else if (a == "--run-id") {
+      o.run_id = value();
+      if (!valid_run_id(o.run_id)) {
+        throw std::invalid_argument("--run-id: expected 1..64 characters of [A-Za-z0-9_.-], got '" + o.run_id + "'");
+      }
+    } else if (a == "--timeout-ms") {
+      o.flush_timeout = to_ms(a, value());
+    } else if (a == "--read-timeout-ms") {
+      o.read_timeout = to_ms(a, value());
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--allow-duplicates") {
+      o.allow_duplicates = true;
+    } else if (a == "--allow-reordering") {
+      o.allow_reordering = true;
+    } else if (a == "--examples") {
+      o.examples = static_cast<std::size_t>(to_uint(a, value(), 0, 1000));
+    } else if (a == "--fault-cmd") {
+      o.fault_cmd = value();
+      if (o.fault_cmd.empty()) throw std::invalid_argument("--fault-cmd: the command is empty");
+    } else if (a == "--fault-after-acks") {
+      o.fault_after_acks = to_uint(a, value(), 0, 100000000);
+    } else if (a == "--fault-timeout-ms") {
+      o.fault_timeout = to_ms(a, value());
+    } else {
+      throw std::invalid_argument("unknown argument '" + std::string(a) + "' (see --help)");
+    }
+  }
+  if (help) return o;
+  if (o.bootstrap.empty()) throw std::invalid_argument("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
+  if (o.topic.empty()) throw std::invalid_argument("missing -t TOPIC");
+  if (o.properties.count("bootstrap.servers") != 0) {
+    throw std::invalid_argument("-X bootstrap.servers: give the brokers with -b instead");
+  }
+  if (o.fault_after_acks && o.fault_cmd.empty()) {
+    throw std::invalid_argument("--fault-after-acks needs --fault-cmd");
+  }
+  if (o.fault_after_acks && *o.fault_after_acks > o.num_records) {
+    throw std::invalid_argument("--fault-after-acks " + std::to_string(*o.fault_after_acks) +
+                                " is more than --num-records " + std::to_string(o.num_records));
+  }
+  if (!o.fault_cmd.empty() && !o.fault_after_acks) o.fault_after_acks = o.num_records / 4;
+  return o;
+}
+
+}  // namespace sluice::verify
