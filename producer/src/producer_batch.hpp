@@ -28,6 +28,7 @@ struct ProducerBatch {
   protocol::RecordBatchBuilder builder;
   std::vector<DeliveryCallback> callbacks;  // one per record, in record order
   std::vector<std::int64_t> timestamps;     // one per record (the reports carry them)
+  std::vector<std::uint64_t> generations;   // one per record: the flush generation it was sent in
   std::size_t reserved_bytes = 0;           // buffer.memory charged for its records
   // Position within its partition: batches are created 2^32 apart, and a
   // split batch's halves share its span (first half first), so retries and

@@ -219,8 +219,10 @@ void ProducerEngine::send(Record record, DeliveryCallback callback, bool urgent)
     std::unique_lock lock(mu_);
     refused = admit(record, size, lock);
     if (!refused) {
-      incoming_.push_back(PendingRecord{std::move(record), std::move(callback), Clock::now(), size, urgent});
+      incoming_.push_back(
+          PendingRecord{std::move(record), std::move(callback), Clock::now(), size, urgent, generation_});
       ++outstanding_;
+      ++pending_by_generation_[generation_];
       buffered_bytes_ += size;
       kick = !std::exchange(kick_posted_, true);
     }
@@ -251,12 +253,22 @@ std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   ++flush_requests_;
   if (!std::exchange(kick_posted_, true)) post([this] { run_pass(); });
+  // Records sent from now on belong to the next generation: this flush
+  // waits for the ones sent before it only.
+  const std::uint64_t target = generation_++;
+  auto remaining = [&] {
+    std::size_t n = 0;
+    for (auto it = pending_by_generation_.begin(); it != pending_by_generation_.end() && it->first <= target; ++it) {
+      n += it->second;
+    }
+    return n;
+  };
   // From a delivery callback (the I/O thread) waiting would deadlock: the
   // reports it waits for are delivered by this very thread. Request the
   // flush and return what is outstanding.
-  if (!on_io_thread()) done_cv_.wait_for(lock, timeout, [this] { return outstanding_ == 0; });
+  if (!on_io_thread()) done_cv_.wait_for(lock, timeout, [&] { return remaining() == 0; });
   --flush_requests_;
-  return outstanding_;
+  return remaining();
 }
 
 std::size_t ProducerEngine::purge() {
@@ -321,12 +333,20 @@ void ProducerEngine::report_one(const DeliveryCallback& cb, const DeliveryReport
   }
 }
 
-void ProducerEngine::settle(std::size_t records, std::size_t bytes) {
+void ProducerEngine::settle(std::span<const std::uint64_t> generations, std::size_t bytes) {
   std::lock_guard lock(mu_);
-  outstanding_ -= records;
+  outstanding_ -= generations.size();
   buffered_bytes_ -= bytes;
   space_cv_.notify_all();
-  if (outstanding_ == 0) done_cv_.notify_all();
+  bool generation_done = false;
+  for (std::uint64_t g : generations) {
+    auto it = pending_by_generation_.find(g);
+    if (it != pending_by_generation_.end() && --it->second == 0) {
+      pending_by_generation_.erase(it);
+      generation_done = true;
+    }
+  }
+  if (generation_done) done_cv_.notify_all();
 }
 
 void ProducerEngine::take_incoming() {
@@ -422,7 +442,8 @@ void ProducerEngine::place(PendingRecord&& p, const net::TopicInfo& info) {
   headers.reserve(r.headers.size());
   for (const auto& h : r.headers) headers.push_back({h.key, view(h.value)});
   const ProducerBatch& batch = accumulator_.append(TopicPartition{r.topic, partition}, ts, view(r.key), view(r.value),
-                                                   headers, std::move(p.callback), p.reserved, p.enqueued, p.urgent);
+                                                   headers, std::move(p.callback), p.reserved, p.enqueued, p.urgent,
+                                                   p.generation);
   // Sticky placement moves on once this partition's batch is full (KIP-794).
   const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
                           batch.builder.record_count() >= settings_.batch_num_messages;
@@ -437,7 +458,7 @@ void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std
   r.error = ec;
   r.error_message = message;
   report_one(p.callback, r);
-  settle(1, p.reserved);
+  settle(std::span<const std::uint64_t>(&p.generation, 1), p.reserved);
 }
 
 void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec,
@@ -457,8 +478,9 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
     report_one(batch.callbacks[i], r);
   }
   (ec ? stats_.records_failed : stats_.records_acked) += batch.callbacks.size();
-  settle(batch.callbacks.size(), batch.reserved_bytes);
+  settle(batch.generations, batch.reserved_bytes);
   batch.callbacks.clear();
+  batch.generations.clear();
   batch.reserved_bytes = 0;
 }
 

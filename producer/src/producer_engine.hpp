@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,7 @@ struct PendingRecord {
   Clock::time_point enqueued;
   std::size_t reserved = 0;  // buffer.memory charged
   bool urgent = false;       // a sync send: no linger
+  std::uint64_t generation = 0;  // flush generation at send()
 };
 
 struct TopicState {
@@ -91,7 +93,9 @@ class ProducerEngine {
   void take_incoming();
   void place(PendingRecord&& pending, const net::TopicInfo& info);
   void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
-  void settle(std::size_t records, std::size_t bytes);  // records reported: free their buffer space
+  // Records reported: free their buffer space and count them off their
+  // flush generations.
+  void settle(std::span<const std::uint64_t> generations, std::size_t bytes);
   void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
                 bool outcome_unknown);
@@ -128,10 +132,14 @@ class ProducerEngine {
 
   // --- shared, guarded by mu_ ---
   std::mutex mu_;
-  std::condition_variable done_cv_;   // outstanding_ reached 0
+  std::condition_variable done_cv_;   // a flush generation completed
   std::condition_variable space_cv_;  // buffer space freed
   std::deque<PendingRecord> incoming_;
   std::size_t outstanding_ = 0;       // records accepted without a report yet
+  // flush(): records sent before it belong to generations up to the one it
+  // closes; it waits for those only, not for records sent after it began.
+  std::uint64_t generation_ = 0;
+  std::map<std::uint64_t, std::size_t> pending_by_generation_;
   std::size_t buffered_bytes_ = 0;    // buffer.memory in use
   std::size_t flush_requests_ = 0;
   std::size_t purge_requests_ = 0;

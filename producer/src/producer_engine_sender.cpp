@@ -219,6 +219,7 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
                         r.value ? std::optional<protocol::ByteView>(*r.value) : std::nullopt, headers);
       b->callbacks.push_back(std::move(batch->callbacks[i]));
       b->timestamps.push_back(batch->timestamps[i]);
+      b->generations.push_back(batch->generations[i]);
     }
     b->reserved_bytes = part == 0 ? batch->reserved_bytes / 2 : batch->reserved_bytes - batch->reserved_bytes / 2;
     if (auto ec = b->builder.finish(compression_); ec) {
@@ -242,7 +243,9 @@ void ProducerEngine::expire(Clock::time_point now) {
     while (!topic.waiting.empty() && now >= topic.waiting.front().enqueued + settings_.max_block) {
       const net::TopicInfo* info = metadata_.topic(name);
       std::string why = info ? "topic '" + name + "' is unavailable (" +
-                                   protocol::kafka_error_info(info->error_code).name + ") after max.block.ms"
+                                   protocol::kafka_error_info(info->error_code).name + ") after max.block.ms (" +
+                                   std::to_string(settings_.max_block.count()) +
+                                   " ms): create the topic, check its name, or allow.auto.create.topics"
                              : "no metadata for topic '" + name +
                                    "' within max.block.ms: no broker answered (bootstrap.servers=" +
                                    settings_.bootstrap_servers + ")";

@@ -9,7 +9,7 @@ ProducerBatch& RecordAccumulator::append(const TopicPartition& tp, std::int64_t 
                                          std::optional<protocol::ByteView> value,
                                          std::span<const protocol::RecordHeaderView> headers,
                                          DeliveryCallback callback, std::size_t reserved_bytes,
-                                         Clock::time_point enqueued, bool urgent) {
+                                         Clock::time_point enqueued, bool urgent, std::uint64_t generation) {
   PartitionQueue& q = partitions_[tp];
   auto fits = [&](const ProducerBatch& b) {
     if (b.sealed || b.attempts > 0) return false;
@@ -29,6 +29,7 @@ ProducerBatch& RecordAccumulator::append(const TopicPartition& tp, std::int64_t 
   b.builder.append(timestamp_ms, key, value, headers);
   b.callbacks.push_back(std::move(callback));
   b.timestamps.push_back(timestamp_ms);
+  b.generations.push_back(generation);
   b.reserved_bytes += reserved_bytes;
   b.urgent |= urgent;
   return b;

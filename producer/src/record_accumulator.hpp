@@ -48,11 +48,10 @@ class RecordAccumulator {
   ProducerBatch& append(const TopicPartition& tp, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
                         std::optional<protocol::ByteView> value, std::span<const protocol::RecordHeaderView> headers,
                         DeliveryCallback callback, std::size_t reserved_bytes, Clock::time_point enqueued,
-                        bool urgent);
+                        bool urgent, std::uint64_t generation = 0);
 
   // Partitions whose first queued batch is ready at `now` (flushing: every
-  // non-empty partition), and whose in-flight count is below
-  // `max_in_flight_per_partition`.
+  // non-empty partition).
   std::vector<TopicPartition> ready(Clock::time_point now, bool flushing) const;
 
   // The first queued batch of tp (nullptr if none).

@@ -1,4 +1,5 @@
 #include "sluice/config.hpp"
+#include "sluice/config_builder.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -114,4 +115,45 @@ TEST_CASE("partitioner names, producer.type, buffer bounds") {
   CHECK(error_of([] { Config().set("partitioner", "fastest"); }).find("'partitioner'") != std::string::npos);
   CHECK_FALSE(error_of([] { Config().set("producer.type", "batch"); }).empty());
   CHECK_FALSE(error_of([] { Config().set("enable.idempotence", "yes"); }).empty());
+}
+
+TEST_CASE("the typed builder sets the same properties, with the same checks") {
+  using namespace std::chrono_literals;
+  auto s = sluice::ConfigBuilder()
+               .bootstrap_servers("h:1,h:2")
+               .acks(sluice::Acks::leader)
+               .compression(sluice::CompressionType::lz4)
+               .linger(20ms)
+               .batch_size(65536)
+               .enable_idempotence(false)
+               .sync(true)
+               .set("queue.buffering.max.messages", "100")
+               .build()
+               .resolve();
+  CHECK(s.bootstrap_servers == "h:1,h:2");
+  CHECK(s.acks == 1);
+  CHECK(s.compression == "lz4");
+  CHECK(s.linger == 20ms);
+  CHECK(s.batch_size == 65536);
+  CHECK_FALSE(s.enable_idempotence);
+  CHECK(s.sync);
+  CHECK(s.max_queued_records == 100);
+  CHECK(sluice::ConfigBuilder().acks(sluice::Acks::all).build().values().at("acks") == "-1");
+  CHECK(error_of([] { sluice::ConfigBuilder().linger(std::chrono::hours(1000)); }).find("'linger.ms'") !=
+        std::string::npos);
+  CHECK_FALSE(error_of([] { sluice::ConfigBuilder().linger(1ms).set("queue.buffering.max.ms", "2"); }).empty());
+}
+
+TEST_CASE("docs/CONFIGURATION.md lists every property and alias") {
+  std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/docs/CONFIGURATION.md");
+  REQUIRE(in);
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& p : sluice::property_table()) {
+    INFO(p.name);
+    CHECK(doc.find(std::string("| `") + p.name + "` |") != std::string::npos);
+    for (const char* alias : p.aliases) {
+      INFO(alias);
+      CHECK(doc.find(std::string("`") + alias + "`") != std::string::npos);
+    }
+  }
 }

@@ -84,7 +84,8 @@ class Producer {
 
   // Sends everything buffered now (ignoring linger.ms) and waits until every
   // record sent before the call has its report, or `timeout` passes.
-  // Returns how many records are still without a report (0 = all done).
+  // Returns how many of those records are still without a report (0 = all
+  // done); records other threads send meanwhile are not waited for.
   // Called from a delivery callback it cannot wait (the callback runs on
   // the thread that delivers the reports): it starts the flush and returns
   // at once.

@@ -2,6 +2,7 @@
 // Everything an application needs: #include <sluice/sluice.hpp>
 #include "sluice/bulk.hpp"
 #include "sluice/config.hpp"
+#include "sluice/config_builder.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/log.hpp"
 #include "sluice/producer.hpp"
