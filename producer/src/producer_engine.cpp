@@ -74,7 +74,18 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
   if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {
     post([this] { arm_statistics_timer(); });
   }
-  if (own_io_) thread_ = std::thread([this] { io_.run(); });
+  if (own_io_) {
+    deliveries_ = std::make_unique<DeliveryQueue>();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+}
+
+void ProducerEngine::deliver(std::function<void()> job) {
+  if (deliveries_) {
+    deliveries_->post(std::move(job));
+  } else {
+    job();
+  }
 }
 
 void ProducerEngine::arm_statistics_timer() {
@@ -120,7 +131,7 @@ StatisticsSnapshot ProducerEngine::snapshot() {
 }
 
 std::string ProducerEngine::statistics_json() {
-  if (on_io_thread() || stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+  if (in_io_thread() || stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     return to_json(snapshot());
   }
   auto result = std::make_shared<std::promise<std::string>>();
@@ -290,7 +301,7 @@ std::size_t ProducerEngine::purge() {
     }
     done->set_value(n);
   });
-  if (on_io_thread()) return 0;  // runs right after the calling callback returns
+  if (in_io_thread()) return 0;  // runs right after the calling callback returns
   if (stop_posted_.load()) return 0;  // closed: nothing left to purge
   return purged.get();
 }
@@ -318,6 +329,8 @@ void ProducerEngine::close(std::chrono::milliseconds timeout) {
   // application's io_context that needs the application to keep running it.
   stopped_future_.wait();
   if (thread_.joinable()) thread_.join();
+  // Every report queued for the callback thread runs before close() returns.
+  if (deliveries_ && !deliveries_->on_this_thread()) deliveries_->drain_and_stop();
 }
 
 // ---------------------------------------------------------------- I/O thread
@@ -457,14 +470,18 @@ void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std
   r.partition = p.record.partition.value_or(-1);
   r.error = ec;
   r.error_message = message;
-  report_one(p.callback, r);
-  settle(std::span<const std::uint64_t>(&p.generation, 1), p.reserved);
+  deliver([this, cb = std::move(p.callback), r = std::move(r), generation = p.generation, bytes = p.reserved] {
+    report_one(cb, r);
+    settle(std::span<const std::uint64_t>(&generation, 1), bytes);
+  });
 }
 
 void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec,
                               const std::string& message, bool outcome_unknown) {
-  for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
-    DeliveryReport r;
+  const std::size_t n = batch.callbacks.size();
+  std::vector<DeliveryReport> reports(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    DeliveryReport& r = reports[i];
     r.topic = batch.tp.topic;
     r.partition = batch.tp.partition;
     r.timestamp_ms = batch.timestamps[i];
@@ -475,10 +492,13 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
     } else {
       r.offset = base_offset < 0 ? -1 : base_offset + static_cast<std::int64_t>(i);
     }
-    report_one(batch.callbacks[i], r);
   }
-  (ec ? stats_.records_failed : stats_.records_acked) += batch.callbacks.size();
-  settle(batch.generations, batch.reserved_bytes);
+  (ec ? stats_.records_failed : stats_.records_acked) += n;
+  deliver([this, callbacks = std::move(batch.callbacks), reports = std::move(reports),
+           generations = std::move(batch.generations), bytes = batch.reserved_bytes] {
+    for (std::size_t i = 0; i < callbacks.size(); ++i) report_one(callbacks[i], reports[i]);
+    settle(generations, bytes);
+  });
   batch.callbacks.clear();
   batch.generations.clear();
   batch.reserved_bytes = 0;

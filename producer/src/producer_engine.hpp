@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "delivery_policy.hpp"
+#include "delivery_queue.hpp"
 #include "idempotence_state.hpp"
 #include "producer_batch.hpp"
 #include "producer_statistics.hpp"
@@ -74,9 +75,17 @@ class ProducerEngine {
   std::size_t purge();
   const ProducerSettings& settings() const noexcept { return settings_; }
   std::string statistics_json();
-  bool on_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
+  // On the thread that runs delivery callbacks, or on the I/O thread:
+  // where blocking calls would wait for themselves.
+  bool on_io_thread() const noexcept { return on_callback_thread() || in_io_thread(); }
 
  private:
+  bool in_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
+  bool on_callback_thread() const noexcept { return deliveries_ && deliveries_->on_this_thread(); }
+  // Runs `job` (callbacks, then settle) on the callback thread, or inline
+  // on the application's io_context.
+  void deliver(std::function<void()> job);
+
   // --- app threads ---
   std::optional<DeliveryReport> admit(const Record& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
   // Runs `f` on the I/O side unless the engine is gone by then (an
@@ -182,6 +191,10 @@ class ProducerEngine {
   ProducerStatistics stats_;
   std::minstd_rand rng_{std::random_device{}()};
   std::thread thread_;
+  // Callbacks run here (own I/O thread mode), so a slow callback never
+  // stalls the network. Null on the application's io_context: callbacks
+  // then run on the thread running it.
+  std::unique_ptr<DeliveryQueue> deliveries_;
 };
 
 template <class F>

@@ -2,9 +2,12 @@
 // sluice::Producer — the object an application embeds.
 //
 // One producer is safe to share across threads and is meant to be shared.
-// send() is asynchronous: it copies the record into its partition's batch
-// and returns; the delivery callback runs later on the producer's I/O thread
-// (keep it short: it delays the network while it runs).
+// send() is asynchronous: it moves the record into the producer's queue and
+// returns; the delivery callback runs later on the producer's callback
+// thread, one callback at a time in completion order (per partition: in
+// send order). A slow callback delays other callbacks, never the network.
+// With ProducerOptions::io_context, callbacks run on the thread running
+// that io_context instead.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
