@@ -1,9 +1,14 @@
 #include "sluice/net/broker_connection.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <boost/asio/ssl/error.hpp>
+
 #include "sluice/net/net_error.hpp"
+#include "sluice/net/sasl_exchange.hpp"
+#include "tls_context.hpp"
 #include "sluice/protocol/api_versions.hpp"
 #include "sluice/protocol/headers.hpp"
 
@@ -23,17 +28,19 @@ BrokerConnection::BrokerConnection(asio::io_context& io, std::int32_t node_id, B
       socket_(io),
       connect_timer_(io),
       request_timer_(io),
+      reauth_timer_(io),
       decoder_(options_.max_response_bytes) {}
 
 BrokerConnection::~BrokerConnection() {
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  tcp_socket().close(ignored);
 }
 
 void BrokerConnection::connect(ConnectHandler done) {
   on_connect_ = std::move(done);
   state_ = State::connecting;
   auto self = shared_from_this();
+  if (!prepare_tls()) return;  // the failure is already on its way to `done`
   connect_timer_.expires_after(options_.connect_timeout);
   connect_timer_.async_wait([this, self](boost::system::error_code ec) {
     if (!ec && state_ == State::connecting) close(net_errc::connect_timeout);
@@ -80,9 +87,17 @@ void BrokerConnection::try_endpoint(tcp::resolver::results_type::const_iterator 
     }
     boost::system::error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
-    read_more();
-    negotiate(protocol::supported_versions(ApiKey::ApiVersions).max);
+    if (tls_) {
+      start_tls();
+    } else {
+      start_protocol();
+    }
   });
+}
+
+void BrokerConnection::start_protocol() {
+  read_more();
+  negotiate(protocol::supported_versions(ApiKey::ApiVersions).max);
 }
 
 void BrokerConnection::negotiate(std::int16_t version) {
@@ -126,8 +141,16 @@ void BrokerConnection::negotiate(std::int16_t version) {
             return;
           }
         }
-        finish_connect({});
+        versions_ready();
       });
+}
+
+void BrokerConnection::versions_ready() {
+  if (uses_sasl(options_.security.protocol)) {
+    start_sasl();  // finish_connect() once authenticated
+  } else {
+    finish_connect({});
+  }
 }
 
 void BrokerConnection::finish_connect(std::error_code ec) {
@@ -162,9 +185,12 @@ void BrokerConnection::send_at(ApiKey key, std::int16_t version, const BodyEncod
   enqueue(key, version, encode, expect_response, std::move(handler));
 }
 
-void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
-                               ResponseHandler handler) {
-  last_used_ = Clock::now();
+// The framed request (size, header, body), or nullopt after telling
+// `handler` why it could not be encoded.
+std::optional<BrokerConnection::Outgoing> BrokerConnection::make_outgoing(ApiKey key, std::int16_t version,
+                                                                          const BodyEncoder& encode,
+                                                                          bool expect_response,
+                                                                          ResponseHandler& handler) {
   Outgoing out;
   protocol::BufferWriter w(out.frame);
   std::size_t size_at = w.reserve(4);
@@ -173,30 +199,47 @@ void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncod
   protocol::encode_request_header({key, version, correlation_id, options_.client_id}, w);
   if (auto ec = encode(w, version)) {
     handler(RequestOutcome{ec, {}, false});
-    return;
+    return std::nullopt;
   }
   w.patch_int32(size_at, static_cast<std::int32_t>(out.frame.size() - 4));
   out.request = InFlightRequest{correlation_id, key, version, Clock::now() + options_.request_timeout,
                                 std::move(handler)};
   out.expect_response = expect_response;
-  write_queue_.push_back(std::move(out));
+  return out;
+}
+
+void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+                               ResponseHandler handler) {
+  last_used_ = Clock::now();
+  auto out = make_outgoing(key, version, encode, expect_response, handler);
+  if (!out) return;
+  write_queue_.push_back(std::move(*out));
   // The timeout runs from now, written or not: a broker that stops reading
   // must not leave a request stuck in the queue forever. (With anything else
   // outstanding the timer is already armed for an earlier deadline.)
-  if (write_queue_.size() == 1 && in_flight_.empty()) arm_request_timer();
+  if (write_queue_.size() == 1 && in_flight_.empty() && !control_) arm_request_timer();
   write_next();
 }
 
 void BrokerConnection::write_next() {
-  if (writing_ || write_queue_.empty() || state_ == State::closed) return;
+  if (writing_ || state_ == State::closed) return;
+  // A SASL request goes first; while SASL is draining or exchanging,
+  // queued requests wait (re-authentication).
+  if (!control_ && (write_queue_.empty() || auth_ != Auth::none)) return;
   writing_ = true;
   // The request joins the in-flight table when its write *starts*: the
   // broker may answer before this write's completion handler runs, and the
   // answer must then find its request (else it looks like a protocol error
   // and the connection is dropped). The frame stays alive in writing_frame_
   // until the write completes, even if the connection closes meanwhile.
-  Outgoing out = std::move(write_queue_.front());
-  write_queue_.pop_front();
+  Outgoing out;
+  if (control_) {
+    out = std::move(*control_);
+    control_.reset();
+  } else {
+    out = std::move(write_queue_.front());
+    write_queue_.pop_front();
+  }
   writing_frame_ = std::move(out.frame);
   if (out.expect_response) {
     in_flight_.push(std::move(out.request));
@@ -204,28 +247,42 @@ void BrokerConnection::write_next() {
     writing_no_response_ = std::move(out.request.handler);
   }
   auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(writing_frame_), [this, self](boost::system::error_code ec, std::size_t) {
+  auto on_written = [this, self](boost::system::error_code ec, std::size_t) {
     writing_ = false;
     if (state_ == State::closed) return;
     if (ec) {
-      close(std::error_code(ec.value(), std::system_category()));
+      on_io_error(ec, false);
       return;
     }
     // acks=0 Produce: written is all the answer there will be.
     if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{{}, {}, true});
+    maybe_start_reauthentication();
     write_next();
-  });
+  };
+  if (tls_) {
+    asio::async_write(*tls_->stream, asio::buffer(writing_frame_), std::move(on_written));
+  } else {
+    asio::async_write(socket_, asio::buffer(writing_frame_), std::move(on_written));
+  }
 }
 
 void BrokerConnection::read_more() {
   auto self = shared_from_this();
-  socket_.async_read_some(asio::buffer(read_buf_), [this, self](boost::system::error_code ec, std::size_t n) {
+  auto on_read = [this, self](boost::system::error_code ec, std::size_t n) {
     if (state_ == State::closed) return;
     if (ec) {
-      close(ec == asio::error::eof ? std::error_code(net_errc::connection_closed)
-                                   : std::error_code(ec.value(), std::system_category()));
+      on_io_error(ec, true);
       return;
     }
+    // A TLS listener answers a plaintext request with a TLS alert: say so
+    // at once instead of reading its bytes as a frame size.
+    if (!read_any_ && looks_like_tls(n)) {
+      fail(net_errc::tls_expected,
+           "broker " + address_.to_string() + " answered in TLS: its listener expects TLS; set security.protocol to " +
+               (uses_sasl(options_.security.protocol) ? "SASL_SSL" : "SSL (or SASL_SSL)"));
+      return;
+    }
+    read_any_ = true;
     auto err = decoder_.feed(std::span<const std::uint8_t>(read_buf_.data(), n),
                              [this](std::span<const std::uint8_t> frame) { on_frame(frame); });
     if (state_ == State::closed) return;
@@ -234,12 +291,16 @@ void BrokerConnection::read_more() {
       return;
     }
     read_more();
-  });
+  };
+  if (tls_) {
+    tls_->stream->async_read_some(asio::buffer(read_buf_), std::move(on_read));
+  } else {
+    socket_.async_read_some(asio::buffer(read_buf_), std::move(on_read));
+  }
 }
 
 void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
   if (state_ == State::closed) return;
-  last_used_ = Clock::now();
   auto id = protocol::peek_correlation_id(frame);
   std::optional<InFlightRequest> req;
   if (id) req = in_flight_.match(*id);
@@ -247,6 +308,8 @@ void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
     close(net_errc::protocol_error);
     return;
   }
+  // SASL answers (re-authentication) are not use of the connection.
+  if (req->api_key != ApiKey::SaslHandshake && req->api_key != ApiKey::SaslAuthenticate) last_used_ = Clock::now();
   protocol::BufferReader r(frame);
   protocol::decode_response_header(r, req->api_key, req->api_version);
   if (!r.ok()) {
@@ -255,7 +318,9 @@ void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
     return;
   }
   req->handler(RequestOutcome{{}, frame.subspan(r.position()), true});
+  if (state_ == State::closed) return;
   arm_request_timer();
+  maybe_start_reauthentication();
 }
 
 std::optional<Clock::time_point> BrokerConnection::next_deadline() const noexcept {
@@ -265,6 +330,7 @@ std::optional<Clock::time_point> BrokerConnection::next_deadline() const noexcep
   if (!write_queue_.empty() && (!deadline || write_queue_.front().request.deadline < *deadline)) {
     deadline = write_queue_.front().request.deadline;
   }
+  if (control_ && (!deadline || control_->request.deadline < *deadline)) deadline = control_->request.deadline;
   return deadline;
 }
 
@@ -287,19 +353,55 @@ void BrokerConnection::arm_request_timer() {
   });
 }
 
+void BrokerConnection::fail(std::error_code reason, std::string detail) {
+  if (state_ == State::closed) return;
+  failure_detail_ = std::move(detail);
+  close(reason);
+}
+
+boost::asio::ip::tcp::socket& BrokerConnection::tcp_socket() noexcept {
+  return tls_ && tls_->stream ? tls_->stream->next_layer() : socket_;
+}
+
+// A failed read or write. Plain TCP keeps its system error (end of stream:
+// connection_closed); a TLS error says what the broker objected to.
+void BrokerConnection::on_io_error(const boost::system::error_code& ec, bool reading) {
+  const bool closed_by_peer = ec == asio::error::eof || (tls_ && ec == asio::ssl::error::stream_truncated);
+  if (reading && closed_by_peer) {
+    if (state_ == State::connecting && !tls_ && !read_any_) {
+      // ApiVersions dropped without a word: a TLS listener may do that.
+      fail(net_errc::connection_closed,
+           "broker " + address_.to_string() +
+               " closed the connection before answering ApiVersions: if its listener expects TLS, set "
+               "security.protocol to SSL or SASL_SSL (now " + to_string(options_.security.protocol) + ")");
+      return;
+    }
+    close(net_errc::connection_closed);
+    return;
+  }
+  if (tls_ && ec.category() != boost::system::system_category()) {
+    auto failure = detail::describe_session_failure(ec, address_.to_string(), options_.security.tls);
+    fail(failure.code, std::move(failure.message));
+    return;
+  }
+  close(std::error_code(ec.value(), std::system_category()));
+}
+
 void BrokerConnection::close(std::error_code reason) {
   if (state_ == State::closed) return;
   const bool was_connecting = state_ == State::connecting;
   state_ = State::closed;
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  tcp_socket().close(ignored);
   resolver_.cancel();
   connect_timer_.cancel();
   request_timer_.cancel();
+  reauth_timer_.cancel();
   // Requests whose write started (in flight, or the acks=0 one being
   // written) may have reached the broker; queued ones did not.
   for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
   if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{reason, {}, true});
+  if (auto control = std::exchange(control_, std::nullopt)) control->request.handler(RequestOutcome{reason, {}, false});
   auto queued = std::exchange(write_queue_, {});
   for (auto& q : queued) q.request.handler(RequestOutcome{reason, {}, false});
   if (was_connecting) {

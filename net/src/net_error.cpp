@@ -20,6 +20,12 @@ class NetCategory final : public std::error_category {
       case net_errc::no_common_version: return "broker supports no API version Sluice speaks";
       case net_errc::shutting_down: return "client is shutting down";
       case net_errc::bad_broker_list: return "malformed broker list";
+      case net_errc::tls_setup_failed: return "TLS setup failed (CA store, client certificate or key)";
+      case net_errc::tls_handshake_failed: return "TLS handshake failed";
+      case net_errc::certificate_verify_failed: return "certificate verify failed";
+      case net_errc::tls_error: return "TLS error on the connection";
+      case net_errc::tls_expected: return "the broker answered in TLS: its listener expects TLS";
+      case net_errc::sasl_unavailable: return "the broker does not offer SASL authentication (SaslHandshake v1)";
     }
     return "unknown network error";
   }

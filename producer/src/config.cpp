@@ -1,15 +1,22 @@
 #include "sluice/config.hpp"
 
+#include "sluice/net/jaas_config.hpp"
+#include "sluice/net/security.hpp"
 #include "sluice/partitioner/kind.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 
 namespace sluice {
 namespace {
 
-enum class Kind { string, integer, acks, compression, boolean, producer_type, partitioner, dns_lookup, recovery, rejected };
+enum class Kind {
+  string, integer, acks, compression, boolean, producer_type, partitioner, dns_lookup, recovery, rejected,
+  // security (docs/SECURITY.md); `secret` values never appear in messages
+  security_protocol, truststore_type, endpoint_identification, sasl_mechanism, secret, jaas
+};
 
 struct Spec {
   PropertyInfo info;
@@ -129,6 +136,41 @@ const std::vector<Spec>& specs() {
       {{"statistics.interval.ms", {}, "int", "0", "0..86400000",
         "How often ProducerOptions::statistics_callback gets statistics_json(); 0 = never."},
        Kind::integer, 0, 86400000},
+      {{"security.protocol", {}, "string", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (any case)",
+        "How to talk to brokers: plain TCP or TLS, with or without SASL authentication (docs/SECURITY.md)."},
+       Kind::security_protocol},
+      {{"ssl.ca.location", {"ssl.truststore.location"}, "string", "", "a PEM file, or a directory hashed by "
+        "`openssl rehash`; empty: the system's CA store",
+        "CA certificates that sign the brokers' certificates. Java's ssl.truststore.location needs "
+        "ssl.truststore.type=PEM."},
+       Kind::string},
+      {{"ssl.truststore.type", {}, "string", "", "PEM",
+        "Format of ssl.truststore.location: only PEM (JKS and PKCS12 truststores are not supported)."},
+       Kind::truststore_type},
+      {{"enable.ssl.certificate.verification", {}, "bool", "true", "true or false",
+        "Verify the broker's certificate chain and name. false lets anyone on the network path impersonate the "
+        "broker; the producer logs a warning for every such connection."},
+       Kind::boolean},
+      {{"ssl.endpoint.identification.algorithm", {}, "string", "https", "https or none (empty means none, as in Java)",
+        "https: the broker's certificate must name the host connected to (DNS or IP subjectAltName)."},
+       Kind::endpoint_identification},
+      {{"ssl.certificate.location", {}, "string", "", "a PEM file", "Client certificate (chain) for mutual TLS."},
+       Kind::string},
+      {{"ssl.key.location", {}, "string", "", "a PEM file", "Private key of ssl.certificate.location (PEM)."},
+       Kind::string},
+      {{"ssl.key.password", {}, "password", "", "any string",
+        "Password of an encrypted ssl.key.location; never logged or echoed."},
+       Kind::secret},
+      {{"sasl.mechanism", {"sasl.mechanisms"}, "string", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
+        "SASL mechanism for SASL_PLAINTEXT / SASL_SSL (GSSAPI and OAUTHBEARER are not supported)."},
+       Kind::sasl_mechanism},
+      {{"sasl.username", {}, "string", "", "any string", "SASL user name."}, Kind::string},
+      {{"sasl.password", {}, "password", "", "any string", "SASL password; never logged or echoed."},
+       Kind::secret},
+      {{"sasl.jaas.config", {}, "password", "",
+        "Java's PlainLoginModule or ScramLoginModule line with username and password",
+        "Java's form of the SASL credentials (instead of sasl.username / sasl.password); never logged or echoed."},
+       Kind::jaas},
       {{"transactional.id", {}, "string", "", "(not supported yet)", "Transactions are not supported yet."},
        Kind::rejected},
       {{"serializer.class", {"key.serializer", "value.serializer", "key.serializer.class"}, "string", "",
@@ -167,6 +209,12 @@ std::int64_t get_int(const std::map<std::string, std::string, std::less<>>& valu
   return *parse_int(it == values.end() ? s.info.default_value : it->second);
 }
 
+std::string upper(std::string_view v) {
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
 
 const std::vector<PropertyInfo>& property_table() {
@@ -189,10 +237,11 @@ Config& Config::set(std::string_view name, std::string_view value) {
     throw ConfigError(std::string(name), "property '" + std::string(name) + "' is the same property as '" +
                                              it->second + "', which is already set: set it once");
   }
+  const bool secret = s->kind == Kind::secret || s->kind == Kind::jaas;
   auto bad = [&](const std::string& why) {
-    return ConfigError(std::string(name), "property '" + std::string(name) + "' has invalid value '" +
-                                              std::string(value) + "': " + why + " (accepted: " + s->info.accepted +
-                                              ")");
+    return ConfigError(std::string(name), "property '" + std::string(name) + "' has invalid value " +
+                                              (secret ? std::string("(hidden)") : "'" + std::string(value) + "'") +
+                                              ": " + why + " (accepted: " + s->info.accepted + ")");
   };
   switch (s->kind) {
     case Kind::string:
@@ -240,6 +289,35 @@ Config& Config::set(std::string_view name, std::string_view value) {
         throw bad("not a compression codec");
       }
       break;
+    case Kind::security_protocol:
+      if (!net::security_protocol_from_name(value)) throw bad("not a security protocol");
+      break;
+    case Kind::truststore_type:
+      if (upper(value) != "PEM") {
+        throw bad(upper(value) == "JKS" || upper(value) == "PKCS12"
+                      ? "JKS/PKCS12 truststores are not supported: use PEM (e.g. keytool -exportcert -rfc, or "
+                        "openssl pkcs12 -nokeys, gives a PEM file for ssl.ca.location)"
+                      : "not a truststore type");
+      }
+      break;
+    case Kind::endpoint_identification:
+      if (value != "https" && value != "none" && !value.empty()) throw bad("not an endpoint identification algorithm");
+      break;
+    case Kind::sasl_mechanism:
+      if (!net::sasl_mechanism_from_name(value)) {
+        throw bad(value == "GSSAPI" || value == "OAUTHBEARER" ? value == "GSSAPI"
+                                                                    ? "GSSAPI (Kerberos) is not supported"
+                                                                    : "OAUTHBEARER is not supported"
+                                                              : "not a SASL mechanism Sluice implements");
+      }
+      break;
+    case Kind::secret:
+      break;
+    case Kind::jaas: {
+      std::string why;
+      if (!net::parse_jaas_config(value, why)) throw bad(why);
+      break;
+    }
   }
   values_[canonical] = std::string(value);
   set_as_[canonical] = std::string(name);
@@ -264,7 +342,11 @@ Config Config::from_properties_file(const std::string& path) {
     if (t.empty() || t[0] == '#' || t[0] == '!') continue;
     auto sep = t.find_first_of("=:");
     if (sep == std::string::npos) {
-      throw ConfigError("", path + ":" + std::to_string(number) + ": expected name=value, got '" + t + "'");
+      // "sasl.password secret" must not put the secret into the message.
+      const Spec* named = find_spec(t.substr(0, t.find_first_of(" \t")));
+      const bool secret = named != nullptr && (named->kind == Kind::secret || named->kind == Kind::jaas);
+      throw ConfigError("", path + ":" + std::to_string(number) + ": expected name=value, got " +
+                                (secret ? "'" + std::string(named->info.name) + " (value hidden)'" : "'" + t + "'"));
     }
     try {
       c.set(trim(t.substr(0, sep)), trim(t.substr(sep + 1)));
@@ -299,6 +381,76 @@ void Config::resolve_idempotence(ProducerSettings& s) const {
     s.enable_idempotence = false;
     s.notices.push_back("idempotence turned off because " + conflict +
                         " was set; set enable.idempotence=false to silence this notice");
+  }
+}
+
+// security.protocol with its ssl.* and sasl.* settings: what the protocol
+// needs must be there (and loadable, for files); what it does not use is
+// noted, not silently ignored.
+void Config::resolve_security(ProducerSettings& s) const {
+  auto str = [this](const char* n) {
+    auto it = values_.find(n);
+    return it == values_.end() ? std::string(find_spec(n)->info.default_value) : it->second;
+  };
+  const auto set = [this](const char* n) { return values_.find(n) != values_.end(); };
+  auto& sec = s.security;
+  sec.protocol = *net::security_protocol_from_name(str("security.protocol"));
+  const std::string protocol = net::to_string(sec.protocol);
+  sec.tls.ca_location = str("ssl.ca.location");
+  if (auto it = set_as_.find("ssl.ca.location"); it != set_as_.end() && it->second == "ssl.truststore.location" &&
+                                                  upper(str("ssl.truststore.type")) != "PEM") {
+    throw ConfigError("ssl.truststore.location",
+                      "property 'ssl.truststore.location' needs ssl.truststore.type=PEM: JKS/PKCS12 truststores are "
+                      "not supported: use PEM (or set ssl.ca.location to a PEM file)");
+  }
+  sec.tls.verify_certificate = str("enable.ssl.certificate.verification") == "true";
+  sec.tls.verify_hostname = str("ssl.endpoint.identification.algorithm") == "https";
+  sec.tls.certificate_location = str("ssl.certificate.location");
+  sec.tls.key_location = str("ssl.key.location");
+  sec.tls.key_password = str("ssl.key.password");
+  sec.sasl.mechanism = *net::sasl_mechanism_from_name(str("sasl.mechanism"));
+  sec.sasl.username = str("sasl.username");
+  sec.sasl.password = str("sasl.password");
+  if (set("sasl.jaas.config")) {
+    if (set("sasl.username") || set("sasl.password")) {
+      throw ConfigError("sasl.jaas.config", "properties 'sasl.jaas.config' and 'sasl.username'/'sasl.password' both "
+                                            "give SASL credentials: set one of them");
+    }
+    std::string why;
+    auto jaas = net::parse_jaas_config(values_.find("sasl.jaas.config")->second, why);
+    const bool scram = sec.sasl.mechanism != net::SaslMechanismKind::plain;
+    if (jaas->scram != scram) {
+      throw ConfigError("sasl.jaas.config", std::string("property 'sasl.jaas.config' names ") +
+                                                (jaas->scram ? "ScramLoginModule" : "PlainLoginModule") +
+                                                " but sasl.mechanism is " + net::to_string(sec.sasl.mechanism));
+    }
+    sec.sasl.username = std::move(jaas->username);
+    sec.sasl.password = std::move(jaas->password);
+  }
+  if (net::uses_sasl(sec.protocol)) {
+    if (sec.sasl.username.empty() || sec.sasl.password.empty()) {
+      throw ConfigError(sec.sasl.username.empty() ? "sasl.username" : "sasl.password",
+                        "security.protocol=" + protocol +
+                            " needs SASL credentials: set sasl.username and sasl.password (or sasl.jaas.config)");
+    }
+  } else {
+    for (const char* n : {"sasl.mechanism", "sasl.username", "sasl.password", "sasl.jaas.config"}) {
+      if (set(n)) {
+        s.notices.push_back(std::string(n) + " is set but security.protocol=" + protocol + " uses no SASL: ignored");
+      }
+    }
+  }
+  if (net::uses_tls(sec.protocol)) {
+    if (auto e = net::check_tls_options(sec.tls)) {
+      throw ConfigError(e->property, "property '" + e->property + "': " + e->message);
+    }
+  } else {
+    for (const char* n : {"ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.key.password",
+                          "enable.ssl.certificate.verification", "ssl.endpoint.identification.algorithm"}) {
+      if (set(n)) {
+        s.notices.push_back(std::string(n) + " is set but security.protocol=" + protocol + " uses no TLS: ignored");
+      }
+    }
   }
 }
 
@@ -349,6 +501,7 @@ ProducerSettings Config::resolve() const {
   s.max_response_bytes = static_cast<std::size_t>(get_int(values_, spec("receive.message.max.bytes")));
   s.rebootstrap = str("metadata.recovery.strategy") == "rebootstrap";
   s.rebootstrap_trigger = ms("metadata.recovery.rebootstrap.trigger.ms");
+  resolve_security(s);
   resolve_idempotence(s);
   if (s.delivery_timeout < s.linger + s.request_timeout) {
     throw ConfigError("delivery.timeout.ms",

@@ -40,25 +40,34 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
   options.max_response_bytes = settings_.max_response_bytes;
   options.send_buffer_bytes = settings_.send_buffer_bytes;
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
+  options.security = settings_.security;
   auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
   connections_[node_id] = c;
-  c->connect([this, node_id, where = address->to_string()](std::error_code ec) {
+  c->connect([this, node_id, where = address->to_string(), weak = std::weak_ptr(c)](std::error_code ec) {
     auto& backoff = backoff_
                         .try_emplace(node_id, settings_.reconnect_backoff, settings_.reconnect_backoff_max,
                                      static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
                                          static_cast<std::uint64_t>(node_id))
                         .first->second;
+    // TLS and SASL failures come with the broker's words and what to change (no credentials).
+    const auto conn = weak.lock();
+    const std::string detail = conn ? conn->failure_detail() : std::string();
     if (ec) {
       const auto delay = backoff.next_delay();
-      log(LogLevel::info, (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") +
-                              where + ": cannot connect (" + ec.message() +
-                              "); next attempt in " + std::to_string(delay.count()) + " ms");
+      log(detail.empty() ? LogLevel::info : LogLevel::error,
+          (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where +
+              ": cannot connect (" + (detail.empty() ? ec.message() : detail) + "); next attempt in " +
+              std::to_string(delay.count()) + " ms");
       reconnect_at_[node_id] = Clock::now() + delay;
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
     } else {
       backoff.reset();
       reconnect_at_.erase(node_id);
+      if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
+        log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
+                               "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");
+      }
     }
     run_pass();
   });

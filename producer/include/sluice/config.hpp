@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/net/security.hpp"
+
 namespace sluice {
 
 class ConfigError : public std::invalid_argument {
@@ -60,6 +62,8 @@ struct ProducerSettings {
   std::size_t max_response_bytes = 100000000;
   bool rebootstrap = true;
   std::chrono::milliseconds rebootstrap_trigger{300000};
+  // security.protocol, ssl.*, sasl.* (docs/SECURITY.md); holds secrets.
+  net::SecurityOptions security;
   // Settings the producer changed on its own (e.g. idempotence turned off
   // because a chosen setting contradicts it): logged once at start.
   std::vector<std::string> notices;
@@ -82,11 +86,14 @@ class Config {
   // returns the typed settings. Throws ConfigError.
   ProducerSettings resolve() const;
 
-  // Canonical name -> value as set (for diagnostics; no secrets here yet).
+  // Canonical name -> value as set, for diagnostics. Holds secrets as set
+  // (properties of type "password" in property_table(): sasl.password,
+  // ssl.key.password, sasl.jaas.config): never print those values.
   const std::map<std::string, std::string, std::less<>>& values() const noexcept { return values_; }
 
  private:
   void resolve_idempotence(ProducerSettings& s) const;
+  void resolve_security(ProducerSettings& s) const;
   std::map<std::string, std::string, std::less<>> values_;      // canonical name -> value
   std::map<std::string, std::string, std::less<>> set_as_;      // canonical name -> name used
 };

@@ -1,8 +1,13 @@
 #pragma once
 // BrokerConnection: one TCP connection to one broker, on Boost.Asio.
 // Resolves and connects (every resolved address in turn, with a timeout),
-// negotiates API versions, then pipelines requests: frames are written in
-// order and answers matched by correlation id (InFlightRequests).
+// runs the TLS handshake (SSL, SASL_SSL), negotiates API versions,
+// authenticates with SASL (SASL_PLAINTEXT, SASL_SSL), then pipelines
+// requests: frames are written in order and answers matched by correlation
+// id (InFlightRequests). A SASL session with a lifetime is renewed on the
+// same connection before it ends (KIP-368): new requests wait while the ones
+// in flight are answered, the SASL exchange runs again, then they go out.
+// The TLS and SASL parts are in broker_connection_security.cpp.
 //
 // Threading: every member runs on the io_context's single I/O thread; the
 // object is not thread-safe and needs no lock. Handlers run on that thread.
@@ -15,16 +20,24 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <system_error>
 
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/frame_decoder.hpp"
 #include "sluice/net/in_flight_requests.hpp"
+#include "sluice/net/security.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
 #include "sluice/protocol/version_picker.hpp"
 
 namespace sluice::net {
+
+struct SaslAction;
+class SaslExchange;
+namespace detail {
+struct TlsStream;  // OpenSSL context and stream (net/src/tls_context.hpp)
+}
 
 struct ConnectionOptions {
   std::string client_id = "sluice";
@@ -33,6 +46,9 @@ struct ConnectionOptions {
   std::size_t max_response_bytes = 100u << 20;        // larger frames are an error
   int send_buffer_bytes = 131072;     // send.buffer.bytes (SO_SNDBUF); -1: the OS default
   int receive_buffer_bytes = 32768;   // receive.buffer.bytes (SO_RCVBUF); -1: the OS default
+  // security.protocol, ssl.*, sasl.* (docs/SECURITY.md). The TLS handshake
+  // and the SASL exchange count against connect_timeout.
+  SecurityOptions security;
 };
 
 class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
@@ -48,8 +64,9 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   BrokerConnection(const BrokerConnection&) = delete;
   BrokerConnection& operator=(const BrokerConnection&) = delete;
 
-  // Resolve, connect, negotiate versions. `done` runs once: empty error when
-  // ready, otherwise why not (the connection is then closed).
+  // Resolve, connect, TLS handshake, negotiate versions, authenticate.
+  // `done` runs once: empty error when ready, otherwise why not (the
+  // connection is then closed; failure_detail() may say more).
   void connect(ConnectHandler done);
 
   // Queues a request. Fails at once (through `handler`) if not ready or no
@@ -71,7 +88,16 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   std::size_t in_flight() const noexcept { return in_flight_.size() + write_queue_.size(); }
   // When a request was last queued or an answer last read: the owner closes
   // connections idle for connections.max.idle.ms, before the broker would.
+  // (Re-authentication does not count as use.)
   Clock::time_point last_used() const noexcept { return last_used_; }
+  // Why the connection failed when it is something a user must act on: TLS
+  // setup or verification, authentication, a listener speaking another
+  // security protocol. Names the broker, what happened and what to change;
+  // never a credential. Empty for ordinary network failures (refused, timed
+  // out, closed), which the error code describes well enough.
+  const std::string& failure_detail() const noexcept { return failure_detail_; }
+  // Re-authentication (KIP-368) is pending or running: requests queue.
+  bool reauthenticating() const noexcept { return state_ == State::ready && auth_ != Auth::none; }
 
  private:
   struct Outgoing {
@@ -80,11 +106,34 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
     bool expect_response = true;
   };
 
+  // Where SASL stands: none (requests flow), draining (re-authentication is
+  // due: no new writes until the requests in flight are answered), or
+  // exchanging (only SASL requests are written).
+  enum class Auth { none, draining, exchanging };
+
   void try_endpoint(boost::asio::ip::tcp::resolver::results_type::const_iterator it);
+  void start_protocol();  // TCP (and TLS) up: read, negotiate versions
   void negotiate(std::int16_t version);
+  void versions_ready();
+  std::optional<Outgoing> make_outgoing(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode,
+                                        bool expect_response, ResponseHandler& handler);
   void enqueue(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
                ResponseHandler handler);
   void write_next();
+  // Closes with `reason`, keeping `detail` for failure_detail().
+  void fail(std::error_code reason, std::string detail);
+  void on_io_error(const boost::system::error_code& ec, bool reading);
+  boost::asio::ip::tcp::socket& tcp_socket() noexcept;
+
+  // --- broker_connection_security.cpp ---
+  bool prepare_tls();  // builds the TLS context at connect(); false: failed (reported)
+  void start_tls();    // TCP connected: wrap the socket, handshake
+  void start_sasl();   // after ApiVersions, and again to re-authenticate
+  void on_sasl_action(SaslAction action);
+  void send_control(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, ResponseHandler handler);
+  void schedule_reauthentication(std::chrono::milliseconds lifetime);
+  void maybe_start_reauthentication();
+  bool looks_like_tls(std::size_t n) const noexcept;
   void read_more();
   void on_frame(std::span<const std::uint8_t> frame);
   // Earliest deadline of any request, written (in_flight_) or queued.
@@ -100,6 +149,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer connect_timer_;
   boost::asio::steady_timer request_timer_;
+  boost::asio::steady_timer reauth_timer_;
   boost::asio::ip::tcp::resolver::results_type endpoints_;
   State state_ = State::idle;
   ConnectHandler on_connect_;
@@ -112,7 +162,17 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   InFlightRequests in_flight_;
   FrameDecoder decoder_;
   std::array<std::uint8_t, 64 * 1024> read_buf_{};
+  bool read_any_ = false;  // a read returned bytes (the first ones tell TLS from Kafka)
   Clock::time_point last_used_ = Clock::now();
+  std::string failure_detail_;
+  // TLS (SSL, SASL_SSL): the context from connect(), the stream once TCP is up.
+  std::unique_ptr<detail::TlsStream> tls_;
+  // SASL: the exchange under way, and a SASL request waiting to be written
+  // (it goes before anything queued).
+  std::unique_ptr<SaslExchange> sasl_;
+  Auth auth_ = Auth::none;
+  std::optional<Outgoing> control_;
+  std::minstd_rand rng_{std::random_device{}()};  // re-authentication jitter
 };
 
 }  // namespace sluice::net

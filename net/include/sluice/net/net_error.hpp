@@ -16,6 +16,12 @@ enum class net_errc {
   no_common_version,       // the broker supports no version we speak
   shutting_down,           // the client is closing
   bad_broker_list,         // malformed bootstrap.servers entry
+  tls_setup_failed,        // the CA store, client certificate or key could not be loaded
+  tls_handshake_failed,    // the TLS handshake failed (not a verification failure)
+  certificate_verify_failed,  // the broker's certificate is untrusted, expired, or names another host
+  tls_error,               // a TLS error on an established session (e.g. an alert from the broker)
+  tls_expected,            // the broker answered a plaintext request in TLS: the listener wants TLS
+  sasl_unavailable,        // the broker offers no SaslHandshake v1 / SaslAuthenticate
 };
 
 const std::error_category& net_category() noexcept;

@@ -1,0 +1,23 @@
+#pragma once
+// Java's sasl.jaas.config, the part Sluice understands:
+//   org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="secret";
+//   org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="secret";
+// Values are quoted (backslash escapes the next character) or bare words.
+// Any other login module or option is refused. Error texts never contain
+// the value: it holds a password.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::net {
+
+struct JaasCredentials {
+  bool scram = false;  // ScramLoginModule (SCRAM-SHA-256/512); else PlainLoginModule
+  std::string username;
+  std::string password;
+};
+
+// The credentials, or nullopt with `error` saying what is wrong.
+std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::string& error);
+
+}  // namespace sluice::net

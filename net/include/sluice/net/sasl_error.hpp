@@ -1,0 +1,31 @@
+#pragma once
+// Errors of the client side of a SASL exchange (what Sluice's mechanism
+// found wrong in the broker's messages, or could not do): their own
+// std::error_code category, apart from the broker's own verdicts
+// (SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM: protocol's
+// kafka_errc) and network errors (net_errc).
+#include <system_error>
+
+namespace sluice::net {
+
+enum class sasl_errc {
+  ok = 0,
+  invalid_credentials = 1,     // a username or password the mechanism cannot carry (e.g. NUL in PLAIN)
+  malformed_server_message,    // the server's message does not parse
+  mandatory_extension,         // server-first asks for an extension Sluice does not know (m=...)
+  nonce_mismatch,              // the server's nonce does not extend ours
+  iteration_count_too_low,     // fewer PBKDF2 iterations than SCRAM's minimum of 4096
+  iteration_count_too_high,    // more than Sluice computes on its I/O thread (see sasl_scram.hpp)
+  server_signature_mismatch,   // server-final does not prove the server knows the password
+  server_error,                // server-final carries e=... (the server refused)
+  unexpected_message,          // a message after the exchange ended, or none when one was due
+  crypto_failure,              // OpenSSL failed (random bytes, PBKDF2, HMAC)
+};
+
+const std::error_category& sasl_category() noexcept;
+inline std::error_code make_error_code(sasl_errc e) noexcept { return {static_cast<int>(e), sasl_category()}; }
+
+}  // namespace sluice::net
+
+template <>
+struct std::is_error_code_enum<sluice::net::sasl_errc> : std::true_type {};

@@ -1,0 +1,73 @@
+#pragma once
+// Security settings of broker connections (docs/SECURITY.md): the transport
+// (plain TCP or TLS), TLS verification and client certificates, and the SASL
+// mechanism and credentials. Plain values only: OpenSSL stays inside net/src.
+//
+// Secrets (sasl.password, ssl.key.password) live here because a connection
+// needs them; nothing in net/ ever puts them into a message or a log line.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::net {
+
+// security.protocol
+enum class SecurityProtocol { plaintext, ssl, sasl_plaintext, sasl_ssl };
+
+// Kafka's names (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL), any case (librdkafka
+// documents lower case, Java upper case).
+std::optional<SecurityProtocol> security_protocol_from_name(std::string_view name) noexcept;
+const char* to_string(SecurityProtocol p) noexcept;
+constexpr bool uses_tls(SecurityProtocol p) noexcept {
+  return p == SecurityProtocol::ssl || p == SecurityProtocol::sasl_ssl;
+}
+constexpr bool uses_sasl(SecurityProtocol p) noexcept {
+  return p == SecurityProtocol::sasl_plaintext || p == SecurityProtocol::sasl_ssl;
+}
+
+// sasl.mechanism: the ones Sluice implements (GSSAPI and OAUTHBEARER are not).
+enum class SaslMechanismKind { plain, scram_sha_256, scram_sha_512 };
+
+// Exact IANA names, as brokers spell them: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.
+std::optional<SaslMechanismKind> sasl_mechanism_from_name(std::string_view name) noexcept;
+const char* to_string(SaslMechanismKind m) noexcept;
+
+struct TlsOptions {
+  // ssl.ca.location: a PEM file of trusted CA certificates, or a directory of
+  // them in OpenSSL's hashed layout (`openssl rehash`); empty: the system's
+  // default trust store.
+  std::string ca_location;
+  bool verify_certificate = true;  // enable.ssl.certificate.verification
+  bool verify_hostname = true;     // ssl.endpoint.identification.algorithm=https (none: false)
+  // Client certificate for mutual TLS (PEM): the certificate (chain) and its
+  // private key, encrypted with key_password if that is set.
+  std::string certificate_location;  // ssl.certificate.location
+  std::string key_location;          // ssl.key.location
+  std::string key_password;          // ssl.key.password (secret)
+};
+
+struct SaslOptions {
+  SaslMechanismKind mechanism = SaslMechanismKind::plain;
+  std::string username;  // sasl.username
+  std::string password;  // sasl.password (secret)
+};
+
+struct SecurityOptions {
+  SecurityProtocol protocol = SecurityProtocol::plaintext;
+  TlsOptions tls;    // used with SSL and SASL_SSL
+  SaslOptions sasl;  // used with SASL_PLAINTEXT and SASL_SSL
+};
+
+// A TLS setting that cannot be used: the property to blame and why (never the
+// value of a secret).
+struct TlsSetupError {
+  std::string property;  // e.g. "ssl.ca.location"
+  std::string message;
+};
+
+// Loads the CA store, client certificate and key the way a connection will,
+// so a producer can refuse a bad path or key password when it is built
+// rather than on every connection attempt. (tls_context.cpp)
+std::optional<TlsSetupError> check_tls_options(const TlsOptions& options);
+
+}  // namespace sluice::net

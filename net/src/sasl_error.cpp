@@ -1,0 +1,38 @@
+#include "sluice/net/sasl_error.hpp"
+
+#include <string>
+
+namespace sluice::net {
+namespace {
+
+class SaslCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "sluice.sasl"; }
+  std::string message(int ev) const override {
+    switch (static_cast<sasl_errc>(ev)) {
+      case sasl_errc::ok: return "no error";
+      case sasl_errc::invalid_credentials: return "the SASL mechanism cannot carry this username or password";
+      case sasl_errc::malformed_server_message: return "malformed SASL message from the broker";
+      case sasl_errc::mandatory_extension: return "the broker requires a SCRAM extension Sluice does not support";
+      case sasl_errc::nonce_mismatch: return "the broker's SCRAM nonce does not extend the client's";
+      case sasl_errc::iteration_count_too_low: return "the broker's SCRAM iteration count is below 4096";
+      case sasl_errc::iteration_count_too_high:
+        return "the broker's SCRAM iteration count is above 65536 (Kafka's own maximum is 16384)";
+      case sasl_errc::server_signature_mismatch:
+        return "the broker's SCRAM signature is wrong: it does not know the password (possible impostor)";
+      case sasl_errc::server_error: return "the broker ended the SCRAM exchange with an error";
+      case sasl_errc::unexpected_message: return "SASL message out of turn";
+      case sasl_errc::crypto_failure: return "cryptographic operation failed (OpenSSL)";
+    }
+    return "unknown SASL error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& sasl_category() noexcept {
+  static const SaslCategory category;
+  return category;
+}
+
+}  // namespace sluice::net
