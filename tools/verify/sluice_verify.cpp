@@ -5,10 +5,13 @@
 // Exit status: 0 no violation, 1 violations, 2 bad arguments or
 // configuration, 3 the run could not be carried out or checked.
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <random>
+#include <unistd.h>
 
 #include "history_checker.hpp"
 #include "log_reader.hpp"
@@ -97,6 +100,10 @@ int run(const VerifyOptions& opt) {
   spec.record_size = opt.record_size;
   spec.flush_timeout = opt.flush_timeout;
   if (!opt.fault_cmd.empty()) spec.hook_after_acks = opt.fault_after_acks;
+  spec.progress_file = opt.progress_file;
+  // The fault command may watch this process (its CPU time during an
+  // outage, its memory); set before the producer's threads start.
+  ::setenv("SLUICE_VERIFY_PID", std::to_string(::getpid()).c_str(), 1);
 
   RunFacts facts;
   facts.run_id = opt.run_id;
@@ -114,6 +121,17 @@ int run(const VerifyOptions& opt) {
   }
   facts.produce_seconds = outcome.seconds;
   facts.slowest_report = outcome.slowest_report;
+  facts.slowest_send = outcome.slowest_send;
+  facts.failure_reasons = outcome.failure_reasons;
+  facts.failure_examples = outcome.failure_examples;
+  for (const auto& s : outcome.sent) {
+    for (const auto& r : s.reports) {
+      if (r.kind == ReportKind::acked) {
+        ++facts.acked_per_partition[r.partition];
+        break;
+      }
+    }
+  }
   if (outcome.hook_ran) {
     facts.notes.push_back("fault command started after " + std::to_string(outcome.acked_at_hook) +
                           " acknowledgement(s)");
@@ -156,12 +174,23 @@ int run(const VerifyOptions& opt) {
   const CheckResult result = check_history(outcome.sent, to_log(read.records, opt.run_id), check_options);
   const auto bad = violations(result.counts, Tolerance{opt.allow_duplicates, opt.allow_reordering});
 
+  const std::string json = summary_json(result, bad, facts);
   if (opt.json) {
-    std::cout << summary_json(result, bad, facts) << std::endl;
+    std::cout << json << std::endl;
   } else {
     std::cout << summary_line(result.counts) << std::endl;
   }
-  std::cerr << "sluice-verify: " << run_line(facts) << "\n" << examples_text(result, bad);
+  if (!opt.json_file.empty()) {
+    std::ofstream f(opt.json_file, std::ios::trunc);
+    f << json << "\n";
+    if (!f.flush()) {
+      run_failed = true;
+      facts.notes.push_back("could not write --json-file " + opt.json_file);
+    }
+  }
+  std::cerr << "sluice-verify: " << run_line(facts) << "\n";
+  if (auto line = failures_line(facts); !line.empty()) std::cerr << "sluice-verify: " << line << "\n";
+  std::cerr << examples_text(result, bad);
   for (const auto& n : facts.notes) std::cerr << "sluice-verify: " << n << "\n";
   if (!bad.empty()) {
     std::string list;

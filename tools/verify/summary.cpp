@@ -70,8 +70,26 @@ std::string summary_json(const CheckResult& result, const std::vector<std::strin
   out += "},\"produce_seconds\":" + number(facts.produce_seconds) +
          ",\"slowest_report_seconds\":" + number(facts.slowest_report) + ",\"read_seconds\":" + number(facts.read_seconds) +
          ",\"records_read\":" + std::to_string(facts.records_read) +
-         ",\"read_attempts\":" + std::to_string(facts.read_attempts) + ",\"notes\":" + json_list(facts.notes) + "}";
-  return out;
+         ",\"read_attempts\":" + std::to_string(facts.read_attempts) + ",\"notes\":" + json_list(facts.notes) +
+         ",\"slowest_send_seconds\":" + number(facts.slowest_send) + ",\"failure_reasons\":{";
+  first = true;
+  for (const auto& [reason, n] : facts.failure_reasons) {
+    out += (first ? "" : ",") + json_string(reason) + ":" + std::to_string(n);
+    first = false;
+  }
+  out += "},\"failure_examples\":{";
+  first = true;
+  for (const auto& [reason, text] : facts.failure_examples) {
+    out += (first ? "" : ",") + json_string(reason) + ":" + json_string(text);
+    first = false;
+  }
+  out += "},\"acked_per_partition\":{";
+  first = true;
+  for (const auto& [partition, n] : facts.acked_per_partition) {
+    out += (first ? "" : ",") + json_string(std::to_string(partition)) + ":" + std::to_string(n);
+    first = false;
+  }
+  return out + "}}";
 }
 
 std::string run_line(const RunFacts& facts) {
@@ -79,6 +97,15 @@ std::string run_line(const RunFacts& facts) {
          " s (slowest report " + number(facts.slowest_report) + " s after its send), read " +
          std::to_string(facts.records_read) + " records back in " + number(facts.read_seconds) + " s (" +
          std::to_string(facts.read_attempts) + " kcat run(s))";
+}
+
+std::string failures_line(const RunFacts& facts) {
+  std::string out;
+  for (const auto& [reason, n] : facts.failure_reasons) {
+    out += (out.empty() ? "failure reports: " : "; ") + std::to_string(n) + " x " + reason;
+  }
+  for (const auto& [reason, text] : facts.failure_examples) out += "\n  e.g. " + text;
+  return out;
 }
 
 std::string examples_text(const CheckResult& result, const std::vector<std::string>& violations) {

@@ -1,6 +1,8 @@
 #pragma once
 // How sluice-verify reports a checked run: one summary line (what the fault
 // scenarios parse), a JSON object (--json), and examples for stderr. Pure.
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,12 @@ struct RunFacts {
   std::size_t records_read = 0;
   int read_attempts = 0;           // kcat runs until the log was complete
   std::vector<std::string> notes;  // things the reader wants known (incomplete read, fault command...)
+  double slowest_send = 0;         // longest send() call, seconds (it blocks while the buffer is full)
+  // Failure reports by "failed: <error>" / "unknown: <error>", the error
+  // without its details (every failure report counts, also a record's second).
+  std::map<std::string, std::int64_t> failure_reasons;
+  std::map<std::string, std::string> failure_examples;  // reason -> the first such report's full error text
+  std::map<std::int32_t, std::int64_t> acked_per_partition;  // records acknowledged in each partition
 };
 
 // "sent=… acked=… failed=… unknown=… unknown_landed=… lost=… dup=… …"
@@ -29,6 +37,10 @@ std::string summary_json(const CheckResult& result, const std::vector<std::strin
 
 // For stderr: one line on how the run went (timings, what was read).
 std::string run_line(const RunFacts& facts);
+
+// For stderr: "failure reports: N x failed: <error>; ..." (empty when there
+// were none), then one line per reason with its first report's full text.
+std::string failures_line(const RunFacts& facts);
 
 // For stderr: per counter with examples, "NAME=N (violation|allowed|info)"
 // and the examples, violations first. Empty when there is nothing to show.

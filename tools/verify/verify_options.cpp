@@ -13,6 +13,7 @@ const char* verify_usage() {
          "                     [--record-size BYTES] [-X prop=value]... [--run-id ID] [--timeout-ms MS]\n"
          "                     [--read-timeout-ms MS] [--allow-duplicates] [--allow-reordering] [--examples N]\n"
          "                     [--fault-cmd CMD [--fault-after-acks N] [--fault-timeout-ms MS]] [--json]\n"
+         "                     [--json-file PATH] [--progress-file PATH]\n"
          "Produces N uniquely numbered records with K threads sharing one producer, records every delivery\n"
          "report, then reads the topic back with kcat and checks that nothing acknowledged was lost,\n"
          "duplicated, reordered or misplaced (docs/RELIABILITY.md defines each counter).\n"
@@ -34,7 +35,11 @@ const char* verify_usage() {
          "  --fault-cmd CMD          run `sh -c CMD` mid-run (after --fault-after-acks acknowledgements,\n"
          "                           default N/4) and wait for it before reading the log\n"
          "  --fault-timeout-ms MS    kill CMD after MS (default 300000)\n"
+         "                           (CMD gets SLUICE_VERIFY_PID, this process's id, in its environment)\n"
          "  --json                   print a JSON object instead of the summary line\n"
+         "  --json-file PATH         also write the JSON object to PATH (stdout keeps the summary line)\n"
+         "  --progress-file PATH     keep 'sent=S reported=R acked=A failed=F unknown=U closed=0|1' in PATH\n"
+         "                           while producing (rewritten every ~100 ms; closed=1 after close())\n"
          "Exit: 0 no violation, 1 violations, 2 bad arguments, 3 the run or the read-back failed.\n";
 }
 
@@ -122,6 +127,12 @@ VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help
       o.fault_after_acks = to_uint(a, value(), 0, 100000000);
     } else if (a == "--fault-timeout-ms") {
       o.fault_timeout = to_ms(a, value());
+    } else if (a == "--json-file") {
+      o.json_file = value();
+      if (o.json_file.empty()) throw std::invalid_argument("--json-file: the path is empty");
+    } else if (a == "--progress-file") {
+      o.progress_file = value();
+      if (o.progress_file.empty()) throw std::invalid_argument("--progress-file: the path is empty");
     } else {
       throw std::invalid_argument("unknown argument '" + std::string(a) + "' (see --help)");
     }

@@ -31,6 +31,14 @@ struct VerifyOptions {
   std::string fault_cmd;
   std::optional<std::uint64_t> fault_after_acks;  // default: num_records / 4
   std::chrono::milliseconds fault_timeout{300000};
+  // Also write the JSON object (what --json prints) to this file; stdout
+  // keeps the summary line. Empty: no file.
+  std::string json_file;
+  // Rewritten (atomically) about every 100 ms while producing, one line
+  // "sent=S reported=R acked=A failed=F unknown=U closed=0|1", so that a
+  // fault command can wait for the run's progress (closed=1 once close()
+  // has returned and every record has its report). Empty: no file.
+  std::string progress_file;
 };
 
 // Parses argv; on a bad or missing argument throws std::invalid_argument

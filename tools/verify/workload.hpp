@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct WorkloadSpec {
   // Run `mid_run` once this many records are acknowledged (or once every
   // record has a report, whichever comes first); nullopt: no hook.
   std::optional<std::uint64_t> hook_after_acks;
+  // When set, "sent=S reported=R acked=A failed=F unknown=U closed=0|1" is
+  // kept in this file (written to PATH.tmp, then renamed) about every 100 ms
+  // from the first send until close() has returned (the last write says closed=1).
+  std::string progress_file;
 };
 
 struct WorkloadOutcome {
@@ -36,6 +41,11 @@ struct WorkloadOutcome {
   double slowest_report = 0;               // longest send() -> first report, seconds
   bool hook_ran = false;
   std::uint64_t acked_at_hook = 0;  // acknowledgements when the hook ran
+  double slowest_send = 0;          // longest send() call, seconds (blocked on a full buffer)
+  // Every failure report by "failed: <error>" / "unknown: <error>" (the
+  // error code's message, without the per-record details).
+  std::map<std::string, std::int64_t> failure_reasons;
+  std::map<std::string, std::string> failure_examples;  // reason -> the first such report's full error text
 };
 
 // Sends spec.num_records records through `producer`, then flushes and closes

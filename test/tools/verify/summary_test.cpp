@@ -54,9 +54,30 @@ TEST_CASE("the JSON object carries counts, violations, examples and notes") {
   CHECK(j.find("\"examples\":{\"lost\":[\"p0#1 (key 'k'): acknowledged at p0@1, not in the log\"]}") !=
         std::string::npos);
   CHECK(j.find("\"produce_seconds\":1.500,") != std::string::npos);
-  CHECK(j.find("\"records_read\":1,\"read_attempts\":0,\"notes\":[\"note one\"]}") != std::string::npos);
+  CHECK(j.find("\"records_read\":1,\"read_attempts\":0,\"notes\":[\"note one\"],") != std::string::npos);
   CHECK(j.find('\n') == std::string::npos);
   CHECK(summary_json(CheckResult{}, {}, RunFacts{}).find("\"ok\":true") != std::string::npos);
+}
+
+TEST_CASE("the JSON object and the failures line carry failure reasons, acks per partition and the slowest send") {
+  RunFacts f;
+  f.slowest_send = 2.25;
+  f.failure_reasons = {{"failed: producer buffer full", 3}, {"unknown: delivery.timeout.ms expired", 1}};
+  f.acked_per_partition = {{0, 10}, {11, 2}};
+  const std::string j = summary_json(CheckResult{}, {}, f);
+  CHECK(j.find("\"slowest_send_seconds\":2.250,\"failure_reasons\":{\"failed: producer buffer full\":3,"
+               "\"unknown: delivery.timeout.ms expired\":1},\"failure_examples\":{},"
+               "\"acked_per_partition\":{\"0\":10,\"11\":2}}") != std::string::npos);
+  CHECK(failures_line(f) == "failure reports: 3 x failed: producer buffer full; 1 x unknown: delivery.timeout.ms expired");
+  f.failure_examples = {{"failed: producer buffer full", "producer buffer full: for t-0"}};
+  CHECK(summary_json(CheckResult{}, {}, f).find("\"failure_examples\":{\"failed: producer buffer full\":"
+                                                "\"producer buffer full: for t-0\"},") != std::string::npos);
+  CHECK(failures_line(f) == "failure reports: 3 x failed: producer buffer full; 1 x unknown: delivery.timeout.ms "
+                            "expired\n  e.g. producer buffer full: for t-0");
+  CHECK(failures_line(RunFacts{}).empty());
+  const std::string empty = summary_json(CheckResult{}, {}, RunFacts{});
+  CHECK(empty.find("\"failure_reasons\":{},\"failure_examples\":{},\"acked_per_partition\":{}}") !=
+        std::string::npos);
 }
 
 TEST_CASE("examples show violations first and label tolerated and informational counters") {

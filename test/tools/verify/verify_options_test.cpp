@@ -37,6 +37,16 @@ TEST_CASE("defaults") {
   CHECK_FALSE(o.allow_reordering);
   CHECK(o.fault_cmd.empty());
   CHECK_FALSE(o.fault_after_acks.has_value());
+  CHECK(o.json_file.empty());
+  CHECK(o.progress_file.empty());
+}
+
+TEST_CASE("the JSON and progress files take a path") {
+  auto o = parse({"-b", "h:1", "-t", "t", "--json-file", "/tmp/j.json", "--progress-file", "/tmp/p"});
+  CHECK(o.json_file == "/tmp/j.json");
+  CHECK(o.progress_file == "/tmp/p");
+  CHECK_THROWS_AS(parse({"-b", "h:1", "-t", "t", "--json-file", ""}), std::invalid_argument);
+  CHECK_THROWS_AS(parse({"-b", "h:1", "-t", "t", "--progress-file"}), std::invalid_argument);
 }
 
 TEST_CASE("every flag") {
