@@ -108,10 +108,11 @@ std::optional<std::string> field(const std::string& line, const std::string& lab
 
 std::string kafka_local_path() { return std::string(SLUICE_SOURCE_DIR) + "/tools/kafka-local"; }
 
-CommandResult kafka_local(const std::vector<std::string>& args) {
-  // A bound on every call, so a wedged JVM cannot hang the test run
-  // (restart-node has its own 120 s readiness deadline inside).
-  std::string cmd = "timeout -k 5 300 " + shell_quote(kafka_local_path());
+CommandResult kafka_local(const std::vector<std::string>& args, std::chrono::seconds timeout,
+                          const std::string& environment) {
+  // A bound on every call (restart-node has its own 120 s readiness deadline inside).
+  std::string cmd = environment.empty() ? "" : environment + " ";
+  cmd += "timeout -k 5 " + std::to_string(timeout.count()) + " " + shell_quote(kafka_local_path());
   for (const auto& a : args) cmd += " " + shell_quote(a);
   return run_shell(cmd + " </dev/null");
 }

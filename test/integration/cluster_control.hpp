@@ -29,7 +29,12 @@ struct CommandResult {
 std::string kafka_local_path();
 
 // Runs `tools/kafka-local ARGS...`; stdout and stderr are captured together.
-CommandResult kafka_local(const std::vector<std::string>& args);
+// `timeout` bounds it, so a wedged JVM cannot hang the test run.
+// `environment`: NAME=VALUE assignments put before the command as they are,
+// so the shell expands them (a value can extend what the test inherited).
+CommandResult kafka_local(const std::vector<std::string>& args,
+                          std::chrono::seconds timeout = std::chrono::seconds(300),
+                          const std::string& environment = "");
 
 // The cluster's base port: SLUICE_KAFKA_BASE, else kafka-local's default 19090.
 int base_port();

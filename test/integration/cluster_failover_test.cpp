@@ -172,6 +172,16 @@ void check_one_report_each(const std::vector<ReportLog::Slot>& slots) {
   CHECK(several == 0);
 }
 
+// No record that got a report was failed by it.
+void check_none_failed(const std::vector<ReportLog::Slot>& slots) {
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].count > 0 && slots[i].report.error) failures.push_back(describe_failure(i, slots[i].report));
+  }
+  INFO(failures.size() << " record(s) failed; first: " << (failures.empty() ? "" : failures.front()));
+  CHECK(failures.empty());
+}
+
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // --------------------------------------------------- a. bootstrap past a dead broker
@@ -242,14 +252,7 @@ void bootstrap_with_first_broker_down(cl::NodeFault::Kind kind) {
 
   auto slots = log.snapshot();
   check_one_report_each(slots);
-  std::vector<std::string> failures;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (slots[i].count > 0 && slots[i].report.error) failures.push_back(describe_failure(i, slots[i].report));
-  }
-  {
-    INFO(failures.size() << " record(s) failed; first: " << (failures.empty() ? "" : failures.front()));
-    CHECK(failures.empty());
-  }
+  check_none_failed(slots);
   auto contents = read_log(c.bootstrap, topic);
   CHECK(check_acked_records_in_log(slots, values, contents) == static_cast<int>(n));
 }
@@ -542,14 +545,7 @@ TEST_CASE("records reach partitions added at run time (needs the periodic metada
   auto slots = log.snapshot();
   slots.resize(n);
   check_one_report_each(slots);
-  std::vector<std::string> failures;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (slots[i].count > 0 && slots[i].report.error) failures.push_back(describe_failure(i, slots[i].report));
-  }
-  {
-    INFO(failures.size() << " record(s) failed; first: " << (failures.empty() ? "" : failures.front()));
-    CHECK(failures.empty());
-  }
+  check_none_failed(slots);
   auto contents = read_log(c.bootstrap, topic);
   check_acked_records_in_log(slots, values, contents);
 }

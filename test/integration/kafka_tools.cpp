@@ -1,11 +1,10 @@
 #include "kafka_tools.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -17,34 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-ToolResult run_shell(const std::string& command) {
-  ToolResult r;
-  r.command = command;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    r.output = "popen failed";
-    return r;
-  }
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
@@ -52,26 +23,19 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 }  // namespace
 
-std::string kafka_local_path() {
-  // CMake compiles sources by absolute path: .../test/integration/kafka_tools.cpp.
-  fs::path here(__FILE__);
-  fs::path script = here.parent_path().parent_path().parent_path() / "tools" / "kafka-local";
-  return script.string();
-}
-
 ToolResult run_class(const std::vector<std::string>& args) {
+  std::vector<std::string> kafka_local_args = {"run-class"};
+  kafka_local_args.insert(kafka_local_args.end(), args.begin(), args.end());
   // A C1-only small JVM starts faster (kafka-local appends SLUICE_KAFKA_TOOL_OPTS last).
-  std::string cmd = "SLUICE_KAFKA_TOOL_OPTS=\"-XX:TieredStopAtLevel=1 -Xms32m -Xmx256m ${SLUICE_KAFKA_TOOL_OPTS:-}\" "
-                    "timeout -k 5 180 " +
-                    shell_quote(kafka_local_path()) + " run-class";
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  return run_shell(cmd + " </dev/null");
+  return cluster::kafka_local(
+      kafka_local_args, std::chrono::seconds(180),
+      "SLUICE_KAFKA_TOOL_OPTS=\"-XX:TieredStopAtLevel=1 -Xms32m -Xmx256m ${SLUICE_KAFKA_TOOL_OPTS:-}\"");
 }
 
 void require_create_topic(const std::string& bootstrap, const std::string& topic, int partitions,
                           const std::vector<std::pair<std::string, std::string>>& configs) {
-  INFO("tools/kafka-local: " << kafka_local_path());
-  REQUIRE(access(kafka_local_path().c_str(), X_OK) == 0);
+  INFO("tools/kafka-local: " << cluster::kafka_local_path());
+  REQUIRE(access(cluster::kafka_local_path().c_str(), X_OK) == 0);
   std::vector<std::string> args = {"org.apache.kafka.tools.TopicCommand",
                                    "--bootstrap-server",
                                    bootstrap,

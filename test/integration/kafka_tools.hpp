@@ -1,6 +1,6 @@
 #pragma once
 // Kafka's own tools for integration tests, through `tools/kafka-local
-// run-class` (found in the source tree next to this file): creating topics
+// run-class` (cluster::kafka_local, in the source tree): creating topics
 // with settings, and reading the record batches a broker wrote to its data
 // files (org.apache.kafka.tools.DumpLogSegments), so tests can see how a
 // producer batched its records on the wire.
@@ -15,17 +15,12 @@
 #include <utility>
 #include <vector>
 
+#include "cluster_control.hpp"
+
 namespace sluice::test::kafka {
 
-struct ToolResult {
-  std::string command;  // what ran (for messages)
-  int exit_code = -1;   // -1: could not run, or ended by a signal
-  std::string output;   // stdout and stderr together
-  bool ok() const { return exit_code == 0; }
-};
-
-// tools/kafka-local in the source tree (derived from this file's path).
-std::string kafka_local_path();
+// What ran, its exit code and output: cluster_control runs kafka-local for both.
+using ToolResult = cluster::CommandResult;
 
 // `tools/kafka-local run-class ARGS...` with a small, quick-starting JVM,
 // bounded by a timeout so a wedged JVM cannot hang the test.

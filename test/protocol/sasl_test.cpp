@@ -2,7 +2,7 @@
 // input: every truncation of a valid response is an error naming the field
 // the cut falls in (never a crash, never a success); trailing bytes, bad
 // lengths and unsupported versions are errors on encode and decode.
-// (Byte-for-byte agreement with the Java client is in conformance_test.cpp.)
+// (Byte-for-byte agreement with the Java client is in conformance_*_test.cpp.)
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <optional>
