@@ -10,6 +10,7 @@
 #include "sluice/net/sasl_exchange.hpp"
 #include "tls_context.hpp"
 #include "sluice/protocol/api_versions.hpp"
+#include "sluice/protocol/codec_error.hpp"
 #include "sluice/protocol/headers.hpp"
 
 namespace sluice::net {
@@ -17,6 +18,16 @@ namespace sluice::net {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using protocol::ApiKey;
+
+namespace {
+
+// A plain encoder as a gathered one that splices nothing. Refers to
+// `encode`, which outlives the call (make_outgoing runs it at once).
+BrokerConnection::GatheredBodyEncoder plain(const BrokerConnection::BodyEncoder& encode) {
+  return [&encode](protocol::BufferWriter& w, std::int16_t version, protocol::Splices&) { return encode(w, version); };
+}
+
+}  // namespace
 
 BrokerConnection::BrokerConnection(asio::io_context& io, std::int32_t node_id, BrokerAddress address,
                                    ConnectionOptions options)
@@ -105,8 +116,8 @@ void BrokerConnection::negotiate(std::int16_t version) {
   protocol::ApiVersionsRequest req;
   enqueue(
       ApiKey::ApiVersions, version,
-      [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
-      [this, self, version](const RequestOutcome& out) {
+      [&req](protocol::BufferWriter& w, std::int16_t v, protocol::Splices&) { return protocol::encode(req, w, v); },
+      true, [this, self, version](const RequestOutcome& out) {
         if (state_ != State::connecting) return;
         if (out.ec) {
           finish_connect(out.ec);
@@ -173,6 +184,20 @@ void BrokerConnection::send(ApiKey key, const BodyEncoder& encode, bool expect_r
     handler(RequestOutcome{net_errc::no_common_version, {}, false});
     return;
   }
+  enqueue(key, *version, plain(encode), expect_response, std::move(handler));
+}
+
+void BrokerConnection::send_gathered(ApiKey key, const GatheredBodyEncoder& encode, bool expect_response,
+                                     ResponseHandler handler) {
+  if (state_ != State::ready) {
+    handler(RequestOutcome{net_errc::connection_closed, {}, false});
+    return;
+  }
+  auto version = versions_.version(key);
+  if (!version) {
+    handler(RequestOutcome{net_errc::no_common_version, {}, false});
+    return;
+  }
   enqueue(key, *version, encode, expect_response, std::move(handler));
 }
 
@@ -182,13 +207,15 @@ void BrokerConnection::send_at(ApiKey key, std::int16_t version, const BodyEncod
     handler(RequestOutcome{net_errc::connection_closed, {}, false});
     return;
   }
-  enqueue(key, version, encode, expect_response, std::move(handler));
+  enqueue(key, version, plain(encode), expect_response, std::move(handler));
 }
 
 // The framed request (size, header, body), or nullopt after telling
 // `handler` why it could not be encoded.
+// For a gathered request the int32 size counts the spliced ranges too: it is
+// the size of everything after it on the wire, wherever those bytes live.
 std::optional<BrokerConnection::Outgoing> BrokerConnection::make_outgoing(ApiKey key, std::int16_t version,
-                                                                          const BodyEncoder& encode,
+                                                                          const GatheredBodyEncoder& encode,
                                                                           bool expect_response,
                                                                           ResponseHandler& handler) {
   Outgoing out;
@@ -197,19 +224,24 @@ std::optional<BrokerConnection::Outgoing> BrokerConnection::make_outgoing(ApiKey
   std::int32_t correlation_id = next_correlation_id_++;
   if (next_correlation_id_ < 0) next_correlation_id_ = 0;
   protocol::encode_request_header({key, version, correlation_id, options_.client_id}, w);
-  if (auto ec = encode(w, version)) {
+  if (auto ec = encode(w, version, out.splices)) {
     handler(RequestOutcome{ec, {}, false});
     return std::nullopt;
   }
-  w.patch_int32(size_at, static_cast<std::int32_t>(out.frame.size() - 4));
+  const std::size_t size = protocol::gathered_size(out.frame, out.splices) - 4;
+  if (size > static_cast<std::size_t>(INT32_MAX)) {
+    handler(RequestOutcome{protocol::codec_errc::frame_too_large, {}, false});
+    return std::nullopt;
+  }
+  w.patch_int32(size_at, static_cast<std::int32_t>(size));
   out.request = InFlightRequest{correlation_id, key, version, Clock::now() + options_.request_timeout,
                                 std::move(handler)};
   out.expect_response = expect_response;
   return out;
 }
 
-void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
-                               ResponseHandler handler) {
+void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const GatheredBodyEncoder& encode,
+                               bool expect_response, ResponseHandler handler) {
   last_used_ = Clock::now();
   auto out = make_outgoing(key, version, encode, expect_response, handler);
   if (!out) return;
@@ -241,29 +273,52 @@ void BrokerConnection::write_next() {
     write_queue_.pop_front();
   }
   writing_frame_ = std::move(out.frame);
+  writing_splices_ = std::move(out.splices);
+  writing_correlation_id_ = out.request.correlation_id;
+  // One buffer sequence: framing slices and the caller's ranges in wire
+  // order. Asio writes it with writev (up to 64 pieces a call) and resumes
+  // after partial writes; over TLS it coalesces small pieces into records.
+  writing_buffers_.clear();
+  protocol::for_each_piece(writing_frame_, writing_splices_, [this](std::span<const std::uint8_t> piece) {
+    writing_buffers_.push_back(asio::buffer(piece.data(), piece.size()));
+  });
   if (out.expect_response) {
     in_flight_.push(std::move(out.request));
   } else {
     writing_no_response_ = std::move(out.request.handler);
   }
   auto self = shared_from_this();
-  auto on_written = [this, self](boost::system::error_code ec, std::size_t) {
-    writing_ = false;
-    if (state_ == State::closed) return;
-    if (ec) {
-      on_io_error(ec, false);
-      return;
-    }
-    // acks=0 Produce: written is all the answer there will be.
-    if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{{}, {}, true});
-    maybe_start_reauthentication();
-    write_next();
-  };
+  auto done = [this, self](boost::system::error_code ec, std::size_t) { on_written(ec); };
+  // The sequence is a view of writing_buffers_, which stays put until the
+  // write completes (writing_ keeps write_next from touching it).
+  const std::span<const asio::const_buffer> buffers(writing_buffers_);
   if (tls_) {
-    asio::async_write(*tls_->stream, asio::buffer(writing_frame_), std::move(on_written));
+    asio::async_write(*tls_->stream, buffers, std::move(done));
   } else {
-    asio::async_write(socket_, asio::buffer(writing_frame_), std::move(on_written));
+    asio::async_write(socket_, buffers, std::move(done));
   }
+}
+
+void BrokerConnection::on_written(boost::system::error_code ec) {
+  writing_ = false;
+  // The write no longer reads the caller's bytes: drop the views now.
+  writing_splices_.clear();
+  writing_buffers_.clear();
+  if (state_ == State::closed) return;
+  if (ec) {
+    on_io_error(ec, false);
+    return;
+  }
+  // acks=0 Produce: written is all the answer there will be.
+  if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{{}, {}, true});
+  if (state_ == State::closed) return;
+  if (auto early = std::exchange(early_answer_, std::nullopt)) {
+    early->request.handler(RequestOutcome{{}, early->body, true});
+    if (state_ == State::closed) return;
+    arm_request_timer();
+  }
+  maybe_start_reauthentication();
+  write_next();
 }
 
 void BrokerConnection::read_more() {
@@ -317,6 +372,16 @@ void BrokerConnection::on_frame(std::span<const std::uint8_t> frame) {
     close(net_errc::protocol_error);
     return;
   }
+  if (writing_ && req->correlation_id == writing_correlation_id_ && !writing_splices_.empty()) {
+    // Answered before this gathered write's completion ran (the completion
+    // is merely queued, or the broker answered before reading everything):
+    // the handler may free or re-sequence the batches the write points at,
+    // so it runs from on_written. Its deadline still counts meanwhile.
+    auto body = frame.subspan(r.position());
+    early_answer_.emplace(EarlyAnswer{std::move(*req), protocol::Bytes(body.begin(), body.end())});
+    arm_request_timer();
+    return;
+  }
   req->handler(RequestOutcome{{}, frame.subspan(r.position()), true});
   if (state_ == State::closed) return;
   arm_request_timer();
@@ -331,6 +396,9 @@ std::optional<Clock::time_point> BrokerConnection::next_deadline() const noexcep
     deadline = write_queue_.front().request.deadline;
   }
   if (control_ && (!deadline || control_->request.deadline < *deadline)) deadline = control_->request.deadline;
+  if (early_answer_ && (!deadline || early_answer_->request.deadline < *deadline)) {
+    deadline = early_answer_->request.deadline;
+  }
   return deadline;
 }
 
@@ -398,7 +466,10 @@ void BrokerConnection::close(std::error_code reason) {
   request_timer_.cancel();
   reauth_timer_.cancel();
   // Requests whose write started (in flight, or the acks=0 one being
-  // written) may have reached the broker; queued ones did not.
+  // written) may have reached the broker; queued ones did not. The socket
+  // is closed first, so a write still pending no longer reads the spliced
+  // bytes these handlers may release (single-threaded: no send is running).
+  if (auto early = std::exchange(early_answer_, std::nullopt)) early->request.handler(RequestOutcome{reason, {}, true});
   for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
   if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{reason, {}, true});
   if (auto control = std::exchange(control_, std::nullopt)) control->request.handler(RequestOutcome{reason, {}, false});

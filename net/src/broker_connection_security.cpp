@@ -73,7 +73,10 @@ bool BrokerConnection::looks_like_tls(std::size_t n) const noexcept {
 // outstanding: the exchange waits for each answer).
 void BrokerConnection::send_control(ApiKey key, std::int16_t version, const BodyEncoder& encode,
                                     ResponseHandler handler) {
-  auto out = make_outgoing(key, version, encode, true, handler);
+  auto out = make_outgoing(
+      key, version,
+      [&encode](protocol::BufferWriter& w, std::int16_t v, protocol::Splices&) { return encode(w, v); }, true,
+      handler);
   if (!out) return;
   control_ = std::move(*out);
   arm_request_timer();

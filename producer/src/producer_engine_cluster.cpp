@@ -4,6 +4,7 @@
 #include "producer_engine.hpp"
 
 #include "sluice/net/net_error.hpp"
+#include "sluice/net/rebootstrap_trigger.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 #include "sluice/protocol/init_producer_id.hpp"
 #include "sluice/protocol/metadata.hpp"
@@ -167,15 +168,16 @@ void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t
 }
 
 // Connections idle for connections.max.idle.ms close (before the broker's
-// own limit closes them under a request); and when no broker has been
-// reachable for metadata.recovery.rebootstrap.trigger.ms, start again from
-// bootstrap.servers: the cluster's addresses may have changed.
+// own limit closes them under a request); and when the producer has needed
+// a broker and reached none for metadata.recovery.rebootstrap.trigger.ms,
+// start again from bootstrap.servers: the cluster's addresses may have
+// changed. The decision is net::decide_rebootstrap (sans-I/O, tested on a
+// fake clock); unreachable_since_ is its state.
 void ProducerEngine::maintain_connections(Clock::time_point now) {
-  bool any_ready = false;
+  net::ClusterReach reach;
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto& c = it->second;
     const bool ready = c->state() == net::BrokerConnection::State::ready;
-    any_ready |= ready;
     if (ready && settings_.connections_max_idle.count() > 0 && c->in_flight() == 0 &&
         now - c->last_used() >= settings_.connections_max_idle) {
       log(LogLevel::debug, "closing idle connection to " + c->address().to_string());
@@ -183,28 +185,32 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
       it = connections_.erase(it);
       continue;
     }
+    reach.reachable |= ready;
+    reach.bootstrap_connecting |= it->first < 0 && c->state() == net::BrokerConnection::State::connecting;
     ++it;
   }
-  if (any_ready || topics_.empty()) {
-    unreachable_since_.reset();
-    return;
-  }
-  if (!unreachable_since_) unreachable_since_ = now;
-  if (settings_.rebootstrap && now - *unreachable_since_ >= settings_.rebootstrap_trigger && !metadata_.brokers().empty()) {
+  reach.needed = !topics_.empty() && (metadata_wanted_ || !accumulator_.empty());
+  reach.brokers_known = !metadata_.brokers().empty();
+  const auto decision = net::decide_rebootstrap({settings_.rebootstrap, settings_.rebootstrap_trigger},
+                                                unreachable_since_, now, reach);
+  unreachable_since_ = decision.unreachable_since;
+  if (decision.rebootstrap) {
     log(LogLevel::warning, "no broker reachable for " + std::to_string(settings_.rebootstrap_trigger.count()) +
                                " ms: re-bootstrapping from bootstrap.servers=" + settings_.bootstrap_servers);
-    unreachable_since_ = now;
     rebootstrap();
   }
 }
 
+// Closes every connection and starts again from the first bootstrap.servers
+// entry. The state is reset before closing: closing a connection that is
+// still connecting runs its handler (and a pass) at once. Reconnect
+// backoffs stay, so a dead address is not dialled in a loop.
 void ProducerEngine::rebootstrap() {
   auto conns = std::exchange(connections_, {});
-  for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);
-  reconnect_at_.clear();
   next_bootstrap_ = 0;
   metadata_wanted_ = true;
   next_metadata_at_ = {};
+  for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);
 }
 
 void ProducerEngine::note_throttle(std::int32_t node_id, std::int32_t throttle_ms) {

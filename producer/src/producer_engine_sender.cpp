@@ -85,8 +85,17 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
   ++stats_.requests_sent;
   request->sent_at = Clock::now();
   const bool expect_response = settings_.acks != 0;
-  conn->send(
-      ApiKey::Produce, [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); },
+  // A gathered write: the request's framing is encoded, each batch is sent
+  // from its builder's buffer in place. `request` (in the handler) owns the
+  // batches, and the connection runs the handler only once the write can no
+  // longer read them, so they stay alive and unchanged meanwhile; a retry
+  // re-stamps producer id/epoch/sequence in place (idempotence_.assign,
+  // above) only after that.
+  conn->send_gathered(
+      ApiKey::Produce,
+      [&req](protocol::BufferWriter& w, std::int16_t v, protocol::Splices& splices) {
+        return protocol::encode_gathered(req, w, v, splices);
+      },
       expect_response, [this, request](const net::RequestOutcome& out) { on_produce(request, out); });
 }
 

@@ -7,7 +7,12 @@
 
 namespace sluice::protocol {
 
-std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t version) {
+namespace {
+
+// The request body, with each partition's records handed to `records`
+// (after their length prefix is written): copied into `w`, or spliced.
+template <class Records>
+std::error_code encode_body(const ProduceRequest& m, BufferWriter& w, std::int16_t version, Records&& records) {
   if (!supported_versions(ApiKey::Produce).contains(version)) return codec_errc::unsupported_version;
   // zstd batches need Produce v7+ (KIP-110). Checked before writing, so a
   // failed encode leaves the buffer as it was.
@@ -35,13 +40,34 @@ std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t ve
     w.array_length(t.partitions.size(), flex);
     for (const auto& p : t.partitions) {
       w.int32(p.index);
-      w.nullable_bytes(p.records, flex);
+      // Records are never null here: the length prefix as bytes() writes it.
+      if (flex) {
+        w.uvarint(p.records.size() + 1);
+      } else {
+        w.int32(static_cast<std::int32_t>(p.records.size()));
+      }
+      records(p.records);
       if (flex) w.empty_tagged_fields();
     }
     if (flex) w.empty_tagged_fields();
   }
   if (flex) w.empty_tagged_fields();
   return {};
+}
+
+}  // namespace
+
+std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t version) {
+  return encode_body(m, w, version, [&w](std::span<const std::uint8_t> records) { w.raw(records); });
+}
+
+std::error_code encode_gathered(const ProduceRequest& m, BufferWriter& w, std::int16_t version, Splices& splices) {
+  const std::size_t first_new = splices.size();
+  auto ec = encode_body(m, w, version, [&w, &splices](std::span<const std::uint8_t> records) {
+    if (!records.empty()) splices.push_back(Splice{w.size(), records});
+  });
+  if (ec) splices.resize(first_new);  // nothing was written; nothing to splice
+  return ec;
 }
 
 Result<ProduceResponse> decode_produce_response(std::span<const std::uint8_t> body, std::int16_t version) {

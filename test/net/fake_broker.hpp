@@ -44,7 +44,7 @@ class FakeBroker {
   void accept(Next next);
   void read_request(std::function<void(FakeRequest)> next);
   void read_requests(std::size_t n, std::function<void(std::vector<FakeRequest>)> next);
-  void read_bytes(std::size_t n, Next next);  // raw bytes, discarded
+  void read_bytes(std::size_t n, Next next);  // raw bytes, kept until the next read (last_read)
   // accept, read the ApiVersions request, answer it (error 0; Produce 3-13,
   // Metadata 0-13, ApiVersions 0-4, InitProducerId 0-5).
   void handshake(Next next = {});
@@ -54,6 +54,8 @@ class FakeBroker {
   void close();  // closes the accepted connection (and stops listening)
 
   std::size_t bytes_received() const noexcept { return received_; }
+  // What the last read_bytes() read (valid in its continuation).
+  const Bytes& last_read() const noexcept { return in_; }
   boost::system::error_code error() const noexcept { return error_; }
 
   // size + response header (v0 or v1, as `to` calls for) + body.

@@ -58,6 +58,7 @@ void TlsFakeBroker::read_request() {
     in_.resize(size);
     asio::async_read(*stream_, asio::buffer(in_), [this](error_code rec, std::size_t) {
       if (rec || in_.size() < 8) return;
+      last_request_ = in_;
       FakeRequest r;
       r.api_key = static_cast<std::int16_t>(in_[0] << 8 | in_[1]);
       r.api_version = static_cast<std::int16_t>(in_[2] << 8 | in_[3]);

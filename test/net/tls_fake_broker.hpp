@@ -35,6 +35,8 @@ class TlsFakeBroker {
   const std::string& sni() const noexcept { return sni_; }  // the server name the client sent
   bool handshake_done() const noexcept { return handshake_done_; }
   std::size_t answered() const noexcept { return answered_; }  // requests answered (ApiVersions included)
+  // The last request read (without its size prefix).
+  const std::vector<std::uint8_t>& last_request() const noexcept { return last_request_; }
 
  private:
   void read_request();
@@ -46,6 +48,7 @@ class TlsFakeBroker {
   std::string sni_;
   bool handshake_done_ = false;
   std::size_t answered_ = 0;
+  std::vector<std::uint8_t> last_request_;
 };
 
 }  // namespace sluice::test

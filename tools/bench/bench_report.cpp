@@ -13,11 +13,18 @@ std::string fmt(const char* format, double v) {
 
 std::string properties_text(const BenchOptions& o) {
   std::string s;
-  for (const auto& [name, value] : o.properties) s += (s.empty() ? "" : " ") + name + "=" + value;
+  for (const auto& [name, value] : o.properties) {
+    s += (s.empty() ? "" : " ") + name + "=" + shown_property_value(name, value);
+  }
   return s.empty() ? "client defaults" : s;
 }
 
 }  // namespace
+
+std::string shown_property_value(std::string_view name, const std::string& value) {
+  const bool secret = name == "sasl.jaas.config" || name.ends_with(".password") || name.ends_with(".secret");
+  return secret ? std::string("(hidden)") : value;
+}
 
 std::int64_t without_report(const BenchResult& r) noexcept {
   return r.sent - r.outcome.acked - r.outcome.failed;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bench_cli.hpp"
 #include "latency_recorder.hpp"
@@ -39,6 +40,13 @@ int exit_code(const BenchResult& r) noexcept;
 std::string report_text(const BenchResult& r);
 // One line of JSON (Boost.JSON), no trailing newline; fields in docs/TOOLS.md.
 std::string report_json(const BenchResult& r);
+// How a property's value appears in a report: "(hidden)" for a secret
+// (sasl.password, ssl.key.password, sasl.jaas.config, any name ending in
+// ".password" or ".secret"), as Sluice's own ConfigError messages show it;
+// the value as given otherwise. Reports and the results files built from
+// them never carry credentials.
+std::string shown_property_value(std::string_view name, const std::string& value);
+
 // The one stderr line when something failed ("N of M records failed: ..."),
 // without the program name; nullopt when all went well.
 std::optional<std::string> failure_line(const BenchResult& r);

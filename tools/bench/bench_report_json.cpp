@@ -12,7 +12,9 @@ std::string report_json(const BenchResult& r) {
   const auto& o = r.options;
 
   json::object properties;
-  for (const auto& [name, value] : o.properties) properties[name] = value;  // later flags win, as in the client
+  for (const auto& [name, value] : o.properties) {
+    properties[name] = shown_property_value(name, value);  // later flags win, as in the client
+  }
   json::object config{
       {"bootstrap", o.bootstrap},
       {"topic", o.topic},

@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   auto set = [&](const std::string& name, const std::string& value) {
     if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-      return std::string("property '") + name + "' = '" + value + "': " + errstr;
+      return std::string("property '") + name + "' = '" + shown_property_value(name, value) + "': " + errstr;
     }
     if (name == "debug") run.print_logs = true;
     return std::string();

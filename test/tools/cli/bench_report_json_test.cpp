@@ -98,3 +98,16 @@ TEST_CASE("JSON report of an unthrottled run says latency counts from the send c
   const json::object o = json::parse(report_json(r)).as_object();
   CHECK(o.at("latency_us").as_object().at("measured_from").as_string() == "send_call");
 }
+
+TEST_CASE("JSON report hides passwords given with -X") {
+  BenchResult r = sample();
+  r.options.properties = {{"sasl.username", "admin"}, {"sasl.password", "admin-secret"},
+                          {"ssl.key.password", "key-secret"}};
+  const std::string text = report_json(r);
+  CHECK(text.find("secret") == std::string::npos);
+  const json::value parsed = json::parse(text);
+  const auto& props = parsed.as_object().at("config").as_object().at("properties").as_object();
+  CHECK(props.at("sasl.username").as_string() == "admin");
+  CHECK(props.at("sasl.password").as_string() == "(hidden)");
+  CHECK(props.at("ssl.key.password").as_string() == "(hidden)");
+}

@@ -101,3 +101,19 @@ TEST_CASE("text report when nothing was acknowledged has no percentiles") {
   r.latency = {};
   CHECK(report_text(r).find("  latency     none measured: no record was acknowledged\n") != std::string::npos);
 }
+
+TEST_CASE("secrets given with -X never reach the report") {
+  CHECK(shown_property_value("sasl.password", "admin-secret") == "(hidden)");
+  CHECK(shown_property_value("ssl.key.password", "k") == "(hidden)");
+  CHECK(shown_property_value("sasl.jaas.config", "x required password=\"p\";") == "(hidden)");
+  CHECK(shown_property_value("sasl.oauthbearer.client.secret", "s") == "(hidden)");
+  CHECK(shown_property_value("sasl.username", "admin") == "admin");
+  CHECK(shown_property_value("security.protocol", "SASL_SSL") == "SASL_SSL");
+
+  BenchResult r = sample();
+  r.options.properties = {{"security.protocol", "SASL_SSL"}, {"sasl.username", "admin"},
+                          {"sasl.password", "admin-secret"}};
+  const std::string t = report_text(r);
+  CHECK(t.find("security.protocol=SASL_SSL sasl.username=admin sasl.password=(hidden)\n") != std::string::npos);
+  CHECK(t.find("admin-secret") == std::string::npos);
+}

@@ -4,16 +4,20 @@
 // runs the TLS handshake (SSL, SASL_SSL), negotiates API versions,
 // authenticates with SASL (SASL_PLAINTEXT, SASL_SSL), then pipelines
 // requests: frames are written in order and answers matched by correlation
-// id (InFlightRequests). A SASL session with a lifetime is renewed on the
+// id (InFlightRequests). A gathered request (send_gathered: Produce) goes out
+// in one scatter-gather write: the connection's own framing buffer with the
+// caller's bytes (record batches) referenced in place, never copied. A SASL session with a lifetime is renewed on the
 // same connection before it ends (KIP-368): new requests wait while the ones
 // in flight are answered, the SASL exchange runs again, then they go out.
 // The TLS and SASL parts are in broker_connection_security.cpp.
 //
 // Threading: every member runs on the io_context's single I/O thread; the
 // object is not thread-safe and needs no lock. Handlers run on that thread.
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -23,12 +27,14 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/frame_decoder.hpp"
 #include "sluice/net/in_flight_requests.hpp"
 #include "sluice/net/security.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
+#include "sluice/protocol/request_segments.hpp"
 #include "sluice/protocol/version_picker.hpp"
 
 namespace sluice::net {
@@ -57,6 +63,10 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   using ConnectHandler = std::function<void(std::error_code)>;
   // Writes a request body for the given version; returns an encode error.
   using BodyEncoder = std::function<std::error_code(protocol::BufferWriter&, std::int16_t version)>;
+  // Writes a request body for the given version into the framing and lists
+  // the caller's byte ranges to splice in (protocol::encode_gathered).
+  using GatheredBodyEncoder =
+      std::function<std::error_code(protocol::BufferWriter&, std::int16_t version, protocol::Splices&)>;
 
   BrokerConnection(boost::asio::io_context& io, std::int32_t node_id, BrokerAddress address,
                    ConnectionOptions options);
@@ -77,6 +87,13 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   // the caller is responsible for the broker supporting it.
   void send_at(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
                ResponseHandler handler);
+  // As send(), written with one gathered write: the spliced ranges are sent
+  // from where they are. They must stay alive and unchanged until `handler`
+  // runs: it never runs while the write may still read them (an answer that
+  // arrives before the write's completion waits for it; a close stops the
+  // write first).
+  void send_gathered(protocol::ApiKey key, const GatheredBodyEncoder& encode, bool expect_response,
+                     ResponseHandler handler);
 
   // Fails everything in flight with `reason` and closes the socket.
   void close(std::error_code reason);
@@ -85,7 +102,9 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   std::int32_t node_id() const noexcept { return node_id_; }
   const BrokerAddress& address() const noexcept { return address_; }
   const protocol::NegotiatedVersions& versions() const noexcept { return versions_; }
-  std::size_t in_flight() const noexcept { return in_flight_.size() + write_queue_.size(); }
+  std::size_t in_flight() const noexcept {
+    return in_flight_.size() + write_queue_.size() + (early_answer_ ? 1 : 0);
+  }
   // When a request was last queued or an answer last read: the owner closes
   // connections idle for connections.max.idle.ms, before the broker would.
   // (Re-authentication does not count as use.)
@@ -101,9 +120,16 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
 
  private:
   struct Outgoing {
-    protocol::Bytes frame;
+    protocol::Bytes frame;      // size prefix, header, body (the framing, when gathered)
+    protocol::Splices splices;  // the caller's ranges spliced into it (gathered requests)
     InFlightRequest request;
     bool expect_response = true;
+  };
+  // An answer read before its request's gathered write completed: held
+  // (copied) until the write can no longer read the caller's bytes.
+  struct EarlyAnswer {
+    InFlightRequest request;
+    protocol::Bytes body;
   };
 
   // Where SASL stands: none (requests flow), draining (re-authentication is
@@ -115,10 +141,12 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   void start_protocol();  // TCP (and TLS) up: read, negotiate versions
   void negotiate(std::int16_t version);
   void versions_ready();
-  std::optional<Outgoing> make_outgoing(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode,
-                                        bool expect_response, ResponseHandler& handler);
-  void enqueue(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, bool expect_response,
+  std::optional<Outgoing> make_outgoing(protocol::ApiKey key, std::int16_t version,
+                                        const GatheredBodyEncoder& encode, bool expect_response,
+                                        ResponseHandler& handler);
+  void enqueue(protocol::ApiKey key, std::int16_t version, const GatheredBodyEncoder& encode, bool expect_response,
                ResponseHandler handler);
+  void on_written(boost::system::error_code ec);
   void write_next();
   // Closes with `reason`, keeping `detail` for failure_detail().
   void fail(std::error_code reason, std::string detail);
@@ -158,7 +186,11 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   std::deque<Outgoing> write_queue_;
   bool writing_ = false;
   protocol::Bytes writing_frame_;            // the frame being written
+  protocol::Splices writing_splices_;        // the caller's ranges spliced into it (gathered)
+  std::vector<boost::asio::const_buffer> writing_buffers_;  // both as one buffer sequence
+  std::int32_t writing_correlation_id_ = -1;
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
+  std::optional<EarlyAnswer> early_answer_;  // for the gathered request being written
   InFlightRequests in_flight_;
   FrameDecoder decoder_;
   std::array<std::uint8_t, 64 * 1024> read_buf_{};

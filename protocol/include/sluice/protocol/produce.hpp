@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sluice/protocol/buffer_writer.hpp"
+#include "sluice/protocol/request_segments.hpp"
 #include "sluice/protocol/result.hpp"
 #include "sluice/protocol/uuid.hpp"
 
@@ -67,6 +68,14 @@ struct ProduceResponse {
 };
 
 std::error_code encode(const ProduceRequest& m, BufferWriter& w, std::int16_t version);
+// The same request in gathered form: every byte encode() would write, except
+// that each partition's records are not copied into `w`; a Splice (at
+// w.size() where they belong: an offset in w's whole buffer, so a size
+// prefix and header written before count) refers to them in place. So
+// flatten(w.buffer(), splices) == encode()'s output. The records must stay
+// alive and unchanged until the gathered write completes. On error nothing
+// is written or spliced.
+std::error_code encode_gathered(const ProduceRequest& m, BufferWriter& w, std::int16_t version, Splices& splices);
 Result<ProduceResponse> decode_produce_response(std::span<const std::uint8_t> body, std::int16_t version);
 
 }  // namespace sluice::protocol
