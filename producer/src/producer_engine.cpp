@@ -384,6 +384,13 @@ void ProducerEngine::run_pass() {
   }
   for (auto& [name, topic] : topics_) {
     const net::TopicInfo* info = metadata_.topic(name);
+    if (info != nullptr && info->error_code != 0 && !protocol::kafka_error_info(info->error_code).retriable) {
+      // TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION: waiting for
+      // max.block.ms cannot help, so each record fails now (as the Java
+      // client's send does), while other topics keep flowing.
+      fail_waiting_now(name, topic, info->error_code);
+      continue;
+    }
     if (info == nullptr || info->error_code != 0 || info->partitions.empty()) {
       if (!topic.waiting.empty()) metadata_wanted_ = true;
       continue;
@@ -461,6 +468,19 @@ void ProducerEngine::place(PendingRecord&& p, const net::TopicInfo& info) {
   const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
                           batch.builder.record_count() >= settings_.batch_num_messages;
   partitioner_.on_append(r.topic, partition, p.reserved, batch_full);
+}
+
+void ProducerEngine::fail_waiting_now(const std::string& name, TopicState& topic, std::int16_t code) {
+  const auto& info = protocol::kafka_error_info(code);
+  const std::string why = "topic '" + name + "': the broker answered " + info.name + " (" + info.message +
+                          "), which retrying cannot change" +
+                          (code == static_cast<std::int16_t>(protocol::kafka_errc::topic_authorization_failed)
+                               ? ": grant this principal WRITE on the topic (a Kafka ACL), or use another topic"
+                               : "");
+  while (!topic.waiting.empty()) {
+    fail_record(topic.waiting.front(), protocol::kafka_error(code), why);
+    topic.waiting.pop_front();
+  }
 }
 
 void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {

@@ -106,6 +106,9 @@ class ProducerEngine {
   // flush generations.
   void settle(std::span<const std::uint64_t> generations, std::size_t bytes);
   void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
+  // Fails every record waiting for `topic`'s metadata with a non-retriable
+  // topic error from Metadata (`code`).
+  void fail_waiting_now(const std::string& name, TopicState& topic, std::int16_t code);
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
                 bool outcome_unknown);
   void fail_everything(std::error_code ec, const std::string& why);
@@ -185,6 +188,11 @@ class ProducerEngine {
   bool metadata_wanted_ = false;
   Clock::time_point next_metadata_at_{};
   Clock::time_point last_metadata_at_{};  // last successful Metadata response
+  // Why the last connection attempt failed ("broker at host:port: ..."),
+  // cleared by a success: a record that times out without metadata carries
+  // it, so the application learns of a certificate or password problem from
+  // the record's report and not from the log alone. No credentials in it.
+  std::string last_connection_failure_;
   std::optional<Clock::time_point> unreachable_since_;  // no connection ready since then
   bool stopping_ = false;
   bool flushing_ = false;

@@ -59,12 +59,15 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
           (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where +
               ": cannot connect (" + (detail.empty() ? ec.message() : detail) + "); next attempt in " +
               std::to_string(delay.count()) + " ms");
+      last_connection_failure_ = (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") +
+                                 where + ": " + (detail.empty() ? ec.message() : detail);
       reconnect_at_[node_id] = Clock::now() + delay;
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
     } else {
       backoff.reset();
       reconnect_at_.erase(node_id);
+      last_connection_failure_.clear();
       if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
         log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
                                "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");

@@ -257,7 +257,9 @@ void ProducerEngine::expire(Clock::time_point now) {
                                    " ms): create the topic, check its name, or allow.auto.create.topics"
                              : "no metadata for topic '" + name +
                                    "' within max.block.ms: no broker answered (bootstrap.servers=" +
-                                   settings_.bootstrap_servers + ")";
+                                   settings_.bootstrap_servers + ")" +
+                             (last_connection_failure_.empty() ? ""
+                                                               : "; last connection failure: " + last_connection_failure_);
       fail_record(topic.waiting.front(), info ? errc::unknown_topic : errc::no_broker_available, why);
       topic.waiting.pop_front();
     }
