@@ -67,6 +67,7 @@ BatchDecision decide(const ProducerBatch& batch, const AttemptResult& result, co
   }
   d.action = BatchAction::fail;
   d.outcome_unknown = maybe_in_log;
+  if (retriable) d.cause = batch.attempts > policy.retries ? FailCause::retries_used_up : FailCause::past_deadline;
   return d;
 }
 

@@ -34,12 +34,17 @@ struct AttemptResult {
 
 enum class BatchAction { succeed, retry, split, fail };
 
+// Why a batch failed with a retriable error: the report says so, because a
+// broker's "may be retried" reads wrong in a final answer.
+enum class FailCause { not_retriable, retries_used_up, past_deadline };
+
 struct BatchDecision {
   BatchAction action = BatchAction::fail;
   bool outcome_unknown = false;   // fail: the batch may be in the log
   bool possibly_persisted = false;  // this attempt may have written it (sticks to the batch)
   bool refresh_metadata = false;
   Clock::time_point retry_at{};
+  FailCause cause = FailCause::not_retriable;  // fail only
 };
 
 // Backoff before attempt number `attempts + 1`: retry.backoff.ms doubling

@@ -189,7 +189,14 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
       return;
     case BatchAction::fail:
       idempotence_.on_abandoned(*batch);
-      if (stopping_) message += " (producer closed)";
+      if (stopping_) {
+        message += " (producer closed)";
+      } else if (d.cause == FailCause::past_deadline) {
+        message += "; not retried: the next attempt would come after delivery.timeout.ms (" +
+                   std::to_string(settings_.delivery_timeout.count()) + " ms)";
+      } else if (d.cause == FailCause::retries_used_up) {
+        message += "; not retried: retries (" + std::to_string(retry_policy_.retries) + ") used up";
+      }
       complete(*batch, -1, stopping_ ? make_error_code(errc::closed) : result.error, message, d.outcome_unknown);
       return;
   }

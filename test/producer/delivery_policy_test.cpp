@@ -72,10 +72,12 @@ TEST_CASE("no retry past the retries limit or the delivery timeout") {
   auto third = batch_of(1, 3);  // attempts so far: the first send and two retries
   auto d = decide(third, broker(kafka_errc::not_enough_replicas), p, t0, 1.0);
   CHECK(d.action == BatchAction::fail);
+  CHECK(d.cause == FailCause::retries_used_up);
   CHECK_FALSE(d.outcome_unknown);
   auto b = batch_of(1, 1);
-  CHECK(decide(b, broker(kafka_errc::not_enough_replicas), policy(), t0 + 120s - 50ms, 1.0).action ==
-        BatchAction::fail);
+  const auto late = decide(b, broker(kafka_errc::not_enough_replicas), policy(), t0 + 120s - 50ms, 1.0);
+  CHECK(late.action == BatchAction::fail);
+  CHECK(late.cause == FailCause::past_deadline);
   CHECK(decide(b, broker(kafka_errc::not_enough_replicas), policy(), t0 + 120s - 150ms, 1.0).action ==
         BatchAction::retry);
 }
@@ -99,6 +101,7 @@ TEST_CASE("non-retriable errors fail at once, naming no retry") {
   auto b = batch_of(1);
   auto d = decide(b, broker(kafka_errc::topic_authorization_failed), policy(), t0, 1.0);
   CHECK(d.action == BatchAction::fail);
+  CHECK(d.cause == FailCause::not_retriable);
   CHECK_FALSE(d.outcome_unknown);
 }
 
