@@ -420,6 +420,66 @@ TEST_CASE("security: TOPIC_AUTHORIZATION_FAILED fails each record for secure-den
   }
 }
 
+namespace {
+
+// bob may Describe secure-allowed and nothing else (tools/kafka-local): the
+// broker shows him the topic's metadata, then refuses what he sends.
+std::vector<DeliveryReport> bob_sends(const SecureInfo& info, const std::map<std::string, std::string>& extra,
+                                      LogCapture& logs, std::int64_t& retried) {
+  std::mutex mu;
+  std::vector<DeliveryReport> reports;
+  // max.block.ms and delivery.timeout.ms far beyond the flush: the records
+  // must fail at the broker's answer, not by waiting a deadline out.
+  Producer producer(Config::from_map(with(with(sasl_ssl(info, "SCRAM-SHA-512", "bob", info.at("user.bob.password")),
+                                               {{"max.block.ms", "300000"}, {"delivery.timeout.ms", "300000"}}),
+                                          extra)),
+                    logs.options());
+  for (int i = 0; i < 5; ++i) {
+    producer.send(Record{.topic = info.at("topic.allowed"), .value = "bob"}, [&](const DeliveryReport& r) {
+      std::lock_guard lock(mu);
+      reports.push_back(r);
+    });
+  }
+  CHECK(producer.flush(60s) == 0);
+  retried = boost::json::parse(producer.statistics_json()).at("records").at("retried").as_int64();
+  std::lock_guard lock(mu);
+  return reports;
+}
+
+}  // namespace
+
+TEST_CASE("security: CLUSTER_AUTHORIZATION_FAILED (no IdempotentWrite) fails each record of an idempotent producer") {
+  const auto info = secure_info_or_fail();
+  LogCapture logs;
+  std::int64_t retried = -1;
+  const auto reports = bob_sends(info, {{"enable.idempotence", "true"}}, logs, retried);
+  INFO("producer log:\n" << logs.all());
+  REQUIRE(reports.size() == 5);
+  CHECK(retried == 0);
+  for (const auto& r : reports) {
+    INFO(r.error_message);
+    CHECK_FALSE(r);
+    CHECK_FALSE(r.outcome_unknown);  // InitProducerId failed: nothing was ever sent
+    CHECK(r.error_message.find("CLUSTER_AUTHORIZATION_FAILED") != std::string::npos);
+  }
+}
+
+TEST_CASE("security: TOPIC_AUTHORIZATION_FAILED in a Produce answer (Describe without Write) is not retried") {
+  const auto info = secure_info_or_fail();
+  LogCapture logs;
+  std::int64_t retried = -1;
+  const auto reports = bob_sends(info, {{"enable.idempotence", "false"}}, logs, retried);
+  INFO("producer log:\n" << logs.all());
+  REQUIRE(reports.size() == 5);
+  CHECK(retried == 0);
+  for (const auto& r : reports) {
+    INFO(r.error_message);
+    CHECK_FALSE(r);
+    CHECK_FALSE(r.outcome_unknown);  // the broker refused the batch: nothing of it is in the log
+    CHECK(r.error == sluice::protocol::kafka_errc::topic_authorization_failed);
+  }
+}
+
 // ------------------------------------------------------------ re-authentication (KIP-368)
 
 TEST_CASE("security: one connection re-authenticates and keeps serving across several session lifetimes") {
