@@ -7,7 +7,15 @@ namespace sluice {
 Producer::Producer(const Config& config, ProducerOptions options)
     : engine_(std::make_unique<detail::ProducerEngine>(config.resolve(), std::move(options))) {}
 
-Producer::~Producer() { close(engine_->settings().delivery_timeout); }
+Producer::~Producer() {
+  if (engine_->on_io_thread()) {
+    // Destroyed inside its own callback: waiting here would wait for this
+    // very thread, so the engine finishes once the callback has returned.
+    detail::ProducerEngine::destroy_after_callback(std::move(engine_));
+    return;
+  }
+  close(engine_->settings().delivery_timeout);
+}
 
 void Producer::send(Record record, DeliveryCallback callback) { engine_->send(std::move(record), std::move(callback)); }
 

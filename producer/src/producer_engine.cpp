@@ -333,6 +333,25 @@ void ProducerEngine::close(std::chrono::milliseconds timeout) {
   if (deliveries_ && !deliveries_->on_this_thread()) deliveries_->drain_and_stop();
 }
 
+void ProducerEngine::destroy_after_callback(std::unique_ptr<ProducerEngine> self) {
+  ProducerEngine* engine = self.release();  // deleted by the step below, on this thread
+  engine->close(std::chrono::milliseconds(0));  // from a callback: posts stop_io, waits for nothing
+  if (engine->deliveries_) {
+    // Own I/O thread. Neither wait below can block on this thread's work:
+    // the I/O thread only ever queues jobs here.
+    engine->deliveries_->after_current_job([engine] {
+      engine->stopped_future_.wait();  // stop_io ran: every report is queued
+      if (engine->thread_.joinable()) engine->thread_.join();
+      engine->deliveries_->run_queued_here();
+      delete engine;
+    });
+  } else {
+    // The application's io_context: stop_io was posted first and reports
+    // inline; this runs after it (one thread runs an engine's handlers).
+    boost::asio::post(engine->io_, [engine] { delete engine; });
+  }
+}
+
 // ---------------------------------------------------------------- I/O thread
 
 double ProducerEngine::jitter() { return std::uniform_real_distribution<double>(0.8, 1.2)(rng_); }

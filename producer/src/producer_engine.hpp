@@ -78,6 +78,12 @@ class ProducerEngine {
   // On the thread that runs delivery callbacks, or on the I/O thread:
   // where blocking calls would wait for themselves.
   bool on_io_thread() const noexcept { return on_callback_thread() || in_io_thread(); }
+  // The Producer is being destroyed from inside one of its own callbacks
+  // (delivery, statistics): `self`, this engine, stays alive until that
+  // callback's job or handler has returned; then the engine closes without
+  // a flush (every record left is reported once, on that same thread, as
+  // close(0) from a callback would) and is destroyed.
+  static void destroy_after_callback(std::unique_ptr<ProducerEngine> self);
 
  private:
   bool in_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }

@@ -62,6 +62,9 @@ class Producer {
   // thread. Connecting to the brokers happens in the background.
   explicit Producer(const Config& config, ProducerOptions options = {});
   // close() with delivery.timeout.ms: every record gets its report first.
+  // Destroyed inside one of its own callbacks, it does not wait (that would
+  // wait for the very thread it runs on): once the callback returns, what
+  // is left is reported once, with errc::closed, as close(0) would.
   ~Producer();
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
