@@ -56,6 +56,15 @@ void BrokerConnection::connect(ConnectHandler done) {
   connect_timer_.async_wait([this, self](boost::system::error_code ec) {
     if (!ec && state_ == State::connecting) close(net_errc::connect_timeout);
   });
+  if (!options_.resolved_addresses_for_test.empty()) {
+    const auto& given = options_.resolved_addresses_for_test;
+    endpoints_ = tcp::resolver::results_type::create(given.begin(), given.end(), address_.host,
+                                                     std::to_string(address_.port));
+    boost::asio::post(socket_.get_executor(), [this, self] {
+      if (state_ == State::connecting) try_endpoint(endpoints_.begin());
+    });
+    return;
+  }
   resolver_.async_resolve(address_.host, std::to_string(address_.port),
                           [this, self](boost::system::error_code ec, tcp::resolver::results_type results) {
                             if (state_ != State::connecting) return;

@@ -385,6 +385,45 @@ TEST_CASE("fault: connection refused fails connect fast with a system error") {
   CHECK(elapsed < 2s);
 }
 
+TEST_CASE("fault: every address a name resolves to is tried in turn (client.dns.lookup=use_all_dns_ips)") {
+  // A name resolving to a dead address, then the live broker: the
+  // connection must move on to the second address, not fail at the first.
+  boost::asio::io_context io;
+  test::FakeBroker fake(io);
+  std::uint16_t dead = 0;
+  {
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    dead = a.local_endpoint().port();
+  }  // closed: connecting there is refused
+  const auto loopback = boost::asio::ip::make_address("127.0.0.1");
+  net::ConnectionOptions options;
+  options.resolved_addresses_for_test = {{loopback, dead}, {loopback, fake.address().port}};
+  SECTION("the second address answers") {
+    fake.handshake();
+    auto conn = std::make_shared<net::BrokerConnection>(io, 1, net::BrokerAddress{"broker.test", 9092}, options);
+    std::optional<std::error_code> done;
+    conn->connect([&](std::error_code ec) { done = ec; });
+    REQUIRE(run_until(io, [&] { return done.has_value(); }));
+    INFO(done->message());
+    CHECK_FALSE(*done);
+    CHECK(conn->state() == State::ready);
+  }
+  SECTION("no address answers: the last error is reported, once") {
+    options.resolved_addresses_for_test = {{loopback, dead}, {loopback, dead}};
+    auto conn = std::make_shared<net::BrokerConnection>(io, 1, net::BrokerAddress{"broker.test", 9092}, options);
+    int calls = 0;
+    std::error_code result;
+    conn->connect([&](std::error_code ec) {
+      ++calls;
+      result = ec;
+    });
+    REQUIRE(run_until(io, [&] { return calls > 0; }));
+    CHECK(drain(io));
+    CHECK(calls == 1);
+    CHECK(result == std::errc::connection_refused);
+  }
+}
+
 TEST_CASE("fault: maybe_delivered is true for written requests, false for ones never written") {
   SECTION("the broker dies with one answered-to-nobody, one half-written, one queued") {
     // A small receive buffer on the fake: the 16 MiB request cannot all fit

@@ -55,6 +55,12 @@ struct ConnectionOptions {
   // security.protocol, ssl.*, sasl.* (docs/SECURITY.md). The TLS handshake
   // and the SASL exchange count against connect_timeout.
   SecurityOptions security;
+  // Replaces name resolution with these addresses, tried in this order, as
+  // if the broker's name had resolved to them. For tests: the machines the
+  // suite runs on resolve no name to several addresses, and "every address
+  // is tried in turn" must still be checked. Empty (always, in the
+  // producer): resolve the name.
+  std::vector<boost::asio::ip::tcp::endpoint> resolved_addresses_for_test;
 };
 
 class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
