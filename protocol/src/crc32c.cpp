@@ -33,6 +33,59 @@ constexpr Tables make_tables() {
 
 constexpr Tables kTables = make_tables();
 
+// a * b mod P for two registers (bit 31 = x^0, see xpow_mod): for each
+// coefficient of a, add b times that power of x (b moves up by one power of
+// x, a right shift reduced by P, per coefficient).
+constexpr std::uint32_t mul_mod(std::uint32_t a, std::uint32_t b) noexcept {
+  std::uint32_t p = 0;
+  for (std::uint32_t m = 0x80000000u; m != 0; m >>= 1) {
+    if (a & m) p ^= b;
+    b = (b & 1) ? (b >> 1) ^ kPoly : b >> 1;
+  }
+  return p;
+}
+
+// x^n mod P as a 32-bit reflected CRC register (bit 0 = x^31): start from
+// x^0 (bit 31) and multiply by x n times (a right shift, reducing by P when
+// x^32 appears: P - x^32 is kPoly in this convention).
+constexpr std::uint32_t xpow_mod(std::size_t n) noexcept {
+  std::uint32_t c = 0x80000000u;
+  for (std::size_t i = 0; i < n; ++i) c = (c & 1) ? (c >> 1) ^ kPoly : c >> 1;
+  return c;
+}
+static_assert(xpow_mod(0) == 0x80000000u && xpow_mod(31) == 1u);
+static_assert(xpow_mod(32) == kPoly);  // x^32 == P - x^32 (mod P)
+static_assert(mul_mod(xpow_mod(20), xpow_mod(45)) == xpow_mod(65));
+
+// Powers for carrying a register over 2^k zero bytes, k = 0..63, built by
+// repeated squaring: x^(8 * 2^k) mod P for the portable path, and
+// x^(8 * 2^k - 33) mod P for the carry-less one (from k = 3; shift_clmul
+// says where the 33 comes from).
+using Powers = std::array<std::uint32_t, 64>;
+constexpr Powers make_shift_portable() {
+  Powers t{};
+  t[0] = xpow_mod(8);
+  for (std::size_t k = 1; k < t.size(); ++k) t[k] = mul_mod(t[k - 1], t[k - 1]);
+  return t;
+}
+constexpr Powers make_shift_clmul() {
+  Powers t{};
+  t[3] = xpow_mod(64 - 33);
+  for (std::size_t k = 4; k < t.size(); ++k) t[k] = mul_mod(mul_mod(t[k - 1], t[k - 1]), xpow_mod(33));
+  return t;
+}
+constexpr Powers kShiftPortable = make_shift_portable();
+[[maybe_unused]] constexpr Powers kShiftClmul = make_shift_clmul();
+static_assert(kShiftPortable[4] == xpow_mod(128) && kShiftClmul[5] == xpow_mod(256 - 33));
+
+// r x^(8n) mod P: the raw register r carried over n zero bytes.
+constexpr std::uint32_t shift_portable(std::uint32_t r, std::uint64_t n) noexcept {
+  for (std::size_t k = 0; n != 0; ++k, n >>= 1) {
+    if (n & 1) r = mul_mod(kShiftPortable[k], r);
+  }
+  return r;
+}
+
 // Shifting a raw CRC register over n zero bytes is linear in the register,
 // so it is a table lookup per register byte. Used to combine CRCs of three
 // interleaved streams (the crc32 instruction has a latency of 3 cycles but a
@@ -168,16 +221,7 @@ __attribute__((target("sse4.2"))) std::uint32_t crc_sse42(const std::uint8_t* p,
 // the first 4 bytes: M with r0 added into its first 32 coefficients,
 // M + r0 x^(8|M|-32), has exactly the raw CRC of M started from r0.
 
-// x^n mod P as a 32-bit reflected CRC register (bit 0 = x^31): start from
-// x^0 (bit 31) and multiply by x n times (a right shift, reducing by P when
-// x^32 appears: P - x^32 is kPoly in this convention).
-constexpr std::uint32_t xpow_mod(std::size_t n) noexcept {
-  std::uint32_t c = 0x80000000u;
-  for (std::size_t i = 0; i < n; ++i) c = (c & 1) ? (c >> 1) ^ kPoly : c >> 1;
-  return c;
-}
-static_assert(xpow_mod(0) == 0x80000000u && xpow_mod(31) == 1u);
-static_assert(xpow_mod(32) == kPoly);  // x^32 == P - x^32 (mod P)
+// xpow_mod (above) gives x^n mod P as such a register.
 
 // The pair of constants that folds a register forward by D bits: for the low
 // half x^(D+31) mod P, for the high half x^(D-33) mod P (see above).
@@ -234,40 +278,166 @@ SLUICE_CRC_FOLD_TARGET inline __m128i fold(__m128i r, __m128i k) noexcept {
   return _mm_xor_si128(_mm_clmulepi64_si128(r, k, 0x00), _mm_clmulepi64_si128(r, k, 0x11));
 }
 
-// Raw register update over n >= kFoldMin bytes from register crc.
-SLUICE_CRC_FOLD_TARGET std::uint32_t crc_fold(const std::uint8_t* p, std::size_t n, std::uint32_t crc) noexcept {
-  __m128i x0 = _mm_xor_si128(load16(p), _mm_cvtsi32_si128(static_cast<int>(crc)));
-  __m128i x1 = load16(p + 16);
-  __m128i x2 = load16(p + 32);
-  __m128i x3 = load16(p + 48);
-  p += kStride;
-  n -= kStride;
+// The four lanes of a fold in progress.
+struct Lanes {
+  __m128i x0, x1, x2, x3;
+};
 
+// Fills the lanes from the first stride, with the register crc added into
+// the first 4 bytes.
+SLUICE_CRC_FOLD_TARGET inline Lanes fold_start(const std::uint8_t* p, std::uint32_t crc) noexcept {
+  return {_mm_xor_si128(load16(p), _mm_cvtsi32_si128(static_cast<int>(crc))), load16(p + 16), load16(p + 32),
+          load16(p + 48)};
+}
+
+// Folds whole strides of p[0, n) into the lanes; leaves the n % kStride rest.
+SLUICE_CRC_FOLD_TARGET inline void fold_strides(Lanes& l, const std::uint8_t*& p, std::size_t& n) noexcept {
   const __m128i k_stride = make_constants(kFoldStride);
   while (n >= kStride) {
-    x0 = _mm_xor_si128(fold(x0, k_stride), load16(p));
-    x1 = _mm_xor_si128(fold(x1, k_stride), load16(p + 16));
-    x2 = _mm_xor_si128(fold(x2, k_stride), load16(p + 32));
-    x3 = _mm_xor_si128(fold(x3, k_stride), load16(p + 48));
+    l.x0 = _mm_xor_si128(fold(l.x0, k_stride), load16(p));
+    l.x1 = _mm_xor_si128(fold(l.x1, k_stride), load16(p + 16));
+    l.x2 = _mm_xor_si128(fold(l.x2, k_stride), load16(p + 32));
+    l.x3 = _mm_xor_si128(fold(l.x3, k_stride), load16(p + 48));
     p += kStride;
     n -= kStride;
   }
+}
 
+// The raw register after the lanes followed by p[0, n), n < kStride.
+SLUICE_CRC_FOLD_TARGET inline std::uint32_t fold_end(const Lanes& l, const std::uint8_t* p, std::size_t n) noexcept {
   // Lanes 0..2 move forward onto lane 3, in parallel.
   const __m128i k128 = make_constants(kFold128);
-  __m128i x = _mm_xor_si128(_mm_xor_si128(fold(x0, make_constants(kFold384)), fold(x1, make_constants(kFold256))),
-                            _mm_xor_si128(fold(x2, k128), x3));
+  __m128i x = _mm_xor_si128(
+      _mm_xor_si128(fold(l.x0, make_constants(kFold384)), fold(l.x1, make_constants(kFold256))),
+      _mm_xor_si128(fold(l.x2, k128), l.x3));
   while (n >= kLaneBytes) {
     x = _mm_xor_si128(fold(x, k128), load16(p));
     p += kLaneBytes;
     n -= kLaneBytes;
   }
-
   // x's raw CRC from a zero register is that of everything so far; then the
   // tail of fewer than 16 bytes.
   std::uint64_t c = _mm_crc32_u64(0, static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)));
   c = _mm_crc32_u64(c, static_cast<std::uint64_t>(_mm_extract_epi64(x, 1)));
   return crc_tail(static_cast<std::uint32_t>(c), p, n);
+}
+
+// Raw register update over n >= kFoldMin bytes from register crc.
+SLUICE_CRC_FOLD_TARGET std::uint32_t crc_fold(const std::uint8_t* p, std::size_t n, std::uint32_t crc) noexcept {
+  Lanes l = fold_start(p, crc);
+  p += kStride;
+  n -= kStride;
+  fold_strides(l, p, n);
+  return fold_end(l, p, n);
+}
+
+// Crc32cStream keeps its lanes as plain bytes (the header has no intrinsics).
+static_assert(sizeof(Lanes) == 64);
+SLUICE_CRC_FOLD_TARGET inline Lanes load_lanes(const std::uint64_t* s) noexcept {
+  const auto* q = reinterpret_cast<const std::uint8_t*>(s);
+  return {load16(q), load16(q + 16), load16(q + 32), load16(q + 48)};
+}
+SLUICE_CRC_FOLD_TARGET inline void store_lanes(std::uint64_t* s, const Lanes& l) noexcept {
+  auto* q = reinterpret_cast<__m128i*>(s);
+  _mm_storeu_si128(q, l.x0);
+  _mm_storeu_si128(q + 1, l.x1);
+  _mm_storeu_si128(q + 2, l.x2);
+  _mm_storeu_si128(q + 3, l.x3);
+}
+
+SLUICE_CRC_FOLD_TARGET void stream_absorb(std::uint64_t* lanes, bool started, std::uint32_t crc,
+                                          const std::uint8_t* p, std::size_t n) noexcept {
+  Lanes l;
+  if (started) {
+    l = load_lanes(lanes);
+  } else {
+    l = fold_start(p, ~crc);
+    p += kStride;
+    n -= kStride;
+  }
+  fold_strides(l, p, n);
+  store_lanes(lanes, l);
+}
+
+SLUICE_CRC_FOLD_TARGET std::uint32_t stream_finish(const std::uint64_t* lanes, const std::uint8_t* p,
+                                                   std::size_t n) noexcept {
+  Lanes l = load_lanes(lanes);
+  fold_strides(l, p, n);
+  return ~fold_end(l, p, n);
+}
+
+// Copies src[0, n) to dst and folds whole strides of p[0, m) into the lanes
+// in the same loop: the copy keeps the load/store units busy and the folding
+// the carry-less multiplier, so out-of-order execution runs them side by
+// side instead of one after the other (on Zen 1 the CRC alone takes longer
+// than the copy). p must not overlap dst[0, n) (it is data written earlier).
+SLUICE_CRC_FOLD_TARGET void stream_copy_absorb(std::uint64_t* lanes, bool started, std::uint32_t crc,
+                                               std::uint8_t* dst, const std::uint8_t* src, std::size_t n,
+                                               const std::uint8_t* p, std::size_t m) noexcept {
+  if (n < kLaneBytes) {
+    std::memcpy(dst, src, n);
+    if (m != 0) stream_absorb(lanes, started, crc, p, m);
+    return;
+  }
+  Lanes l;
+  bool folding = started;
+  if (started) l = load_lanes(lanes);
+  const __m128i k_stride = make_constants(kFoldStride);
+  std::size_t i = 0;
+  for (; i + kStride <= n; i += kStride) {
+    const __m128i a = load16(src + i), b = load16(src + i + 16), c = load16(src + i + 32), d = load16(src + i + 48);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), a);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i + 16), b);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i + 32), c);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i + 48), d);
+    if (m >= kStride) {
+      if (folding) {
+        l.x0 = _mm_xor_si128(fold(l.x0, k_stride), load16(p));
+        l.x1 = _mm_xor_si128(fold(l.x1, k_stride), load16(p + 16));
+        l.x2 = _mm_xor_si128(fold(l.x2, k_stride), load16(p + 32));
+        l.x3 = _mm_xor_si128(fold(l.x3, k_stride), load16(p + 48));
+      } else {
+        l = fold_start(p, ~crc);
+        folding = true;
+      }
+      p += kStride;
+      m -= kStride;
+    }
+  }
+  // The rest of the copy: 16-byte moves, the last one ending at n (it may
+  // overlap the one before; n >= 16).
+  for (; i + kLaneBytes < n; i += kLaneBytes) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), load16(src + i));
+  }
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - kLaneBytes), load16(src + n - kLaneBytes));
+  if (m >= kStride && !folding) {
+    l = fold_start(p, ~crc);
+    folding = true;
+    p += kStride;
+    m -= kStride;
+  }
+  if (folding) {
+    fold_strides(l, p, m);
+    store_lanes(lanes, l);
+  }
+}
+
+// Shifting a register forward by whole bytes: r x^(8n) mod P. A carry-less
+// product of two registers placed in the low halves of 64-bit operands,
+// reduced by the crc32 instruction from a zero register, is
+// x^33 * R1 * R2 mod P (see the conventions above), so multiplying by
+// x^(8 * 2^k) uses the constant x^(8 * 2^k - 33) mod P.
+SLUICE_CRC_FOLD_TARGET std::uint32_t shift_clmul(std::uint32_t r, std::uint64_t n) noexcept {
+  // The low three bits: one crc32 step over a zero byte is r x^8 mod P.
+  for (std::uint64_t i = 0; i < (n & 7); ++i) r = _mm_crc32_u8(r, 0);
+  n >>= 3;
+  for (std::size_t k = 3; n != 0; ++k, n >>= 1) {
+    if ((n & 1) == 0) continue;
+    const __m128i prod = _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(r)),
+                                              _mm_cvtsi32_si128(static_cast<int>(kShiftClmul[k])), 0x00);
+    r = static_cast<std::uint32_t>(_mm_crc32_u64(0, static_cast<std::uint64_t>(_mm_cvtsi128_si64(prod))));
+  }
+  return r;
 }
 
 #undef SLUICE_CRC_FOLD_TARGET
@@ -352,6 +522,52 @@ std::size_t crc32c_fold_threshold() noexcept {
 
 std::uint32_t crc32c(std::span<const std::uint8_t> data, std::uint32_t crc) noexcept {
   return kHardware ? crc32c_hardware(data, crc) : crc32c_portable(data, crc);
+}
+
+// With crc(D, c) = ~raw(D, ~c) and raw(B, r) = shift(r, |B|) ^ raw(B, 0),
+// crc(A + B) = shift(crc(A), |B|) ^ crc(B), as zlib's crc32_combine.
+std::uint32_t crc32c_combine_portable(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t len_b) noexcept {
+  return shift_portable(crc_a, len_b) ^ crc_b;
+}
+
+std::uint32_t crc32c_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t len_b) noexcept {
+#ifdef SLUICE_CRC_X86
+  if (kPclmul) return shift_clmul(crc_a, len_b) ^ crc_b;
+#endif
+  return crc32c_combine_portable(crc_a, crc_b, len_b);
+}
+
+void Crc32cStream::absorb(const std::uint8_t* p, std::size_t n) noexcept {
+  if (n == 0) return;
+#ifdef SLUICE_CRC_X86
+  if (kPclmul) {
+    stream_absorb(lanes_.data(), folding_, crc_, p, n);
+    folding_ = true;
+    return;
+  }
+#endif
+  crc_ = crc32c({p, n}, crc_);
+}
+
+void Crc32cStream::copy_and_absorb(std::uint8_t* dst, const std::uint8_t* src, std::size_t n, const std::uint8_t* p,
+                                   std::size_t m) noexcept {
+#ifdef SLUICE_CRC_X86
+  if (kPclmul) {
+    stream_copy_absorb(lanes_.data(), folding_, crc_, dst, src, n, p, m);
+    folding_ = folding_ || m != 0;
+    return;
+  }
+#endif
+  std::memcpy(dst, src, n);
+  absorb(p, m);
+}
+
+std::uint32_t Crc32cStream::value(const std::uint8_t* p, std::size_t n) const noexcept {
+
+#ifdef SLUICE_CRC_X86
+  if (folding_) return stream_finish(lanes_.data(), p, n);
+#endif
+  return crc32c({p, n}, crc_);
 }
 
 }  // namespace sluice::protocol

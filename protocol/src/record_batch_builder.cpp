@@ -34,35 +34,12 @@ void RecordBatchBuilder::reset() {
   base_sequence_ = -1;
   transactional_ = false;
   finished_ = false;
+  crc_stream_.reset();
+  crc_pos_ = batch::kHeaderSize;
+  records_crc_ = 0;
 }
 
 namespace {
-
-constexpr std::uint32_t zigzag32(std::int32_t v) noexcept {
-  return (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31);
-}
-constexpr std::uint64_t zigzag64(std::int64_t v) noexcept {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-
-// Writes an unsigned varint; most record fields fit in one or two bytes.
-inline std::uint8_t* put_uvarint(std::uint8_t* p, std::uint64_t v) noexcept {
-  if (v < 0x80) {
-    *p = static_cast<std::uint8_t>(v);
-    return p + 1;
-  }
-  if (v < 0x4000) {
-    p[0] = static_cast<std::uint8_t>(v | 0x80);
-    p[1] = static_cast<std::uint8_t>(v >> 7);
-    return p + 2;
-  }
-  while (v >= 0x80) {
-    *p++ = static_cast<std::uint8_t>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<std::uint8_t>(v);
-  return p;
-}
 
 inline std::uint8_t* put_bytes(std::uint8_t* p, const std::uint8_t* data, std::size_t n) noexcept {
   if (n != 0) std::memcpy(p, data, n);
@@ -100,50 +77,53 @@ RecordLayout layout(std::int64_t delta, std::int32_t offset, const std::optional
 
 }  // namespace
 
-// Wrapping difference (as Java's long arithmetic): extreme timestamps must
-// not be undefined behaviour; a reader adds the delta back the same way.
-std::int64_t RecordBatchBuilder::timestamp_delta(std::int64_t timestamp_ms) const noexcept {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(timestamp_ms) - static_cast<std::uint64_t>(base_timestamp_));
-}
-
-std::size_t RecordBatchBuilder::record_size(std::int64_t timestamp_ms, std::optional<ByteView> key,
-                                            std::optional<ByteView> value,
-                                            std::span<const RecordHeaderView> headers) const noexcept {
+std::size_t RecordBatchBuilder::record_size_with_headers(std::int64_t timestamp_ms, std::optional<ByteView> key,
+                                                        std::optional<ByteView> value,
+                                                        std::span<const RecordHeaderView> headers) const noexcept {
   return layout(count_ == 0 ? 0 : timestamp_delta(timestamp_ms), count_, key, value, headers).total;
 }
 
-std::size_t RecordBatchBuilder::append(std::int64_t timestamp_ms, std::optional<ByteView> key,
+void RecordBatchBuilder::grow(std::size_t record_total) {
+  // Geometric growth: an exact size per record would copy the batch on every
+  // append.
+  buf_.resize(std::max(used_ + record_total, 2 * buf_.size()));
+}
+
+std::size_t RecordBatchBuilder::append_with_headers(std::int64_t timestamp_ms, std::optional<ByteView> key,
+                                                    std::optional<ByteView> value,
+                                                    std::span<const RecordHeaderView> headers) {
+  start_record(timestamp_ms);
+  return encode(timestamp_ms, key, value, headers);
+}
+
+std::size_t RecordBatchBuilder::append_general(std::int64_t timestamp_ms, Field key, Field value) {
+  auto opt = [](Field f) {
+    return f.len < 0 ? std::nullopt : std::optional<ByteView>(ByteView(f.data, static_cast<std::size_t>(f.len)));
+  };
+  return encode(timestamp_ms, opt(key), opt(value), {});
+}
+
+std::size_t RecordBatchBuilder::encode(std::int64_t timestamp_ms, std::optional<ByteView> key,
                                        std::optional<ByteView> value, std::span<const RecordHeaderView> headers) {
-  if (count_ == 0) {
-    base_timestamp_ = timestamp_ms;
-    max_timestamp_ = timestamp_ms;
-  }
-  finished_ = false;
-  codec_ = Compression::none;
-  max_timestamp_ = std::max(max_timestamp_, timestamp_ms);
   const RecordLayout l = layout(timestamp_delta(timestamp_ms), count_, key, value, headers);
-  // Grow geometrically (an exact size per record would copy the batch on
-  // every append), then write through a raw pointer: the record's size is
-  // known, so there are no per-byte capacity checks.
-  if (buf_.size() < used_ + l.total) buf_.resize(std::max(used_ + l.total, 2 * buf_.size()));
+  if (buf_.size() - used_ < l.total) grow(l.total);
   std::uint8_t* p = buf_.data() + used_;
-  p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(l.body)));
+  p = store_uvarint(p, zigzag32(static_cast<std::int32_t>(l.body)));
   *p++ = 0;  // record attributes: unused
-  p = put_uvarint(p, l.delta);
-  p = put_uvarint(p, l.offset);
-  p = put_uvarint(p, l.key_len);
+  p = store_uvarint(p, l.delta);
+  p = store_uvarint(p, l.offset);
+  p = store_uvarint(p, l.key_len);
   if (key) p = put_bytes(p, key->data(), key->size());
-  p = put_uvarint(p, l.value_len);
+  p = store_uvarint(p, l.value_len);
   if (value) p = put_bytes(p, value->data(), value->size());
-  p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(headers.size())));
+  p = store_uvarint(p, zigzag32(static_cast<std::int32_t>(headers.size())));
   for (const auto& h : headers) {
-    p = put_uvarint(p, zigzag32(static_cast<std::int32_t>(h.key.size())));
+    p = store_uvarint(p, zigzag32(static_cast<std::int32_t>(h.key.size())));
     p = put_bytes(p, reinterpret_cast<const std::uint8_t*>(h.key.data()), h.key.size());
-    p = put_uvarint(p, zig_len(h.value));
+    p = store_uvarint(p, zig_len(h.value));
     if (h.value) p = put_bytes(p, h.value->data(), h.value->size());
   }
-  used_ += l.total;
-  ++count_;
+  end_record(l.total);
   return l.total;
 }
 
@@ -165,6 +145,7 @@ void RecordBatchBuilder::write_header(std::span<std::uint8_t> wire, Compression 
 ByteView RecordBatchBuilder::finish() {
   codec_ = Compression::none;
   write_header(active(), Compression::none);
+  records_crc_ = crc_stream_.value(buf_.data() + crc_pos_, used_ - crc_pos_);
   finished_ = true;
   set_producer_state(producer_id_, producer_epoch_, base_sequence_);
   return bytes();
@@ -185,6 +166,7 @@ std::error_code RecordBatchBuilder::finish(Compression codec, std::optional<int>
     return ec;
   }
   write_header(compressed_, codec);
+  records_crc_ = crc32c(ByteView(compressed_).subspan(batch::kHeaderSize));
   codec_ = codec;
   finished_ = true;
   set_producer_state(producer_id_, producer_epoch_, base_sequence_);
@@ -205,8 +187,11 @@ void RecordBatchBuilder::set_producer_state(std::int64_t producer_id, std::int16
   update_crc(wire);
 }
 
+// The CRC covers the header from attributes on, then the records: the
+// header's CRC combined with the records' one kept from finish().
 void RecordBatchBuilder::update_crc(std::span<std::uint8_t> wire) noexcept {
-  std::uint32_t crc = crc32c(ByteView(wire).subspan(batch::kAttributes));
+  const std::uint32_t header = crc32c(ByteView(wire).subspan(batch::kAttributes, batch::kHeaderSize - batch::kAttributes));
+  const std::uint32_t crc = crc32c_combine(header, records_crc_, wire.size() - batch::kHeaderSize);
   BufferWriter::store_be(wire.data() + batch::kCrc, crc);
 }
 

@@ -21,8 +21,10 @@ std::vector<std::uint8_t> random_bytes(std::size_t n) {
 }
 
 // Builds a batch of `records` values of `size` bytes (null keys), CRC
-// included: what the producer does per batch.
-void build_batch(benchmark::State& state, std::size_t size, std::size_t records) {
+// included: what the producer does per batch. With `producer_state`, also
+// sets the idempotence fields after finish() as the producer does before
+// sending (idempotence is on by default), which recomputes the CRC.
+void build_batch(benchmark::State& state, std::size_t size, std::size_t records, bool producer_state = false) {
   const auto value = random_bytes(size);
   RecordBatchBuilder b;
   std::int64_t ts = 1700000000000;
@@ -30,6 +32,7 @@ void build_batch(benchmark::State& state, std::size_t size, std::size_t records)
     b.reset();
     for (std::size_t i = 0; i < records; ++i) b.append(ts + static_cast<std::int64_t>(i), std::nullopt, ByteView(value));
     auto bytes = b.finish();
+    if (producer_state) b.set_producer_state(4001, 2, 17);
     benchmark::DoNotOptimize(bytes.data());
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * records));
@@ -56,6 +59,8 @@ void BM_BuildBatch_100B(benchmark::State& s) { build_batch(s, 100, 1000); }
 void BM_Memcpy_100B(benchmark::State& s) { memcpy_values(s, 100, 1000); }
 void BM_BuildBatch_1KiB_1MiB(benchmark::State& s) { build_batch(s, 1024, 1024); }
 void BM_Memcpy_1KiB_1MiB(benchmark::State& s) { memcpy_values(s, 1024, 1024); }
+void BM_BuildBatch_100B_ProducerState(benchmark::State& s) { build_batch(s, 100, 1000, true); }
+void BM_BuildBatch_1KiB_1MiB_ProducerState(benchmark::State& s) { build_batch(s, 1024, 1024, true); }
 
 void BM_Crc32c(benchmark::State& state, bool hardware) {
   const auto data = random_bytes(static_cast<std::size_t>(state.range(0)));
@@ -74,6 +79,8 @@ BENCHMARK(BM_BuildBatch_100B);
 BENCHMARK(BM_Memcpy_100B);
 BENCHMARK(BM_BuildBatch_1KiB_1MiB);
 BENCHMARK(BM_Memcpy_1KiB_1MiB);
+BENCHMARK(BM_BuildBatch_100B_ProducerState);
+BENCHMARK(BM_BuildBatch_1KiB_1MiB_ProducerState);
 BENCHMARK(BM_Crc32c_Hardware)->Arg(4096)->Arg(1 << 20);
 BENCHMARK(BM_Crc32c_Portable)->Arg(4096)->Arg(1 << 20);
 

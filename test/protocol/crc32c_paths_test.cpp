@@ -1,9 +1,11 @@
 // Every CRC-32C path (portable, crc32 instruction, PCLMULQDQ folding, and the
 // dispatching crc32c / crc32c_hardware) gives the portable result: every
 // length 0..4096 at every offset 0..15, long random lengths, non-zero
-// starting CRCs, known vectors and incremental use across the thresholds.
+// starting CRCs, known vectors and incremental use across the thresholds;
+// crc32c_combine (carry-less and portable) and Crc32cStream likewise.
 #include "sluice/protocol/crc32c.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
@@ -166,5 +168,76 @@ TEST_CASE("CRC-32C paths are incremental across the thresholds: crc(a+b) == crc(
       pos += len;
     }
     CHECK(c == crc32c_portable(all));
+  }
+}
+
+TEST_CASE("CRC-32C combine: crc(a + b) from crc(a), crc(b) and |b|, carry-less and portable") {
+  const auto data = random_bytes(20000, 777);
+  const Span all(data);
+  std::mt19937 rng(12);
+  std::vector<std::size_t> lengths = boundary_lengths();
+  for (std::size_t n = 0; n <= 70; ++n) lengths.push_back(n);  // every low-bit pattern of the shift
+  for (int i = 0; i < 60; ++i) lengths.push_back(rng() % 20000);
+  for (std::size_t b : lengths) {
+    if (b > all.size()) continue;
+    const std::size_t a = rng() % (all.size() - b + 1);
+    const Span whole = all.first(a + b);
+    const std::uint32_t expected = crc32c_portable(whole);
+    const std::uint32_t ca = crc32c_portable(whole.first(a)), cb = crc32c_portable(whole.subspan(a));
+    if (crc32c_combine(ca, cb, b) != expected) FAIL("combine: " << a << " + " << b);
+    if (crc32c_combine_portable(ca, cb, b) != expected) FAIL("combine_portable: " << a << " + " << b);
+  }
+  // Lengths far beyond any buffer: the two implementations agree, and
+  // shifting over 2^k + 2^k bytes equals shifting over 2^(k+1).
+  std::mt19937_64 rng64(13);
+  for (int i = 0; i < 2000; ++i) {
+    const auto ca = static_cast<std::uint32_t>(rng64()), cb = static_cast<std::uint32_t>(rng64());
+    const std::uint64_t len = rng64() >> (rng64() % 64);
+    if (crc32c_combine(ca, cb, len) != crc32c_combine_portable(ca, cb, len)) FAIL("length " << len);
+  }
+  for (unsigned k = 0; k < 62; ++k) {
+    const std::uint64_t half = std::uint64_t{1} << k;
+    const std::uint32_t c = 0x9E3779B9u;
+    CHECK(crc32c_combine(crc32c_combine(c, 0, half), 0, half) == crc32c_combine(c, 0, 2 * half));
+  }
+  CHECK(crc32c_combine(0x12345678u, 0xABCDEF01u, 0) == (0x12345678u ^ 0xABCDEF01u));
+}
+
+TEST_CASE("CRC-32C stream: any split into whole blocks plus a tail equals one call") {
+  const auto data = random_bytes(20000, 4711);
+  const Span all(data);
+  std::mt19937 rng(17);
+  constexpr std::size_t kBlock = Crc32cStream::kBlock;
+  Crc32cStream s;  // reused: reset() must forget the lanes
+  for (std::size_t len = 0; len <= 1100; ++len) {
+    for (int round = 0; round < 2; ++round) {
+      const std::size_t off = rng() % 16;
+      const Span m = all.subspan(off, len);
+      s.reset();
+      std::size_t pos = 0;
+      // Random whole-block pieces (round 0: none at all), then value() over the rest.
+      while (round == 1 && m.size() - pos >= kBlock && rng() % 4 != 0) {
+        const std::size_t blocks = 1 + rng() % ((m.size() - pos) / kBlock);
+        s.absorb(m.data() + pos, blocks * kBlock);
+        pos += blocks * kBlock;
+      }
+      const std::uint32_t got = s.value(m.data() + pos, m.size() - pos);
+      if (got != crc32c_portable(m)) FAIL("length " << len << " round " << round << " absorbed " << pos);
+      // value() leaves the stream as it was.
+      if (s.value(m.data() + pos, m.size() - pos) != got) FAIL("value() changed the stream at " << len);
+    }
+  }
+  // Long inputs in uneven pieces, absorbing as a builder does (whatever whole
+  // blocks are there each time).
+  for (std::size_t len : {std::size_t{4096}, std::size_t{8191}, std::size_t{19999}}) {
+    s.reset();
+    std::size_t pos = 0, written = 0;
+    while (written < len) {
+      written = std::min(len, written + 1 + rng() % 700);
+      const std::size_t n = (written - pos) / kBlock * kBlock;
+      s.absorb(all.data() + pos, n);
+      pos += n;
+    }
+    CHECK(s.value(all.data() + pos, len - pos) == crc32c_portable(all.first(len)));
   }
 }

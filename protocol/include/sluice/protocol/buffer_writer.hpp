@@ -83,6 +83,34 @@ class BufferWriter {
   Bytes* out_;
 };
 
+// Zigzag encoding of signed varints (Kafka's varint / varlong).
+constexpr std::uint32_t zigzag32(std::int32_t v) noexcept {
+  return (static_cast<std::uint32_t>(v) << 1) ^ static_cast<std::uint32_t>(v >> 31);
+}
+constexpr std::uint64_t zigzag64(std::int64_t v) noexcept {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+
+// Writes an unsigned varint at p (room for uvarint_size(v) bytes) and returns
+// the end. Record fields mostly fit in one or two bytes: those take no loop.
+inline std::uint8_t* store_uvarint(std::uint8_t* p, std::uint64_t v) noexcept {
+  if (v < 0x80) {
+    *p = static_cast<std::uint8_t>(v);
+    return p + 1;
+  }
+  if (v < 0x4000) {
+    p[0] = static_cast<std::uint8_t>(v | 0x80);
+    p[1] = static_cast<std::uint8_t>(v >> 7);
+    return p + 2;
+  }
+  while (v >= 0x80) {
+    *p++ = static_cast<std::uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<std::uint8_t>(v);
+  return p;
+}
+
 // Sizes of varints, branch-free: 7 payload bits per byte, at least one byte.
 constexpr std::size_t uvarint_size(std::uint64_t v) noexcept {
   return (static_cast<std::size_t>(std::bit_width(v | 1)) + 6) / 7;
