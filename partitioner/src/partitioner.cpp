@@ -88,12 +88,19 @@ void Partitioner::on_batch_closed(std::string_view topic, std::int32_t partition
 
 Partitioner::TopicState& Partitioner::state(std::string_view topic) {
   if (TopicState* s = find(topic)) return *s;
-  return topics_.try_emplace(std::string(topic), options_.sticky_batch_bytes).first->second;
+  auto it = topics_.try_emplace(std::string(topic), options_.sticky_batch_bytes).first;
+  last_name_ = &it->first;
+  last_state_ = &it->second;
+  return it->second;
 }
 
 Partitioner::TopicState* Partitioner::find(std::string_view topic) {
+  if (last_name_ != nullptr && *last_name_ == topic) return last_state_;
   auto it = topics_.find(topic);
-  return it == topics_.end() ? nullptr : &it->second;
+  if (it == topics_.end()) return nullptr;
+  last_name_ = &it->first;
+  last_state_ = &it->second;
+  return &it->second;
 }
 
 std::int32_t Partitioner::sticky(std::string_view topic, std::int32_t partition_count,

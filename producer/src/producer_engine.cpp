@@ -172,10 +172,11 @@ void ProducerEngine::stop_io() {
 // Returns a report when the record is refused. Called with mu_ held.
 std::optional<DeliveryReport> ProducerEngine::admit(const Record& record, std::size_t reserved,
                                                     std::unique_lock<std::mutex>& lock) {
-  DeliveryReport r;
-  r.topic = record.topic;
-  r.partition = record.partition.value_or(-1);
+  // The report is built only for a refused record (no topic copy per send).
   auto refuse = [&](std::error_code ec, std::string message) {
+    DeliveryReport r;
+    r.topic = record.topic;
+    r.partition = record.partition.value_or(-1);
     r.error = ec;
     r.error_message = std::move(message);
     return r;
@@ -204,7 +205,7 @@ std::optional<DeliveryReport> ProducerEngine::admit(const Record& record, std::s
   return std::nullopt;
 }
 
-void ProducerEngine::send(Record record, DeliveryCallback callback, bool urgent) {
+void ProducerEngine::send(Record&& record, DeliveryCallback&& callback, bool urgent) {
   if (settings_.sync && !urgent) {
     DeliveryReport r = send_sync(std::move(record));
     if (callback) callback(r);
@@ -230,8 +231,11 @@ void ProducerEngine::send(Record record, DeliveryCallback callback, bool urgent)
     std::unique_lock lock(mu_);
     refused = admit(record, size, lock);
     if (!refused) {
-      incoming_.push_back(
-          PendingRecord{std::move(record), std::move(callback), Clock::now(), size, urgent, generation_});
+      // The record's bytes are copied into the inbox; `record` itself is
+      // freed by this thread when send() returns. No clock is read here:
+      // the pass that takes the inbox stamps its records (as the Java
+      // client's batches start their linger when the accumulator gets them).
+      incoming_.push(record, std::move(callback), size, urgent, generation_);
       ++outstanding_;
       ++pending_by_generation_[generation_];
       buffered_bytes_ += size;
@@ -371,54 +375,57 @@ void ProducerEngine::settle(std::span<const std::uint64_t> generations, std::siz
   buffered_bytes_ -= bytes;
   space_cv_.notify_all();
   bool generation_done = false;
-  for (std::uint64_t g : generations) {
+  // A batch's records mostly share one generation: one lookup per run.
+  for (std::size_t i = 0; i < generations.size();) {
+    const std::uint64_t g = generations[i];
+    std::size_t j = i + 1;
+    while (j < generations.size() && generations[j] == g) ++j;
     auto it = pending_by_generation_.find(g);
-    if (it != pending_by_generation_.end() && --it->second == 0) {
-      pending_by_generation_.erase(it);
-      generation_done = true;
+    if (it != pending_by_generation_.end()) {
+      it->second -= std::min(it->second, j - i);
+      if (it->second == 0) {
+        pending_by_generation_.erase(it);
+        generation_done = true;
+      }
     }
+    i = j;
   }
   if (generation_done) done_cv_.notify_all();
-}
-
-void ProducerEngine::take_incoming() {
-  std::deque<PendingRecord> fresh;
-  {
-    std::lock_guard lock(mu_);
-    fresh.swap(incoming_);
-    kick_posted_ = false;
-    flushing_ = flush_requests_ > 0 || closed_;
-  }
-  for (auto& p : fresh) topics_[p.record.topic].waiting.push_back(std::move(p));
 }
 
 void ProducerEngine::run_pass() {
   if (stopping_) return;
   const auto now = Clock::now();
-  take_incoming();
+  take_incoming(true);
   if (idempotence_.phase() == IdempotenceState::Phase::fatal) {
     log(LogLevel::error, idempotence_.fatal_message());
     fail_everything(idempotence_.fatal_error(), idempotence_.fatal_message());
     return;
   }
   for (auto& [name, topic] : topics_) {
-    const net::TopicInfo* info = metadata_.topic(name);
-    if (info != nullptr && info->error_code != 0 && !protocol::kafka_error_info(info->error_code).retriable) {
-      // TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION: waiting for
-      // max.block.ms cannot help, so each record fails now (as the Java
-      // client's send does), while other topics keep flowing.
-      fail_waiting_now(name, topic, info->error_code);
+    if (topic.waiting.empty() || fail_if_refused(name, topic)) continue;
+    PlaceTarget t;
+    target(name, t);
+    if (t.info == nullptr) {
+      metadata_wanted_ = true;
       continue;
     }
-    if (info == nullptr || info->error_code != 0 || info->partitions.empty()) {
-      if (!topic.waiting.empty()) metadata_wanted_ = true;
-      continue;
-    }
+    pass_steady_ = Clock::now();
+    pass_wall_ms_ = now_ms();
     while (!topic.waiting.empty()) {
       PendingRecord p = std::move(topic.waiting.front());
       topic.waiting.pop_front();
-      place(std::move(p), *info);
+      const Record& rec = p.record;
+      header_scratch_.clear();
+      for (const auto& h : rec.headers) header_scratch_.push_back({h.key, view(h.value)});
+      RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms, &rec.key};
+      place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation);
     }
+  }
+  if (!parked_.empty()) metadata_wanted_ = true;
+  unpark_expired(now);  // also hands over parked records of a refused topic
+  for (auto& [name, topic] : topics_) {
+    if (!topic.waiting.empty()) fail_if_refused(name, topic);
   }
   expire(now);
   maintain_connections(now);
@@ -431,65 +438,18 @@ void ProducerEngine::run_pass() {
   arm_timer(now);
 }
 
-void ProducerEngine::place(PendingRecord&& p, const net::TopicInfo& info) {
-  const auto count = static_cast<std::int32_t>(info.partitions.size());
-  const Record& r = p.record;
-  std::int32_t partition;
-  if (r.partition) {
-    if (*r.partition < 0 || *r.partition >= count) {
-      fail_record(p, errc::invalid_partition,
-                  "partition " + std::to_string(*r.partition) + " of topic '" + r.topic +
-                      "' does not exist (the topic has " + std::to_string(count) + " partitions)");
-      return;
-    }
-    partition = *r.partition;
-  } else if (options_.partitioner) {
-    std::int32_t chosen = -1;
-    std::string why;
-    try {
-      chosen = options_.partitioner(PartitionRequest{r.topic, r.key, count});
-    } catch (const std::exception& e) {
-      why = std::string("threw: ") + e.what();
-    } catch (...) {
-      why = "threw a non-standard exception";
-    }
-    if (chosen < 0 || chosen >= count) {
-      if (why.empty()) why = "returned " + std::to_string(chosen);
-      fail_record(p, errc::partitioner_failed,
-                  "the partitioner for topic '" + r.topic + "' " + why + " (the topic has " + std::to_string(count) +
-                      " partitions: return 0.." + std::to_string(count - 1) + ")");
-      return;
-    }
-    partition = chosen;
-  } else {
-    std::vector<std::int32_t> available;
-    available.reserve(info.partitions.size());
-    for (std::size_t i = 0; i < info.partitions.size(); ++i) {
-      if (info.partitions[i].leader_id >= 0) available.push_back(static_cast<std::int32_t>(i));
-    }
-    std::optional<std::span<const std::uint8_t>> key;
-    if (r.key) key = protocol::as_bytes(*r.key);
-    auto chosen = partitioner_.choose(r.topic, key, count, available);
-    if (!chosen) {
-      fail_record(p, errc::partitioner_failed, chosen.error().message);
-      return;
-    }
-    partition = chosen.value();
-  }
-  const std::int64_t ts = r.timestamp_ms.value_or(now_ms());
-  std::vector<protocol::RecordHeaderView> headers;
-  headers.reserve(r.headers.size());
-  for (const auto& h : r.headers) headers.push_back({h.key, view(h.value)});
-  const ProducerBatch& batch = accumulator_.append(TopicPartition{r.topic, partition}, ts, view(r.key), view(r.value),
-                                                   headers, std::move(p.callback), p.reserved, p.enqueued, p.urgent,
-                                                   p.generation);
-  // Sticky placement moves on once this partition's batch is full (KIP-794).
-  const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
-                          batch.builder.record_count() >= settings_.batch_num_messages;
-  partitioner_.on_append(r.topic, partition, p.reserved, batch_full);
+void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {
+  fail_record(p.record.topic, p.record.partition.value_or(-1), std::move(p.callback), p.generation, p.reserved, ec,
+              message);
 }
 
-void ProducerEngine::fail_waiting_now(const std::string& name, TopicState& topic, std::int16_t code) {
+bool ProducerEngine::fail_if_refused(const std::string& name, TopicState& topic) {
+  const net::TopicInfo* meta = metadata_.topic(name);
+  if (meta == nullptr || meta->error_code == 0 || protocol::kafka_error_info(meta->error_code).retriable) return false;
+  // TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION: waiting for
+  // max.block.ms cannot help, so each record fails now (as the Java
+  // client's send does), while other topics keep flowing.
+  const std::int16_t code = meta->error_code;
   const auto& info = protocol::kafka_error_info(code);
   const std::string why = "topic '" + name + "': the broker answered " + info.name + " (" + info.message +
                           "), which retrying cannot change" +
@@ -500,16 +460,19 @@ void ProducerEngine::fail_waiting_now(const std::string& name, TopicState& topic
     fail_record(topic.waiting.front(), protocol::kafka_error(code), why);
     topic.waiting.pop_front();
   }
+  return true;
 }
 
-void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {
+void ProducerEngine::fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback,
+                                 std::uint64_t generation, std::size_t reserved, std::error_code ec,
+                                 const std::string& message) {
   ++stats_.records_failed;
   DeliveryReport r;
-  r.topic = p.record.topic;
-  r.partition = p.record.partition.value_or(-1);
+  r.topic = std::move(topic);
+  r.partition = partition;
   r.error = ec;
   r.error_message = message;
-  deliver([this, cb = std::move(p.callback), r = std::move(r), generation = p.generation, bytes = p.reserved] {
+  deliver([this, cb = std::move(callback), r = std::move(r), generation, bytes = reserved] {
     report_one(cb, r);
     settle(std::span<const std::uint64_t>(&generation, 1), bytes);
   });
@@ -518,29 +481,33 @@ void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std
 void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec,
                               const std::string& message, bool outcome_unknown) {
   const std::size_t n = batch.callbacks.size();
-  std::vector<DeliveryReport> reports(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    DeliveryReport& r = reports[i];
-    r.topic = batch.tp.topic;
-    r.partition = batch.tp.partition;
-    r.timestamp_ms = batch.timestamps[i];
-    if (ec) {
-      r.error = ec;
-      r.error_message = message;
-      r.outcome_unknown = outcome_unknown;
-    } else {
-      r.offset = base_offset < 0 ? -1 : base_offset + static_cast<std::int64_t>(i);
-    }
-  }
   (ec ? stats_.records_failed : stats_.records_acked) += n;
-  deliver([this, callbacks = std::move(batch.callbacks), reports = std::move(reports),
-           generations = std::move(batch.generations), bytes = batch.reserved_bytes] {
-    for (std::size_t i = 0; i < callbacks.size(); ++i) report_one(callbacks[i], reports[i]);
+  // One report for the whole batch, filled in per record on the callback
+  // thread (offset, timestamp): no topic copy or report object per record.
+  DeliveryReport report;
+  report.topic = batch.tp.topic;
+  report.partition = batch.tp.partition;
+  if (ec) {
+    report.error = ec;
+    report.error_message = message;
+    report.outcome_unknown = outcome_unknown;
+  }
+  deliver([this, report = std::move(report), base_offset, callbacks = std::move(batch.callbacks),
+           timestamps = std::move(batch.timestamps), generations = std::move(batch.generations),
+           bytes = batch.reserved_bytes]() mutable {
+    for (std::size_t i = 0; i < callbacks.size(); ++i) {
+      report.timestamp_ms = i < timestamps.size() ? timestamps[i] : -1;
+      if (!report.error) report.offset = base_offset < 0 ? -1 : base_offset + static_cast<std::int64_t>(i);
+      report_one(callbacks[i], report);
+    }
     settle(generations, bytes);
   });
   batch.callbacks.clear();
+  batch.timestamps.clear();
   batch.generations.clear();
   batch.reserved_bytes = 0;
+  // Its records are reported: the batch is done with, its buffers serve the next.
+  accumulator_.recycle(batch);
 }
 
 void ProducerEngine::arm_timer(Clock::time_point now) {
@@ -558,6 +525,7 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   for (auto& [name, topic] : topics_) {
     if (!topic.waiting.empty()) future(topic.waiting.front().enqueued + settings_.max_block);
   }
+  if (!parked_.empty()) future(parked_.entries().front().enqueued + settings_.max_block);
   if (!metadata_in_flight_ && !topics_.empty()) {
     if (metadata_wanted_ && any_ready_connection()) {
       consider(std::max(next_metadata_at_, now + std::chrono::milliseconds(1)));

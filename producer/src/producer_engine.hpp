@@ -28,6 +28,7 @@
 #include "delivery_policy.hpp"
 #include "delivery_queue.hpp"
 #include "idempotence_state.hpp"
+#include "inbox.hpp"
 #include "producer_batch.hpp"
 #include "producer_statistics.hpp"
 #include "record_accumulator.hpp"
@@ -55,6 +56,28 @@ struct TopicState {
   std::deque<PendingRecord> waiting;  // records waiting for metadata
 };
 
+// Where one pass places records of one topic: looked up once per pass, not
+// per record. I/O thread only; valid for that pass (metadata may change
+// between passes).
+struct PlaceTarget {
+  const std::string* name = nullptr;         // key of topics_
+  TopicState* state = nullptr;
+  const net::TopicInfo* info = nullptr;      // null: no usable metadata yet, records wait
+  std::vector<std::int32_t> available;       // partitions with a leader, ascending
+  std::vector<RecordAccumulator::Lane*> lanes;  // by partition, looked up on first use
+};
+
+// A record to place, whichever way it arrived (staged in the inbox, or
+// waiting for metadata as a Record).
+struct RecordView {
+  std::optional<std::int32_t> partition;
+  std::optional<protocol::ByteView> key;
+  std::optional<protocol::ByteView> value;
+  std::span<const protocol::RecordHeaderView> headers;
+  std::optional<std::int64_t> timestamp_ms;
+  const std::optional<std::string>* key_string = nullptr;  // the key as a string when at hand (user partitioner)
+};
+
 // A Produce request on its way: the batches it carries, in request order.
 struct InFlightProduce {
   std::int32_t node_id = -1;
@@ -68,7 +91,7 @@ class ProducerEngine {
   ProducerEngine(ProducerSettings settings, ProducerOptions options);
   ~ProducerEngine();
 
-  void send(Record record, DeliveryCallback callback, bool urgent = false);
+  void send(Record&& record, DeliveryCallback&& callback, bool urgent = false);
   DeliveryReport send_sync(Record record);
   std::size_t flush(std::chrono::milliseconds timeout);
   void close(std::chrono::milliseconds timeout);
@@ -105,16 +128,30 @@ class ProducerEngine {
 
   // --- I/O thread only: producer_engine.cpp ---
   void run_pass();
-  void take_incoming();
-  void place(PendingRecord&& pending, const net::TopicInfo& info);
+  // Takes the inbox; place_now: encodes records of topics with metadata
+  // into their batches at once (else every record waits in its topic).
+  void take_incoming(bool place_now = false);
+  PlaceTarget& target(const std::string& topic, PlaceTarget& t);
+  void place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
+             Clock::time_point enqueued, bool urgent, std::uint64_t generation);
+  // Wall-clock ms at steady time `t`, from one clock reading per pass.
+  std::int64_t wall_ms(Clock::time_point t) const;
+  // Places (or, place_now false, hands over as waiting Records) one staged
+  // record of `from`; returns false when its topic has no metadata yet.
+  bool place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, bool place_now);
+  // Parked records past max.block.ms move to their topic's waiting queue,
+  // where expire() fails them.
+  void unpark_expired(Clock::time_point now);
   void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
   // Records reported: free their buffer space and count them off their
   // flush generations.
   void settle(std::span<const std::uint64_t> generations, std::size_t bytes);
   void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
-  // Fails every record waiting for `topic`'s metadata with a non-retriable
-  // topic error from Metadata (`code`).
-  void fail_waiting_now(const std::string& name, TopicState& topic, std::int16_t code);
+  // A non-retriable topic error in Metadata (TOPIC_AUTHORIZATION_FAILED...):
+  // fails every record waiting for `topic` at once; false if none.
+  bool fail_if_refused(const std::string& name, TopicState& topic);
+  void fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback, std::uint64_t generation,
+                   std::size_t reserved, std::error_code ec, const std::string& message);
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
                 bool outcome_unknown);
   void fail_everything(std::error_code ec, const std::string& why);
@@ -152,7 +189,7 @@ class ProducerEngine {
   std::mutex mu_;
   std::condition_variable done_cv_;   // a flush generation completed
   std::condition_variable space_cv_;  // buffer space freed
-  std::deque<PendingRecord> incoming_;
+  Inbox incoming_;                    // filled by send(); swapped out by a pass
   std::size_t outstanding_ = 0;       // records accepted without a report yet
   // flush(): records sent before it belong to generations up to the one it
   // closes; it waits for those only, not for records sent after it began.
@@ -202,6 +239,12 @@ class ProducerEngine {
   std::optional<Clock::time_point> unreachable_since_;  // no connection ready since then
   bool stopping_ = false;
   bool flushing_ = false;
+  Inbox taken_;                            // the inbox a pass is placing (empty between passes)
+  Inbox parked_;                           // records of topics without metadata yet, in send order
+  std::vector<PlaceTarget> targets_;       // per topic index of taken_, for one pass
+  std::vector<protocol::RecordHeaderView> header_scratch_;
+  Clock::time_point pass_steady_{};        // one clock reading per pass: record timestamps
+  std::int64_t pass_wall_ms_ = 0;
   ProducerStatistics stats_;
   std::minstd_rand rng_{std::random_device{}()};
   std::thread thread_;

@@ -4,28 +4,79 @@
 
 namespace sluice::detail {
 
-ProducerBatch& RecordAccumulator::append(const TopicPartition& tp, std::int64_t timestamp_ms,
-                                         std::optional<protocol::ByteView> key,
+namespace {
+
+constexpr std::size_t kSpareBuilders = 8;  // about the batches in flight on one connection, plus the open one
+
+// At least a record's wire size: its bytes plus every varint at its longest
+// (length 5, attributes 1, timestamp delta 10, offset delta 5, key and value
+// lengths 5 each, header count 5; per header two lengths of 5).
+std::size_t wire_size_bound(std::optional<protocol::ByteView> key, std::optional<protocol::ByteView> value,
+                            std::span<const protocol::RecordHeaderView> headers) noexcept {
+  std::size_t n = 36 + (key ? key->size() : 0) + (value ? value->size() : 0);
+  for (const auto& h : headers) n += 10 + h.key.size() + (h.value ? h.value->size() : 0);
+  return n;
+}
+
+}  // namespace
+
+RecordAccumulator::Lane& RecordAccumulator::lane(const TopicPartition& tp) {
+  auto [it, fresh] = partitions_.try_emplace(tp);
+  if (fresh) it->second.tp = &it->first;
+  return it->second;
+}
+
+std::unique_ptr<ProducerBatch> RecordAccumulator::new_batch(PartitionQueue& q, Clock::time_point enqueued,
+                                                            std::size_t record_size) {
+  auto b = std::make_unique<ProducerBatch>();
+  b->tp = *q.tp;
+  b->created = enqueued;
+  b->order = (q.next_order++) << 32;
+  if (!spare_builders_.empty()) {
+    b->builder = std::move(spare_builders_.back());
+    spare_builders_.pop_back();
+  }
+  // Room for the records batch.size holds at this record's size (up to a
+  // bound: many partitions each with a short batch must not pin much), so
+  // the per-record vectors grow a few times per batch at most.
+  const std::size_t expected =
+      std::min<std::size_t>({options_.batch_size / std::max<std::size_t>(record_size, 1) + 1,
+                             static_cast<std::size_t>(std::max(options_.batch_num_messages, 1)), 128});
+  b->callbacks.reserve(expected);
+  b->timestamps.reserve(expected);
+  b->generations.reserve(expected);
+  return b;
+}
+
+ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
                                          std::optional<protocol::ByteView> value,
                                          std::span<const protocol::RecordHeaderView> headers,
-                                         DeliveryCallback callback, std::size_t reserved_bytes,
+                                         DeliveryCallback&& callback, std::size_t reserved_bytes,
                                          Clock::time_point enqueued, bool urgent, std::uint64_t generation) {
-  PartitionQueue& q = partitions_[tp];
-  auto fits = [&](const ProducerBatch& b) {
-    if (b.sealed || b.attempts > 0) return false;
-    if (b.builder.empty()) return true;
-    if (b.builder.record_count() >= options_.batch_num_messages) return false;
-    const std::size_t size = b.builder.size_in_bytes() + b.builder.record_size(timestamp_ms, key, value, headers);
-    return size <= options_.batch_size && size + kRequestOverhead <= options_.max_request_size;
-  };
-  if (q.batches.empty() || !fits(*q.batches.back())) {
-    auto b = std::make_unique<ProducerBatch>();
-    b->tp = tp;
-    b->created = enqueued;
-    b->order = (q.next_order++) << 32;
-    q.batches.push_back(std::move(b));
+  ProducerBatch* open = q.batches.empty() ? nullptr : q.batches.back().get();
+  std::size_t record_size = 0;
+  if (open != nullptr) {
+    const ProducerBatch& b = *open;
+    bool fits = !b.sealed && b.attempts == 0;
+    if (fits && !b.builder.empty()) {
+      fits = b.builder.record_count() < options_.batch_num_messages;
+      // Far from the limits, an upper bound of the record's size decides;
+      // only near them is its exact size computed.
+      const std::size_t limit =
+          std::min(options_.batch_size, options_.max_request_size - std::min(options_.max_request_size, kRequestOverhead));
+      if (fits && b.builder.size_in_bytes() + wire_size_bound(key, value, headers) > limit) {
+        record_size = b.builder.record_size(timestamp_ms, key, value, headers);
+        fits = b.builder.size_in_bytes() + record_size <= limit;
+      }
+    }
+    if (!fits) open = nullptr;
   }
-  ProducerBatch& b = *q.batches.back();
+  if (open == nullptr) {
+    if (record_size == 0) record_size = reserved_bytes;
+    q.batches.push_back(new_batch(q, enqueued, record_size));
+    open = q.batches.back().get();
+  }
+  ProducerBatch& b = *open;
   b.builder.append(timestamp_ms, key, value, headers);
   b.callbacks.push_back(std::move(callback));
   b.timestamps.push_back(timestamp_ms);
@@ -33,6 +84,14 @@ ProducerBatch& RecordAccumulator::append(const TopicPartition& tp, std::int64_t 
   b.reserved_bytes += reserved_bytes;
   b.urgent |= urgent;
   return b;
+}
+
+void RecordAccumulator::recycle(ProducerBatch& batch) {
+  // A batch far over batch.size (one large record) is not worth keeping.
+  if (spare_builders_.size() >= kSpareBuilders || batch.builder.size_in_bytes() > 2 * options_.batch_size) return;
+  protocol::RecordBatchBuilder& spare = spare_builders_.emplace_back(std::move(batch.builder));
+  spare.reset();
+  batch.builder = protocol::RecordBatchBuilder{};
 }
 
 bool RecordAccumulator::is_ready(const PartitionQueue& q, Clock::time_point now, bool flushing) const {

@@ -38,8 +38,19 @@ struct AccumulatorOptions {
 inline constexpr std::size_t kRequestOverhead = 61 + 200;
 
 class RecordAccumulator {
+  struct PartitionQueue;
+
  public:
+  // One partition's queue. A Lane& stays valid for the accumulator's
+  // lifetime (partitions are never removed), so the engine looks a
+  // partition up once and appends to it record after record without a map
+  // lookup (or a TopicPartition string copy) per record.
+  using Lane = PartitionQueue;
+
   explicit RecordAccumulator(AccumulatorOptions options) : options_(options) {}
+
+  // tp's lane, created empty the first time.
+  Lane& lane(const TopicPartition& tp);
 
   // Appends a record to tp's open batch, opening a new one when the record
   // does not fit (count, batch.size, max.request.size) or the open batch is
@@ -48,7 +59,19 @@ class RecordAccumulator {
   ProducerBatch& append(const TopicPartition& tp, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
                         std::optional<protocol::ByteView> value, std::span<const protocol::RecordHeaderView> headers,
                         DeliveryCallback callback, std::size_t reserved_bytes, Clock::time_point enqueued,
-                        bool urgent, std::uint64_t generation = 0);
+                        bool urgent, std::uint64_t generation = 0) {
+    return append(lane(tp), timestamp_ms, key, value, headers, std::move(callback), reserved_bytes, enqueued, urgent,
+                  generation);
+  }
+  ProducerBatch& append(Lane& lane, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
+                        std::optional<protocol::ByteView> value, std::span<const protocol::RecordHeaderView> headers,
+                        DeliveryCallback&& callback, std::size_t reserved_bytes, Clock::time_point enqueued,
+                        bool urgent, std::uint64_t generation);
+
+  // A batch that got its reports: its encoding buffers are kept (a few) for
+  // the next batches, which then neither grow a buffer from scratch nor
+  // fault its pages in again. The batch is left empty.
+  void recycle(ProducerBatch& batch);
 
   // Partitions whose first queued batch is ready at `now` (flushing: every
   // non-empty partition).
@@ -85,15 +108,18 @@ class RecordAccumulator {
 
  private:
   struct PartitionQueue {
+    const TopicPartition* tp = nullptr;                  // its key in partitions_
     std::deque<std::unique_ptr<ProducerBatch>> batches;  // back() is the open one
     std::int32_t in_flight = 0;
     std::uint64_t next_order = 0;
   };
+  std::unique_ptr<ProducerBatch> new_batch(PartitionQueue& q, Clock::time_point enqueued, std::size_t record_size);
   bool is_ready(const PartitionQueue& q, Clock::time_point now, bool flushing) const;
   Clock::time_point ready_at(const PartitionQueue& q) const;
 
   AccumulatorOptions options_;
   std::map<TopicPartition, PartitionQueue> partitions_;
+  std::vector<protocol::RecordBatchBuilder> spare_builders_;  // recycled, reset, capacity kept
 };
 
 }  // namespace sluice::detail

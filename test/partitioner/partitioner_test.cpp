@@ -327,3 +327,24 @@ TEST_CASE("on_append and on_batch_closed for a topic never chosen are harmless")
   const auto parts = place_null(p, "never", 20, 100, 3);
   CHECK(changes_only_every(parts, 10));
 }
+
+TEST_CASE("copies and moves keep each partitioner's sticky state its own") {
+  // The partitioner remembers the topic it looked up last; a copy or a
+  // moved-to partitioner must use its own state, never the original's.
+  Partitioner original(options(PartitionerKind::uniform_sticky, 7));
+  const std::int32_t first = choose_ok(original, "topic-a", kNull, 1000);
+  Partitioner copy(original);
+  CHECK(choose_ok(copy, "topic-a", kNull, 1000) == first);
+  copy.on_append("topic-a", first, 2000, true);  // moves the copy on, not the original
+  CHECK(choose_ok(original, "topic-a", kNull, 1000) == first);
+  Partitioner assigned(options(PartitionerKind::uniform_sticky, 9));
+  choose_ok(assigned, "topic-b", kNull, 10);
+  assigned = original;
+  CHECK(choose_ok(assigned, "topic-a", kNull, 1000) == first);
+  Partitioner moved(std::move(original));
+  CHECK(choose_ok(moved, "topic-a", kNull, 1000) == first);
+  // Alternating topics still find each topic's own state.
+  const std::int32_t b = choose_ok(moved, "topic-b", kNull, 1000);
+  CHECK(choose_ok(moved, "topic-a", kNull, 1000) == first);
+  CHECK(choose_ok(moved, "topic-b", kNull, 1000) == b);
+}

@@ -181,3 +181,33 @@ TEST_CASE("split halves requeue in record order, also when split again") {
   CHECK(acc.take_head(tp)->order == cde_order);
   CHECK(acc.take_head(tp)->order > cde_order);  // the newer batch last
 }
+
+TEST_CASE("a lane appends to its partition like append by name") {
+  RecordAccumulator acc(options(1 << 20, 2));
+  RecordAccumulator::Lane& lane = acc.lane(tp);
+  CHECK(&acc.lane(tp) == &lane);  // the same lane every time
+  const std::string value = "v";
+  for (int i = 0; i < 3; ++i) {
+    acc.append(lane, 0, std::nullopt, sluice::protocol::as_bytes(value), {}, nullptr, 1, t0, false, 0);
+  }
+  add(acc, t0);  // by name: the same queue
+  CHECK(acc.queued_batches() == 2);
+  CHECK(acc.head(tp)->record_count() == 2);
+  CHECK(acc.head(tp)->tp == tp);
+}
+
+TEST_CASE("a recycled batch's buffers serve a later batch, which starts empty") {
+  RecordAccumulator acc(options(1 << 20, 2));
+  add(acc, t0, 1000);
+  add(acc, t0, 1000);
+  auto first = acc.take_head(tp);
+  REQUIRE_FALSE(first->builder.finish(sluice::protocol::Compression::none));
+  acc.returned(tp);
+  acc.recycle(*first);
+  CHECK(first->builder.empty());
+  ProducerBatch& next = add(acc, t0, 10);
+  CHECK(next.record_count() == 1);
+  CHECK(next.callbacks.size() == 1);
+  CHECK(next.builder.size_in_bytes() < 100);  // nothing of the old batch's records
+  CHECK(next.order > first->order);
+}

@@ -38,6 +38,8 @@ struct DeliveryReport {
   explicit operator bool() const noexcept { return !error; }
 };
 
+// The report is valid for the duration of the call (the producer reuses it
+// for the next record of the same batch): copy what you keep.
 using DeliveryCallback = std::function<void(const DeliveryReport&)>;
 
 }  // namespace sluice

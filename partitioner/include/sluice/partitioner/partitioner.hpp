@@ -83,6 +83,36 @@ class PartitionResult {
 class Partitioner {
  public:
   explicit Partitioner(PartitionerOptions options);
+  // A copy starts without the last-topic cache (it points into the
+  // original's map); a move keeps it (the map's nodes move along).
+  Partitioner(const Partitioner& other)
+      : options_(other.options_), rng_(other.rng_), topics_(other.topics_) {}
+  Partitioner& operator=(const Partitioner& other) {
+    if (this != &other) {
+      options_ = other.options_;
+      rng_ = other.rng_;
+      topics_ = other.topics_;
+      last_name_ = nullptr;
+      last_state_ = nullptr;
+    }
+    return *this;
+  }
+  Partitioner(Partitioner&& other) noexcept
+      : options_(std::move(other.options_)),
+        rng_(other.rng_),
+        topics_(std::move(other.topics_)),
+        last_name_(std::exchange(other.last_name_, nullptr)),
+        last_state_(std::exchange(other.last_state_, nullptr)) {}
+  Partitioner& operator=(Partitioner&& other) {
+    if (this != &other) {
+      options_ = std::move(other.options_);
+      rng_ = other.rng_;
+      topics_ = std::move(other.topics_);
+      last_name_ = std::exchange(other.last_name_, nullptr);
+      last_state_ = std::exchange(other.last_state_, nullptr);
+    }
+    return *this;
+  }
 
   // The partition for a record of `topic` with `key` (nullopt: null key) and
   // no explicit partition. partition_count: the topic's partitions (> 0, else
@@ -134,6 +164,11 @@ class Partitioner {
   PartitionerOptions options_;
   SplitMix64 rng_;
   std::unordered_map<std::string, TopicState, TopicHash, std::equal_to<>> topics_;
+  // The topic looked up last (its key and state; unordered_map nodes never
+  // move): a producer looks the same topic up for record after record, and
+  // a compare is cheaper than hashing the name each time.
+  const std::string* last_name_ = nullptr;
+  TopicState* last_state_ = nullptr;
 };
 
 }  // namespace sluice::partitioner

@@ -1,0 +1,173 @@
+// ProducerEngine, placement: takes the records send() staged in the inbox
+// and encodes each into its partition's open batch (partition choice,
+// timestamps, accumulator lanes looked up once per pass). Runs on the I/O
+// thread only; see producer_engine.hpp.
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include "producer_engine.hpp"
+#include "sluice/errors.hpp"
+#include "sluice/protocol/kafka_error.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void ProducerEngine::take_incoming(bool place_now) {
+  {
+    std::lock_guard lock(mu_);
+    incoming_.swap(taken_);  // taken_ was left empty, its capacity kept for the next sends
+    kick_posted_ = false;
+    flushing_ = flush_requests_ > 0 || closed_;
+  }
+  if (taken_.empty() && parked_.empty()) return;
+  pass_steady_ = Clock::now();
+  pass_wall_ms_ = now_ms();
+  // Parked records first (they were sent earlier). A topic without
+  // metadata now has none for the whole call, so its new records park
+  // behind its parked ones and each topic keeps send order.
+  if (!parked_.empty()) {
+    std::vector<PlaceTarget> parked_targets(parked_.topic_count());
+    parked_.retain([&](Inbox::Entry& e) {
+      PlaceTarget& t = parked_targets[e.topic];
+      if (t.state == nullptr) target(parked_.topic(e), t);
+      return !place_staged(parked_, e, t, place_now);
+    });
+  }
+  targets_.clear();
+  targets_.resize(taken_.topic_count());
+  for (auto& e : taken_.entries()) {
+    // One clock reading for everything taken: linger.ms, delivery.timeout.ms
+    // and max.block.ms run from here, and it is the records' CreateTime.
+    e.enqueued = pass_steady_;
+    PlaceTarget& t = targets_[e.topic];
+    if (t.state == nullptr) target(taken_.topic(e), t);
+    if (!place_staged(taken_, e, t, place_now)) parked_.adopt(taken_, e);
+  }
+  taken_.clear();
+}
+
+bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, bool place_now) {
+  // Records already waiting as Records (handed over by purge or close) go
+  // first: behind them, a record waits too.
+  if (!place_now || !t.state->waiting.empty()) {
+    t.state->waiting.push_back(
+        PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+    return true;
+  }
+  if (t.info == nullptr) return false;
+  from.header_views(e, header_scratch_);
+  std::optional<std::string> key_string;
+  if (options_.partitioner && !e.has_partition) key_string = from.string(e.key);
+  const RecordView r{e.has_partition ? std::optional<std::int32_t>(e.partition) : std::nullopt,
+                     from.bytes(e.key),
+                     from.bytes(e.value),
+                     header_scratch_,
+                     e.has_timestamp ? std::optional<std::int64_t>(e.timestamp_ms) : std::nullopt,
+                     &key_string};
+  place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation);
+  return true;
+}
+
+// Parked records go to their topic's waiting queue once max.block.ms has
+// passed (expire() fails them there), or at once when Metadata refused the
+// topic for good (run_pass fails them: fail_if_refused).
+void ProducerEngine::unpark_expired(Clock::time_point now) {
+  if (parked_.empty()) return;
+  const auto refused = [this](const std::string& topic) {
+    const net::TopicInfo* meta = metadata_.topic(topic);
+    return meta != nullptr && meta->error_code != 0 && !protocol::kafka_error_info(meta->error_code).retriable;
+  };
+  parked_.retain([&](Inbox::Entry& e) {
+    if (now < e.enqueued + settings_.max_block && !refused(parked_.topic(e))) return true;
+    TopicState& state = topics_[parked_.topic(e)];
+    state.waiting.push_back(
+        PendingRecord{parked_.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+    return false;
+  });
+}
+
+PlaceTarget& ProducerEngine::target(const std::string& topic, PlaceTarget& t) {
+  auto it = topics_.try_emplace(topic).first;
+  t.name = &it->first;
+  t.state = &it->second;
+  t.info = metadata_.topic(topic);
+  if (t.info != nullptr && (t.info->error_code != 0 || t.info->partitions.empty())) t.info = nullptr;
+  t.available.clear();
+  t.lanes.clear();
+  if (t.info != nullptr) {
+    for (std::size_t i = 0; i < t.info->partitions.size(); ++i) {
+      if (t.info->partitions[i].leader_id >= 0) t.available.push_back(static_cast<std::int32_t>(i));
+    }
+    t.lanes.assign(t.info->partitions.size(), nullptr);
+  }
+  return t;
+}
+
+std::int64_t ProducerEngine::wall_ms(Clock::time_point t) const {
+  if (t == pass_steady_) return pass_wall_ms_;  // taken by this pass: the usual case
+  return pass_wall_ms_ - std::chrono::duration_cast<std::chrono::milliseconds>(pass_steady_ - t).count();
+}
+
+void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
+                           Clock::time_point enqueued, bool urgent, std::uint64_t generation) {
+  const std::string& topic = *t.name;
+  const auto count = static_cast<std::int32_t>(t.info->partitions.size());
+  std::int32_t partition;
+  auto fail = [&](std::error_code ec, const std::string& message) {
+    fail_record(topic, r.partition.value_or(-1), std::move(callback), generation, reserved, ec, message);
+  };
+  if (r.partition) {
+    if (*r.partition < 0 || *r.partition >= count) {
+      fail(errc::invalid_partition, "partition " + std::to_string(*r.partition) + " of topic '" + topic +
+                                        "' does not exist (the topic has " + std::to_string(count) + " partitions)");
+      return;
+    }
+    partition = *r.partition;
+  } else if (options_.partitioner) {
+    std::int32_t chosen = -1;
+    std::string why;
+    try {
+      chosen = options_.partitioner(PartitionRequest{topic, *r.key_string, count});
+    } catch (const std::exception& e) {
+      why = std::string("threw: ") + e.what();
+    } catch (...) {
+      why = "threw a non-standard exception";
+    }
+    if (chosen < 0 || chosen >= count) {
+      if (why.empty()) why = "returned " + std::to_string(chosen);
+      fail(errc::partitioner_failed, "the partitioner for topic '" + topic + "' " + why + " (the topic has " +
+                                         std::to_string(count) + " partitions: return 0.." +
+                                         std::to_string(count - 1) + ")");
+      return;
+    }
+    partition = chosen;
+  } else {
+    auto chosen = partitioner_.choose(topic, r.key, count, t.available);
+    if (!chosen) {
+      fail(errc::partitioner_failed, chosen.error().message);
+      return;
+    }
+    partition = chosen.value();
+  }
+  const std::int64_t ts = r.timestamp_ms ? *r.timestamp_ms : wall_ms(enqueued);
+  RecordAccumulator::Lane*& lane = t.lanes[static_cast<std::size_t>(partition)];
+  if (lane == nullptr) lane = &accumulator_.lane(TopicPartition{topic, partition});
+  const ProducerBatch& batch =
+      accumulator_.append(*lane, ts, r.key, r.value, r.headers, std::move(callback), reserved, enqueued, urgent,
+                          generation);
+  // Sticky placement moves on once this partition's batch is full (KIP-794).
+  const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
+                          batch.builder.record_count() >= settings_.batch_num_messages;
+  partitioner_.on_append(topic, partition, reserved, batch_full);
+}
+
+}  // namespace sluice::detail
