@@ -184,16 +184,7 @@ void BrokerConnection::finish_connect(std::error_code ec) {
 }
 
 void BrokerConnection::send(ApiKey key, const BodyEncoder& encode, bool expect_response, ResponseHandler handler) {
-  if (state_ != State::ready) {
-    handler(RequestOutcome{net_errc::connection_closed, {}, false});
-    return;
-  }
-  auto version = versions_.version(key);
-  if (!version) {
-    handler(RequestOutcome{net_errc::no_common_version, {}, false});
-    return;
-  }
-  enqueue(key, *version, plain(encode), expect_response, std::move(handler));
+  send_gathered(key, plain(encode), expect_response, std::move(handler));
 }
 
 void BrokerConnection::send_gathered(ApiKey key, const GatheredBodyEncoder& encode, bool expect_response,

@@ -169,6 +169,7 @@ class ProducerEngine {
 
   // --- I/O thread only: producer_engine_cluster.cpp ---
   void request_metadata();
+  void connect_known_broker();
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
@@ -227,6 +228,8 @@ class ProducerEngine {
   std::map<std::int32_t, net::ReconnectBackoff> backoff_;
   std::map<std::int32_t, Clock::time_point> throttled_until_;  // KIP-219 pauses
   std::size_t next_bootstrap_ = 0;
+  std::size_t next_known_broker_ = 0;  // round robin over Metadata's brokers
+  bool use_bootstrap_ = true;          // until a Metadata answer, and after a re-bootstrap
   bool metadata_in_flight_ = false;
   bool metadata_wanted_ = false;
   Clock::time_point next_metadata_at_{};

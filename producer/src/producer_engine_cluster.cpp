@@ -82,8 +82,15 @@ void ProducerEngine::request_metadata() {
   if (metadata_in_flight_ || Clock::now() < next_metadata_at_) return;
   auto conn = any_ready_connection();
   if (!conn) {
-    // Bootstrap: start (or wait for) a connection to the next listed broker.
-    connection(-static_cast<std::int32_t>(next_bootstrap_) - 1);
+    // Once Metadata has named the cluster's brokers, ask one of them (the
+    // Java client's least-loaded node): a bootstrap entry may be long gone
+    // while the cluster lives on. The bootstrap list serves at the start and
+    // after a re-bootstrap, until a Metadata answer comes.
+    if (!use_bootstrap_ && !metadata_.brokers().empty()) {
+      connect_known_broker();
+    } else {
+      connection(-static_cast<std::int32_t>(next_bootstrap_) - 1);
+    }
     return;
   }
   protocol::MetadataRequest req;
@@ -97,6 +104,25 @@ void ProducerEngine::request_metadata() {
       ApiKey::Metadata,
       [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
       [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+}
+
+// Starts (or waits for) a connection to a broker from Metadata: one being
+// set up is waited for; otherwise the next, round robin, not in backoff.
+void ProducerEngine::connect_known_broker() {
+  const auto& brokers = metadata_.brokers();
+  for (const auto& [id, c] : connections_) {
+    if (id >= 0 && c->state() != net::BrokerConnection::State::closed && brokers.count(id) != 0) return;
+  }
+  std::vector<std::int32_t> ids;
+  for (const auto& [id, address] : brokers) ids.push_back(id);
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const std::size_t i = (next_known_broker_ + k) % ids.size();
+    if (connection(ids[i])) {
+      next_known_broker_ = i + 1;
+      return;
+    }
+  }
+  // Every one backing off: the pass timer comes back at the earliest retry.
 }
 
 void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
@@ -113,6 +139,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
       return;
     }
     metadata_.update(*m);
+    use_bootstrap_ = false;
     last_metadata_at_ = Clock::now();
     for (const auto& t : m->topics) {
       bool leaderless = false;
@@ -211,6 +238,7 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
 void ProducerEngine::rebootstrap() {
   auto conns = std::exchange(connections_, {});
   next_bootstrap_ = 0;
+  use_bootstrap_ = true;
   metadata_wanted_ = true;
   next_metadata_at_ = {};
   for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -446,38 +447,39 @@ std::vector<DeliveryReport> bob_sends(const SecureInfo& info, const std::map<std
   return reports;
 }
 
-}  // namespace
-
-TEST_CASE("security: CLUSTER_AUTHORIZATION_FAILED (no IdempotentWrite) fails each record of an idempotent producer") {
+// bob's 5 records each failed once, definitely, and none was retried;
+// `check` looks at each report's error.
+void bob_refused_once(const std::map<std::string, std::string>& extra,
+                      const std::function<void(const DeliveryReport&)>& check) {
   const auto info = secure_info_or_fail();
   LogCapture logs;
   std::int64_t retried = -1;
-  const auto reports = bob_sends(info, {{"enable.idempotence", "true"}}, logs, retried);
+  const auto reports = bob_sends(info, extra, logs, retried);
   INFO("producer log:\n" << logs.all());
   REQUIRE(reports.size() == 5);
   CHECK(retried == 0);
   for (const auto& r : reports) {
     INFO(r.error_message);
     CHECK_FALSE(r);
-    CHECK_FALSE(r.outcome_unknown);  // InitProducerId failed: nothing was ever sent
-    CHECK(r.error_message.find("CLUSTER_AUTHORIZATION_FAILED") != std::string::npos);
+    CHECK_FALSE(r.outcome_unknown);
+    check(r);
   }
 }
 
+}  // namespace
+
+TEST_CASE("security: CLUSTER_AUTHORIZATION_FAILED (no IdempotentWrite) fails each record of an idempotent producer") {
+  // InitProducerId failed: nothing was ever sent.
+  bob_refused_once({{"enable.idempotence", "true"}}, [](const DeliveryReport& r) {
+    CHECK(r.error_message.find("CLUSTER_AUTHORIZATION_FAILED") != std::string::npos);
+  });
+}
+
 TEST_CASE("security: TOPIC_AUTHORIZATION_FAILED in a Produce answer (Describe without Write) is not retried") {
-  const auto info = secure_info_or_fail();
-  LogCapture logs;
-  std::int64_t retried = -1;
-  const auto reports = bob_sends(info, {{"enable.idempotence", "false"}}, logs, retried);
-  INFO("producer log:\n" << logs.all());
-  REQUIRE(reports.size() == 5);
-  CHECK(retried == 0);
-  for (const auto& r : reports) {
-    INFO(r.error_message);
-    CHECK_FALSE(r);
-    CHECK_FALSE(r.outcome_unknown);  // the broker refused the batch: nothing of it is in the log
+  // The broker refused the batch: nothing of it is in the log.
+  bob_refused_once({{"enable.idempotence", "false"}}, [](const DeliveryReport& r) {
     CHECK(r.error == sluice::protocol::kafka_errc::topic_authorization_failed);
-  }
+  });
 }
 
 // ------------------------------------------------------------ re-authentication (KIP-368)
