@@ -443,9 +443,15 @@ void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std
               message);
 }
 
-bool ProducerEngine::fail_if_refused(const std::string& name, TopicState& topic) {
+const net::TopicInfo* ProducerEngine::refused_topic(const std::string& name) const {
   const net::TopicInfo* meta = metadata_.topic(name);
-  if (meta == nullptr || meta->error_code == 0 || protocol::kafka_error_info(meta->error_code).retriable) return false;
+  if (meta == nullptr || meta->error_code == 0 || protocol::kafka_error_info(meta->error_code).retriable) return nullptr;
+  return meta;
+}
+
+bool ProducerEngine::fail_if_refused(const std::string& name, TopicState& topic) {
+  const net::TopicInfo* meta = refused_topic(name);
+  if (meta == nullptr) return false;
   // TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION: waiting for
   // max.block.ms cannot help, so each record fails now (as the Java
   // client's send does), while other topics keep flowing.

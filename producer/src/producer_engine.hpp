@@ -150,6 +150,8 @@ class ProducerEngine {
   // A non-retriable topic error in Metadata (TOPIC_AUTHORIZATION_FAILED...):
   // fails every record waiting for `topic` at once; false if none.
   bool fail_if_refused(const std::string& name, TopicState& topic);
+  // Metadata for `name` if it carries a non-retriable topic error, else null.
+  const net::TopicInfo* refused_topic(const std::string& name) const;
   void fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback, std::uint64_t generation,
                    std::size_t reserved, std::error_code ec, const std::string& message);
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,

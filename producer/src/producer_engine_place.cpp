@@ -8,7 +8,6 @@
 
 #include "producer_engine.hpp"
 #include "sluice/errors.hpp"
-#include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice::detail {
 
@@ -82,12 +81,8 @@ bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, 
 // topic for good (run_pass fails them: fail_if_refused).
 void ProducerEngine::unpark_expired(Clock::time_point now) {
   if (parked_.empty()) return;
-  const auto refused = [this](const std::string& topic) {
-    const net::TopicInfo* meta = metadata_.topic(topic);
-    return meta != nullptr && meta->error_code != 0 && !protocol::kafka_error_info(meta->error_code).retriable;
-  };
   parked_.retain([&](Inbox::Entry& e) {
-    if (now < e.enqueued + settings_.max_block && !refused(parked_.topic(e))) return true;
+    if (now < e.enqueued + settings_.max_block && refused_topic(parked_.topic(e)) == nullptr) return true;
     TopicState& state = topics_[parked_.topic(e)];
     state.waiting.push_back(
         PendingRecord{parked_.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
