@@ -24,6 +24,7 @@ class ProducerCategory final : public std::error_category {
       case errc::would_deadlock: return "blocking call from a delivery callback";
       case errc::partitioner_failed: return "partitioner gave no valid partition";
       case errc::serialization_failed: return "serializing the record failed; it was not sent";
+      case errc::timed_out: return "no answer in time (the request may have been carried out)";
     }
     return "unknown producer error";
   }

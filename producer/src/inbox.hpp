@@ -54,7 +54,7 @@ class Inbox {
   };
 
   // Stages `r` (its bytes are copied; `r` itself is left untouched).
-  void push(const Record& r, DeliveryCallback&& callback, std::size_t reserved, bool urgent, std::uint64_t generation) {
+  void push(const RecordRef& r, DeliveryCallback&& callback, std::size_t reserved, bool urgent, std::uint64_t generation) {
     Entry& e = entries_.emplace_back();
     e.callback = std::move(callback);
     e.reserved = reserved;
@@ -72,6 +72,10 @@ class Inbox {
     for (const auto& h : r.headers) {
       headers_.push_back(Header{copy(std::optional<std::string_view>(h.key)), copy(h.value)});
     }
+  }
+
+  void push(const Record& r, DeliveryCallback&& callback, std::size_t reserved, bool urgent, std::uint64_t generation) {
+    push(RecordRef::of(r), std::move(callback), reserved, urgent, generation);
   }
 
   // Moves entry `e` of `from` here (its bytes copied, its callback moved):
@@ -98,13 +102,23 @@ class Inbox {
       ++kept;
     }
     entries_.resize(kept);
-    if (entries_.empty()) clear();
+    if (entries_.empty()) {
+      clear();
+      // Used now and then (records waiting for metadata): its buffer is not
+      // worth keeping for a next time.
+      if (bytes_.capacity() > kKeepBytes) release();
+    }
   }
 
   std::vector<Entry>& entries() noexcept { return entries_; }
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
   const std::string& topic(const Entry& e) const noexcept { return topics_[e.topic]; }
   std::size_t topic_count() const noexcept { return topics_.size(); }
+  const std::string& topic_at(std::uint32_t i) const noexcept { return topics_[i]; }
   bool empty() const noexcept { return entries_.empty(); }
+  std::size_t size() const noexcept { return entries_.size(); }  // records staged
+  std::size_t byte_size() const noexcept { return bytes_.size(); }  // keys, values and headers staged
+  std::size_t byte_capacity() const noexcept { return bytes_.capacity(); }  // the staging buffer's (tests)
 
   std::optional<protocol::ByteView> bytes(Span s) const noexcept {
     if (s.null()) return std::nullopt;
@@ -145,10 +159,15 @@ class Inbox {
   // same few topics come back pass after pass).
   void clear() noexcept {
     // A burst can leave a large buffer behind; give it back once the inbox
-    // is mostly idle again, so two inboxes do not pin the peak for good.
+    // is mostly empty again, so two inboxes do not pin the peak for good:
+    // at once for a very large one (memory first), after a while for one of
+    // a few MiB. Not at the first small pass for those: under a steady load
+    // pass sizes swing, and freeing then regrowing the buffer cost a copy
+    // per doubling and fresh pages faulted in every time.
     if (bytes_.capacity() > kKeepBytes && bytes_.size() < bytes_.capacity() / 8) {
-      std::vector<std::uint8_t>().swap(bytes_);
-      std::vector<Entry>().swap(entries_);
+      if (bytes_.capacity() > kReleaseAtOnceBytes || ++small_clears_ >= kSmallClearsBeforeRelease) release();
+    } else {
+      small_clears_ = 0;
     }
     entries_.clear();
     headers_.clear();
@@ -160,6 +179,7 @@ class Inbox {
     headers_.swap(other.headers_);
     bytes_.swap(other.bytes_);
     topics_.swap(other.topics_);
+    std::swap(small_clears_, other.small_clears_);
   }
 
  private:
@@ -180,21 +200,31 @@ class Inbox {
   }
   // Topic names are kept once per inbox: the last few are checked, which
   // covers one or a few hot topics without a map.
-  std::uint32_t topic_index(const std::string& name) {
+  std::uint32_t topic_index(std::string_view name) {
     const std::size_t n = topics_.size();
     for (std::size_t i = n; i > 0 && i + 4 > n; --i) {
       if (topics_[i - 1] == name) return static_cast<std::uint32_t>(i - 1);
     }
-    topics_.push_back(name);
+    topics_.emplace_back(name);
     return static_cast<std::uint32_t>(n);
   }
 
+  void release() noexcept {
+    std::vector<std::uint8_t>().swap(bytes_);
+    std::vector<Entry>().swap(entries_);
+    std::vector<Header>().swap(headers_);
+    small_clears_ = 0;
+  }
+
   static constexpr std::size_t kKeepBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kReleaseAtOnceBytes = std::size_t{8} << 20;
+  static constexpr std::uint32_t kSmallClearsBeforeRelease = 64;
 
   std::vector<Entry> entries_;
   std::vector<Header> headers_;
   std::vector<std::uint8_t> bytes_;
   std::vector<std::string> topics_;
+  std::uint32_t small_clears_ = 0;  // clear() calls in a row that found the buffer mostly unused
 };
 
 }  // namespace sluice::detail

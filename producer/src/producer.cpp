@@ -1,6 +1,7 @@
 #include "sluice/producer.hpp"
 
 #include "producer_engine.hpp"
+#include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice {
 
@@ -18,6 +19,10 @@ Producer::~Producer() {
 }
 
 void Producer::send(Record record, DeliveryCallback callback) { engine_->send(std::move(record), std::move(callback)); }
+
+void Producer::send_ref(const RecordRef& record, DeliveryCallback callback) {
+  engine_->send(record, std::move(callback));
+}
 
 std::future<DeliveryReport> Producer::send(Record record) {
   auto promise = std::make_shared<std::promise<DeliveryReport>>();
@@ -37,5 +42,19 @@ std::string Producer::statistics_json() const { return engine_->statistics_json(
 bool Producer::on_io_thread() const noexcept { return engine_->on_io_thread(); }
 
 void Producer::close(std::chrono::milliseconds timeout) { engine_->close(timeout); }
+
+std::vector<CreateTopicResult> Producer::create_topics(std::span<const NewTopic> topics,
+                                                       std::chrono::milliseconds timeout) {
+  return engine_->create_topics(topics, timeout);
+}
+
+std::int16_t CreateTopicResult::kafka_error_code() const noexcept {
+  if (!error || error.category() != protocol::kafka_category()) return 0;
+  return static_cast<std::int16_t>(error.value());
+}
+
+bool CreateTopicResult::already_exists() const noexcept {
+  return kafka_error_code() == static_cast<std::int16_t>(protocol::kafka_errc::topic_already_exists);
+}
 
 }  // namespace sluice

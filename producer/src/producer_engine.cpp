@@ -1,6 +1,8 @@
-// ProducerEngine: application-thread calls, record placement, reports,
-// timers. The sender side is in producer_engine_sender.cpp, the cluster
-// side (connections, metadata, producer ids) in producer_engine_cluster.cpp.
+// ProducerEngine: application-thread calls (flush, purge, close; send() is
+// in producer_engine_send.cpp), passes, reports, timers. Placement is in
+// producer_engine_place.cpp, the sender side in producer_engine_sender.cpp,
+// the cluster side (connections, metadata, producer ids) in
+// producer_engine_cluster.cpp.
 #include "producer_engine.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -25,19 +27,6 @@ std::int64_t now_ms() {
 std::optional<protocol::ByteView> view(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
   return protocol::as_bytes(*s);
-}
-
-// A record's size on the wire, generously: its bytes plus varint lengths,
-// attributes, deltas and counts. Used for max.request.size and as the
-// buffer.memory charge.
-constexpr std::size_t kRecordOverhead = 5 + 1 + 10 + 5 + 5 + 5 + 5;
-
-std::size_t estimate_size(const Record& r) {
-  std::size_t n = kRecordOverhead + r.topic.size();
-  if (r.key) n += r.key->size();
-  if (r.value) n += r.value->size();
-  for (const auto& h : r.headers) n += 10 + h.key.size() + (h.value ? h.value->size() : 0);
-  return n;
 }
 
 protocol::Compression codec_of(const std::string& c) {
@@ -67,6 +56,10 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
   if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
   bootstrap_ = std::move(parsed.brokers);
   compression_ = codec_of(settings_.compression);
+  kick_bytes_ = std::min(settings_.batch_size, kInboxSoftLimit);
+  space_slack_bytes_ = std::min<std::size_t>(settings_.buffer_memory / 16, std::size_t{1} << 20);
+  space_slack_records_ = settings_.max_queued_records / 16;
+  kick_records_ = static_cast<std::size_t>(std::max(settings_.batch_num_messages, 1));
   retry_policy_ = RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
                               settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence};
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
@@ -170,100 +163,6 @@ void ProducerEngine::stop_io() {
 // Checks what can be checked at once and waits for buffer space (at most
 // max.block.ms; not at all on the I/O thread, where waiting would deadlock).
 // Returns a report when the record is refused. Called with mu_ held.
-std::optional<DeliveryReport> ProducerEngine::admit(const Record& record, std::size_t reserved,
-                                                    std::unique_lock<std::mutex>& lock) {
-  // The report is built only for a refused record (no topic copy per send).
-  auto refuse = [&](std::error_code ec, std::string message) {
-    DeliveryReport r;
-    r.topic = record.topic;
-    r.partition = record.partition.value_or(-1);
-    r.error = ec;
-    r.error_message = std::move(message);
-    return r;
-  };
-  if (closed_) return refuse(errc::closed, "send() after close(): record for topic '" + record.topic + "' not accepted");
-  if (fatal_) return refuse(fatal_, fatal_message_);
-  auto has_space = [&] {
-    const bool bytes_ok = buffered_bytes_ + reserved <= settings_.buffer_memory;
-    const bool count_ok = settings_.max_queued_records == 0 || outstanding_ < settings_.max_queued_records;
-    return (bytes_ok && count_ok) || closed_ || fatal_;
-  };
-  if (!has_space()) {
-    if (!on_io_thread() && settings_.max_block.count() > 0) space_cv_.wait_for(lock, settings_.max_block, has_space);
-    if (closed_) return refuse(errc::closed, "producer closed while send() waited for buffer space");
-    if (fatal_) return refuse(fatal_, fatal_message_);
-    if (!has_space()) {
-      return refuse(errc::queue_full,
-                    "producer buffer full for topic '" + record.topic + "' (" + std::to_string(buffered_bytes_) +
-                        " of buffer.memory=" + std::to_string(settings_.buffer_memory) + " bytes, " +
-                        std::to_string(outstanding_) + " records" +
-                        (on_io_thread() ? "; send() from a delivery callback never waits)"
-                                        : ") after max.block.ms=" + std::to_string(settings_.max_block.count()) +
-                                              ": the brokers are not keeping up or are unreachable"));
-    }
-  }
-  return std::nullopt;
-}
-
-void ProducerEngine::send(Record&& record, DeliveryCallback&& callback, bool urgent) {
-  if (settings_.sync && !urgent) {
-    DeliveryReport r = send_sync(std::move(record));
-    if (callback) callback(r);
-    return;
-  }
-  std::optional<DeliveryReport> refused;
-  const std::size_t size = estimate_size(record);
-  if (record.topic.empty()) {
-    refused = DeliveryReport{};
-    refused->error = errc::unknown_topic;
-    refused->error_message = "record has no topic: set Record::topic";
-  } else if (size + kRequestOverhead > settings_.max_request_size || size > settings_.buffer_memory) {
-    refused = DeliveryReport{};
-    refused->topic = record.topic;
-    refused->error = errc::record_too_large;
-    refused->error_message = "record for topic '" + record.topic + "' is about " + std::to_string(size) +
-                             " bytes, over max.request.size (" + std::to_string(settings_.max_request_size) +
-                             ") or buffer.memory (" + std::to_string(settings_.buffer_memory) +
-                             "): raise them or send less";
-  }
-  bool kick = false;
-  if (!refused) {
-    std::unique_lock lock(mu_);
-    refused = admit(record, size, lock);
-    if (!refused) {
-      // The record's bytes are copied into the inbox; `record` itself is
-      // freed by this thread when send() returns. No clock is read here:
-      // the pass that takes the inbox stamps its records (as the Java
-      // client's batches start their linger when the accumulator gets them).
-      incoming_.push(record, std::move(callback), size, urgent, generation_);
-      ++outstanding_;
-      ++pending_by_generation_[generation_];
-      buffered_bytes_ += size;
-      kick = !std::exchange(kick_posted_, true);
-    }
-  }
-  if (refused) {
-    if (callback) callback(*refused);
-    return;
-  }
-  if (kick) post([this] { run_pass(); });
-}
-
-DeliveryReport ProducerEngine::send_sync(Record record) {
-  if (on_io_thread()) {
-    DeliveryReport r;
-    r.topic = record.topic;
-    r.error = errc::would_deadlock;
-    r.error_message = "a sync send from a delivery callback would wait for this very thread: use send() with a "
-                      "callback there";
-    return r;
-  }
-  std::promise<DeliveryReport> promise;
-  auto future = promise.get_future();
-  send(std::move(record), [&promise](const DeliveryReport& r) { promise.set_value(r); }, true);
-  return future.get();
-}
-
 std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   ++flush_requests_;
@@ -315,6 +214,7 @@ void ProducerEngine::close(std::chrono::milliseconds timeout) {
     std::lock_guard lock(mu_);
     closed_ = true;
     space_cv_.notify_all();
+    inbox_cv_.notify_all();
   }
   if (on_io_thread()) {
     // From a delivery callback: no waiting here (the reports would have to
@@ -370,26 +270,36 @@ void ProducerEngine::report_one(const DeliveryCallback& cb, const DeliveryReport
 }
 
 void ProducerEngine::settle(std::span<const std::uint64_t> generations, std::size_t bytes) {
-  std::lock_guard lock(mu_);
-  outstanding_ -= generations.size();
-  buffered_bytes_ -= bytes;
-  space_cv_.notify_all();
   bool generation_done = false;
-  // A batch's records mostly share one generation: one lookup per run.
-  for (std::size_t i = 0; i < generations.size();) {
-    const std::uint64_t g = generations[i];
-    std::size_t j = i + 1;
-    while (j < generations.size() && generations[j] == g) ++j;
-    auto it = pending_by_generation_.find(g);
-    if (it != pending_by_generation_.end()) {
-      it->second -= std::min(it->second, j - i);
-      if (it->second == 0) {
-        pending_by_generation_.erase(it);
-        generation_done = true;
+  bool wake_senders = false;
+  {
+    std::lock_guard lock(mu_);
+    outstanding_ -= generations.size();
+    buffered_bytes_ -= bytes;
+    const bool bytes_free = buffered_bytes_ + space_slack_bytes_ <= settings_.buffer_memory;
+    const bool records_free = settings_.max_queued_records == 0 ||
+                              outstanding_ + space_slack_records_ <= settings_.max_queued_records;
+    wake_senders = space_waiters_ > 0 && bytes_free && records_free;
+    // A batch's records mostly share one generation: one lookup per run.
+    for (std::size_t i = 0; i < generations.size();) {
+      const std::uint64_t g = generations[i];
+      std::size_t j = i + 1;
+      while (j < generations.size() && generations[j] == g) ++j;
+      auto it = pending_by_generation_.find(g);
+      if (it != pending_by_generation_.end()) {
+        it->second -= std::min(it->second, j - i);
+        if (it->second == 0) {
+          pending_by_generation_.erase(it);
+          generation_done = true;
+        }
       }
+      i = j;
     }
-    i = j;
   }
+  // Woken once the lock is let go: a thread woken while it was held would
+  // only block again on mu_ (two more context switches per batch when
+  // send() waits for buffer space).
+  if (wake_senders) space_cv_.notify_all();
   if (generation_done) done_cv_.notify_all();
 }
 
@@ -412,6 +322,7 @@ void ProducerEngine::run_pass() {
     }
     pass_steady_ = Clock::now();
     pass_wall_ms_ = now_ms();
+    wall_cache_ = {};
     while (!topic.waiting.empty()) {
       PendingRecord p = std::move(topic.waiting.front());
       topic.waiting.pop_front();
@@ -517,6 +428,25 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
 }
 
 void ProducerEngine::arm_timer(Clock::time_point now) {
+  set_timer(now);
+  // A pass due within linger.ms takes whatever send() stages meanwhile, so
+  // send() need not wake this thread for it (see send()). Taken that way, a
+  // record waited at most linger.ms in the inbox; take_incoming() starts its
+  // linger at the previous take so the wait is not counted twice.
+  const bool promise =
+      settings_.linger.count() > 0 && timer_armed_at_ && *timer_armed_at_ <= now + settings_.linger;
+  bool kick = false;
+  {
+    std::lock_guard lock(mu_);
+    pass_promised_ = promise;
+    // Records staged while an earlier promise stood (this pass may have
+    // been that promise) must not wait for a pass nobody will run.
+    if (!promise && !incoming_.empty() && !kick_posted_) kick_posted_ = kick = true;
+  }
+  if (kick) post([this] { run_pass(); });
+}
+
+void ProducerEngine::set_timer(Clock::time_point now) {
   std::optional<Clock::time_point> next = accumulator_.next_wakeup(now, flushing_);
   auto consider = [&next](Clock::time_point t) {
     if (!next || t < *next) next = t;
@@ -531,7 +461,7 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   for (auto& [name, topic] : topics_) {
     if (!topic.waiting.empty()) future(topic.waiting.front().enqueued + settings_.max_block);
   }
-  if (!parked_.empty()) future(parked_.entries().front().enqueued + settings_.max_block);
+  if (!parked_.empty()) future(parked_.front().enqueued + settings_.max_block);
   if (!metadata_in_flight_ && !topics_.empty()) {
     if (metadata_wanted_ && any_ready_connection()) {
       consider(std::max(next_metadata_at_, now + std::chrono::milliseconds(1)));
@@ -552,9 +482,16 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   if (!next) return;
   // Never spin: wait at least 1 ms, at most 1 s (a safety net for expiry).
   auto at = std::clamp(*next, now + std::chrono::milliseconds(1), now + std::chrono::seconds(1));
+  // A wait already set for this time or earlier serves: its pass re-arms.
+  // Re-arming on every pass cost a timerfd_settime and a cancelled handler
+  // each time, about one per Produce request under load.
+  if (timer_armed_at_ && *timer_armed_at_ <= at && *timer_armed_at_ > now) return;
+  timer_armed_at_ = at;
   timer_.expires_at(at);
-  timer_.async_wait([this, weak = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (!ec && weak.lock()) run_pass();
+  timer_.async_wait([this, weak = std::weak_ptr<int>(alive_), at](boost::system::error_code ec) {
+    if (ec || !weak.lock()) return;
+    if (timer_armed_at_ == at) timer_armed_at_.reset();
+    run_pass();
   });
 }
 
@@ -569,6 +506,11 @@ void ProducerEngine::fail_everything(std::error_code ec, const std::string& why)
   stopping_ = true;
   take_incoming();
   timer_.cancel();
+  timer_armed_at_.reset();
+  {
+    std::lock_guard lock(mu_);
+    pass_promised_ = false;
+  }
   // Closing connections completes their in-flight requests (outcome unknown).
   auto conns = std::exchange(connections_, {});
   for (auto& [id, c] : conns) c->close(net::net_errc::shutting_down);

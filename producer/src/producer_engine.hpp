@@ -29,6 +29,7 @@
 #include "delivery_queue.hpp"
 #include "idempotence_state.hpp"
 #include "inbox.hpp"
+#include "parked_inboxes.hpp"
 #include "producer_batch.hpp"
 #include "producer_statistics.hpp"
 #include "record_accumulator.hpp"
@@ -92,6 +93,8 @@ class ProducerEngine {
   ~ProducerEngine();
 
   void send(Record&& record, DeliveryCallback&& callback, bool urgent = false);
+  // The same from views: the bytes are copied before it returns.
+  void send(const RecordRef& record, DeliveryCallback&& callback, bool urgent = false);
   DeliveryReport send_sync(Record record);
   std::size_t flush(std::chrono::milliseconds timeout);
   void close(std::chrono::milliseconds timeout);
@@ -116,7 +119,7 @@ class ProducerEngine {
   void deliver(std::function<void()> job);
 
   // --- app threads ---
-  std::optional<DeliveryReport> admit(const Record& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
+  std::optional<DeliveryReport> admit(const RecordRef& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
   // Runs `f` on the I/O side unless the engine is gone by then (an
   // application's io_context may outlive the producer).
   template <class F>
@@ -135,10 +138,13 @@ class ProducerEngine {
   void place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
              Clock::time_point enqueued, bool urgent, std::uint64_t generation);
   // Wall-clock ms at steady time `t`, from one clock reading per pass.
-  std::int64_t wall_ms(Clock::time_point t) const;
+  std::int64_t wall_ms(Clock::time_point t);
   // Places (or, place_now false, hands over as waiting Records) one staged
   // record of `from`; returns false when its topic has no metadata yet.
   bool place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, bool place_now);
+  // When no record of the inbox taken can be placed yet, it is parked
+  // whole (no copy); false otherwise (nothing done).
+  bool park_whole_inbox(bool place_now, Clock::time_point taken_at);
   // Parked records past max.block.ms move to their topic's waiting queue,
   // where expire() fails them.
   void unpark_expired(Clock::time_point now);
@@ -157,7 +163,10 @@ class ProducerEngine {
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
                 bool outcome_unknown);
   void fail_everything(std::error_code ec, const std::string& why);
+  // Arms the pass timer (set_timer) and tells send() whether a pass is due
+  // within linger.ms (pass_promised_).
   void arm_timer(Clock::time_point now);
+  void set_timer(Clock::time_point now);
   double jitter();
 
   // --- I/O thread only: producer_engine_sender.cpp ---
@@ -192,6 +201,8 @@ class ProducerEngine {
   std::mutex mu_;
   std::condition_variable done_cv_;   // a flush generation completed
   std::condition_variable space_cv_;  // buffer space freed
+  std::condition_variable inbox_cv_;  // a pass took the inbox (for send()s waiting on kInboxSoftLimit)
+  std::size_t inbox_waiters_ = 0;
   Inbox incoming_;                    // filled by send(); swapped out by a pass
   std::size_t outstanding_ = 0;       // records accepted without a report yet
   // flush(): records sent before it belong to generations up to the one it
@@ -199,9 +210,20 @@ class ProducerEngine {
   std::uint64_t generation_ = 0;
   std::map<std::uint64_t, std::size_t> pending_by_generation_;
   std::size_t buffered_bytes_ = 0;    // buffer.memory in use
+  std::size_t space_waiters_ = 0;     // send() calls waiting on space_cv_
+  std::size_t space_slack_bytes_ = 0;    // settle() wakes them when this much buffer.memory is free,
+  std::size_t space_slack_records_ = 0;  // and this many records below queue.buffering.max.messages
+  static constexpr std::chrono::milliseconds kSpacePoll{10};  // they look again this often anyway
+  static constexpr std::size_t kInboxSoftLimit = std::size_t{1} << 20;  // see admit()
   std::size_t flush_requests_ = 0;
   std::size_t purge_requests_ = 0;
   bool kick_posted_ = false;
+  // A pass is due within linger.ms (the I/O thread's timer is armed for it):
+  // send() stages records without waking the I/O thread, unless one of
+  // these says a batch may be full already.
+  bool pass_promised_ = false;
+  std::size_t kick_bytes_ = 0;    // min(batch.size, kInboxSoftLimit)
+  std::size_t kick_records_ = 0;  // batch.num.messages
   bool closed_ = false;
   std::error_code fatal_;             // set once: every later send fails with it
   std::string fatal_message_;
@@ -217,6 +239,7 @@ class ProducerEngine {
   std::shared_future<void> stopped_future_ = stopped_.get_future().share();
   std::atomic<bool> stop_posted_{false};
   boost::asio::steady_timer timer_;
+  std::optional<Clock::time_point> timer_armed_at_;  // when timer_'s pending wait fires (none: no wait)
   boost::asio::steady_timer stats_timer_;
   RecordAccumulator accumulator_;
   IdempotenceState idempotence_;
@@ -245,11 +268,13 @@ class ProducerEngine {
   bool stopping_ = false;
   bool flushing_ = false;
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)
-  Inbox parked_;                           // records of topics without metadata yet, in send order
+  ParkedInboxes parked_;                   // records of topics without metadata yet, in send order
   std::vector<PlaceTarget> targets_;       // per topic index of taken_, for one pass
   std::vector<protocol::RecordHeaderView> header_scratch_;
   Clock::time_point pass_steady_{};        // one clock reading per pass: record timestamps
+  Clock::time_point last_take_{};          // when take_incoming() last swapped the inbox
   std::int64_t pass_wall_ms_ = 0;
+  std::pair<Clock::time_point, std::int64_t> wall_cache_{};  // wall_ms(): the last time converted
   ProducerStatistics stats_;
   std::minstd_rand rng_{std::random_device{}()};
   std::thread thread_;
@@ -257,6 +282,22 @@ class ProducerEngine {
   // stalls the network. Null on the application's io_context: callbacks
   // then run on the thread running it.
   std::unique_ptr<DeliveryQueue> deliveries_;
+
+  // --- admin: producer_engine_admin.cpp ---
+ public:
+  // Producer::create_topics: app threads; blocks until answered or timeout.
+  std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
+
+ private:
+  struct AdminOp;  // one create_topics() call, I/O thread side
+  void admin_step();  // I/O thread: moves every pending admin call on, re-arms admin_timer_
+  void admin_send(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<net::BrokerConnection>& conn);
+  void admin_ask_controller(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<net::BrokerConnection>& conn);
+  void on_create_topics(AdminOp& op, const net::RequestOutcome& out, std::int16_t version, std::int32_t node_id,
+                        const std::string& broker);
+  void admin_finish(AdminOp& op);
+  std::vector<std::shared_ptr<AdminOp>> admin_ops_;         // I/O thread
+  std::optional<boost::asio::steady_timer> admin_timer_;  // I/O thread, made on first use
 };
 
 template <class F>

@@ -21,37 +21,69 @@ std::int64_t now_ms() {
 }  // namespace
 
 void ProducerEngine::take_incoming(bool place_now) {
+  bool wake_senders = false;
+  bool promised = false;
   {
     std::lock_guard lock(mu_);
     incoming_.swap(taken_);  // taken_ was left empty, its capacity kept for the next sends
     kick_posted_ = false;
+    promised = pass_promised_;
     flushing_ = flush_requests_ > 0 || closed_;
+    wake_senders = inbox_waiters_ > 0;  // some may wait for the inbox to be taken (admit)
   }
+  if (wake_senders) inbox_cv_.notify_all();
+  const Clock::time_point previous_take = std::exchange(last_take_, Clock::now());
   if (taken_.empty() && parked_.empty()) return;
-  pass_steady_ = Clock::now();
+  pass_steady_ = last_take_;
   pass_wall_ms_ = now_ms();
+  wall_cache_ = {};
+  // Records staged while a pass was promised (send() did not wake this
+  // thread) were sent after the previous take, at most about linger.ms ago:
+  // their linger and timeouts start there, so waiting for this pass is not
+  // added to their linger. Otherwise send() woke this thread at once.
+  const Clock::time_point taken_at = promised ? std::min(previous_take, pass_steady_) : pass_steady_;
   // Parked records first (they were sent earlier). A topic without
   // metadata now has none for the whole call, so its new records park
   // behind its parked ones and each topic keeps send order.
   if (!parked_.empty()) {
-    std::vector<PlaceTarget> parked_targets(parked_.topic_count());
-    parked_.retain([&](Inbox::Entry& e) {
+    std::vector<PlaceTarget> parked_targets;  // per topic index of the inbox at hand
+    const Inbox* current = nullptr;
+    parked_.retain([&](Inbox& in, Inbox::Entry& e) {
+      if (&in != current) {
+        current = &in;
+        parked_targets.assign(in.topic_count(), PlaceTarget{});
+      }
       PlaceTarget& t = parked_targets[e.topic];
-      if (t.state == nullptr) target(parked_.topic(e), t);
-      return !place_staged(parked_, e, t, place_now);
+      if (t.state == nullptr) target(in.topic(e), t);
+      return !place_staged(in, e, t, place_now);
     });
   }
   targets_.clear();
   targets_.resize(taken_.topic_count());
+  if (park_whole_inbox(place_now, taken_at)) return;
   for (auto& e : taken_.entries()) {
     // One clock reading for everything taken: linger.ms, delivery.timeout.ms
     // and max.block.ms run from here, and it is the records' CreateTime.
-    e.enqueued = pass_steady_;
+    e.enqueued = taken_at;
     PlaceTarget& t = targets_[e.topic];
     if (t.state == nullptr) target(taken_.topic(e), t);
     if (!place_staged(taken_, e, t, place_now)) parked_.adopt(taken_, e);
   }
   taken_.clear();
+}
+
+bool ProducerEngine::park_whole_inbox(bool place_now, Clock::time_point taken_at) {
+  // Only when no record taken could be placed now: no topic taken has
+  // metadata, and none has records waiting as Records ahead of it. (Parked
+  // records are older: the inbox goes behind them, send order is kept.)
+  if (!place_now || taken_.empty()) return false;
+  for (std::uint32_t i = 0; i < taken_.topic_count(); ++i) {
+    PlaceTarget& t = target(taken_.topic_at(i), targets_[i]);
+    if (t.info != nullptr || !t.state->waiting.empty()) return false;
+  }
+  for (auto& e : taken_.entries()) e.enqueued = taken_at;
+  parked_.park_whole(taken_);
+  return true;
 }
 
 bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, bool place_now) {
@@ -81,11 +113,11 @@ bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, 
 // topic for good (run_pass fails them: fail_if_refused).
 void ProducerEngine::unpark_expired(Clock::time_point now) {
   if (parked_.empty()) return;
-  parked_.retain([&](Inbox::Entry& e) {
-    if (now < e.enqueued + settings_.max_block && refused_topic(parked_.topic(e)) == nullptr) return true;
-    TopicState& state = topics_[parked_.topic(e)];
+  parked_.retain([&](Inbox& in, Inbox::Entry& e) {
+    if (now < e.enqueued + settings_.max_block && refused_topic(in.topic(e)) == nullptr) return true;
+    TopicState& state = topics_[in.topic(e)];
     state.waiting.push_back(
-        PendingRecord{parked_.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+        PendingRecord{in.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
     return false;
   });
 }
@@ -107,9 +139,13 @@ PlaceTarget& ProducerEngine::target(const std::string& topic, PlaceTarget& t) {
   return t;
 }
 
-std::int64_t ProducerEngine::wall_ms(Clock::time_point t) const {
-  if (t == pass_steady_) return pass_wall_ms_;  // taken by this pass: the usual case
-  return pass_wall_ms_ - std::chrono::duration_cast<std::chrono::milliseconds>(pass_steady_ - t).count();
+std::int64_t ProducerEngine::wall_ms(Clock::time_point t) {
+  if (t == pass_steady_) return pass_wall_ms_;  // taken by this pass
+  if (t == wall_cache_.first) return wall_cache_.second;  // the records of one take share their time
+  const std::int64_t ms =
+      pass_wall_ms_ - std::chrono::duration_cast<std::chrono::milliseconds>(pass_steady_ - t).count();
+  wall_cache_ = {t, ms};
+  return ms;
 }
 
 void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,

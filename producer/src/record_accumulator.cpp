@@ -6,7 +6,12 @@ namespace sluice::detail {
 
 namespace {
 
-constexpr std::size_t kSpareBuilders = 8;  // about the batches in flight on one connection, plus the open one
+// Recycled encoding buffers kept for the next batches: enough for what one
+// Produce answer completes at once (a batch per partition it carried), so
+// batches opened after it reuse their buffers instead of the allocator
+// handing out (and the kernel faulting in) fresh memory each time.
+constexpr std::size_t kSpareBuilders = 64;
+constexpr std::size_t kSpareBytes = std::size_t{4} << 20;
 
 // At least a record's wire size: its bytes plus every varint at its longest
 // (length 5, attributes 1, timestamp delta 10, offset delta 5, key and value
@@ -26,6 +31,11 @@ RecordAccumulator::Lane& RecordAccumulator::lane(const TopicPartition& tp) {
   return it->second;
 }
 
+void RecordAccumulator::note_last_batch(PartitionQueue& q, const ProducerBatch& b) {
+  q.last_batch_bytes = b.builder.size_in_bytes();
+  q.last_batch_records = static_cast<std::size_t>(b.builder.record_count());
+}
+
 std::unique_ptr<ProducerBatch> RecordAccumulator::new_batch(PartitionQueue& q, Clock::time_point enqueued,
                                                             std::size_t record_size) {
   auto b = std::make_unique<ProducerBatch>();
@@ -35,13 +45,20 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::new_batch(PartitionQueue& q, C
   if (!spare_builders_.empty()) {
     b->builder = std::move(spare_builders_.back());
     spare_builders_.pop_back();
+    spare_bytes_ -= std::min(spare_bytes_, b->builder.capacity());
   }
-  // Room for the records batch.size holds at this record's size (up to a
-  // bound: many partitions each with a short batch must not pin much), so
-  // the per-record vectors grow a few times per batch at most.
-  const std::size_t expected =
-      std::min<std::size_t>({options_.batch_size / std::max<std::size_t>(record_size, 1) + 1,
-                             static_cast<std::size_t>(std::max(options_.batch_num_messages, 1)), 128});
+  // As large as this partition's last batch became (at most batch.size plus
+  // a record): a busy partition fills its batch without regrowing it.
+  if (!q.batches.empty()) note_last_batch(q, *q.batches.back());
+  b->builder.reserve(std::min(q.last_batch_bytes, options_.batch_size) + record_size);
+  // Room for as many records as the last batch here had, else for what
+  // batch.size holds at this record's size up to a bound (many partitions
+  // each with a short batch must not pin much): the per-record vectors grow
+  // a few times per batch at most.
+  const std::size_t expected = std::min<std::size_t>(
+      {std::max<std::size_t>(q.last_batch_records,
+                             std::min<std::size_t>(options_.batch_size / std::max<std::size_t>(record_size, 1) + 1, 128)),
+       static_cast<std::size_t>(std::max(options_.batch_num_messages, 1))});
   b->callbacks.reserve(expected);
   b->timestamps.reserve(expected);
   b->generations.reserve(expected);
@@ -88,7 +105,12 @@ ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std
 
 void RecordAccumulator::recycle(ProducerBatch& batch) {
   // A batch far over batch.size (one large record) is not worth keeping.
-  if (spare_builders_.size() >= kSpareBuilders || batch.builder.size_in_bytes() > 2 * options_.batch_size) return;
+  const std::size_t bytes = batch.builder.capacity();
+  if (spare_builders_.size() >= kSpareBuilders || spare_bytes_ + bytes > kSpareBytes ||
+      bytes > 2 * options_.batch_size + kRequestOverhead) {
+    return;
+  }
+  spare_bytes_ += bytes;
   protocol::RecordBatchBuilder& spare = spare_builders_.emplace_back(std::move(batch.builder));
   spare.reset();
   batch.builder = protocol::RecordBatchBuilder{};
@@ -126,6 +148,7 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::take_head(const TopicPartition
   PartitionQueue& q = partitions_.at(tp);
   auto b = std::move(q.batches.front());
   q.batches.pop_front();
+  if (b->attempts == 0) note_last_batch(q, *b);
   b->sealed = true;
   ++q.in_flight;
   return b;

@@ -112,14 +112,21 @@ class RecordAccumulator {
     std::deque<std::unique_ptr<ProducerBatch>> batches;  // back() is the open one
     std::int32_t in_flight = 0;
     std::uint64_t next_order = 0;
+    // Size the last batch opened here reached: the next one reserves that
+    // much at once, so a busy partition's batch never grows its buffer
+    // record by record (each doubling copied it and faulted in new pages).
+    std::size_t last_batch_bytes = 0;
+    std::size_t last_batch_records = 0;  // and its record count, for the per-record vectors
   };
   std::unique_ptr<ProducerBatch> new_batch(PartitionQueue& q, Clock::time_point enqueued, std::size_t record_size);
+  static void note_last_batch(PartitionQueue& q, const ProducerBatch& b);
   bool is_ready(const PartitionQueue& q, Clock::time_point now, bool flushing) const;
   Clock::time_point ready_at(const PartitionQueue& q) const;
 
   AccumulatorOptions options_;
   std::map<TopicPartition, PartitionQueue> partitions_;
   std::vector<protocol::RecordBatchBuilder> spare_builders_;  // recycled, reset, capacity kept
+  std::size_t spare_bytes_ = 0;                                // their capacity, bounded (kSpareBytes)
 };
 
 }  // namespace sluice::detail

@@ -5,8 +5,11 @@
 namespace sluice::protocol {
 
 namespace {
-constexpr std::array kKnown{ApiKey::Produce,     ApiKey::Metadata,       ApiKey::SaslHandshake,
-                            ApiKey::ApiVersions, ApiKey::InitProducerId, ApiKey::SaslAuthenticate};
+// New APIs go at the end: the response_header fuzz target picks an API by
+// its index here, so existing seeds keep their meaning.
+constexpr std::array kKnown{ApiKey::Produce,        ApiKey::Metadata,         ApiKey::SaslHandshake,
+                            ApiKey::ApiVersions,    ApiKey::InitProducerId,   ApiKey::SaslAuthenticate,
+                            ApiKey::CreateTopics};
 }
 
 std::span<const ApiKey> known_apis() noexcept { return kKnown; }
@@ -19,6 +22,7 @@ const char* api_name(ApiKey key) noexcept {
     case ApiKey::ApiVersions: return "ApiVersions";
     case ApiKey::InitProducerId: return "InitProducerId";
     case ApiKey::SaslAuthenticate: return "SaslAuthenticate";
+    case ApiKey::CreateTopics: return "CreateTopics";
   }
   return "Unknown";
 }
@@ -31,6 +35,7 @@ VersionRange supported_versions(ApiKey key) noexcept {
     case ApiKey::ApiVersions: return {0, 4};
     case ApiKey::InitProducerId: return {0, 5};
     case ApiKey::SaslAuthenticate: return {0, 2};
+    case ApiKey::CreateTopics: return {2, 7};  // v0-v1 lack ThrottleTimeMs; 4.x brokers start at v2
   }
   return {};
 }
@@ -43,6 +48,7 @@ std::optional<std::int16_t> first_flexible_version(ApiKey key) noexcept {
     case ApiKey::ApiVersions: return 3;
     case ApiKey::InitProducerId: return 2;
     case ApiKey::SaslAuthenticate: return 2;
+    case ApiKey::CreateTopics: return 5;
   }
   return std::nullopt;
 }

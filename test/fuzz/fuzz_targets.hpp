@@ -39,6 +39,7 @@
 #include "sluice/protocol/buffer_writer.hpp"
 #include "sluice/protocol/codec_error.hpp"
 #include "sluice/protocol/compression.hpp"
+#include "sluice/protocol/create_topics.hpp"
 #include "sluice/protocol/crc32c.hpp"
 #include "sluice/protocol/headers.hpp"
 #include "sluice/protocol/init_producer_id.hpp"
@@ -194,6 +195,10 @@ inline Outcome decode_body(const char* target, p::ApiKey key, Input body, std::i
     case p::ApiKey::SaslAuthenticate: {
       auto m = decode_checked<p::SaslAuthenticateResponse>(target, key, body, version,
                                                            p::decode_sasl_authenticate_response);
+      return m ? Outcome::decoded : Outcome::rejected;
+    }
+    case p::ApiKey::CreateTopics: {  // through response_header only (no target of its own)
+      auto m = decode_checked<p::CreateTopicsResponse>(target, key, body, version, p::decode_create_topics_response);
       return m ? Outcome::decoded : Outcome::rejected;
     }
     default: return Outcome::skipped;  // no body decoder

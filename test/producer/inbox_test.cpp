@@ -3,6 +3,7 @@
 // and a cleared or swapped inbox starts empty.
 #include "inbox.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -106,4 +107,59 @@ TEST_CASE("swap and clear hand over staged records and leave an empty inbox") {
   placing.push(record("t", std::nullopt, "w"), nullptr, 1, false, 0);
   CHECK(text(placing.bytes(placing.entries()[0].value)) == "w");
   CHECK(placing.topic(placing.entries()[0]) == "t");
+}
+
+TEST_CASE("a burst's large buffer is given back only after the inbox stayed mostly empty for a while") {
+  Inbox inbox;
+  const std::string big(4 << 20, 'x');  // over the 1 MiB kept for good
+  inbox.push(record("t", std::nullopt, big), nullptr, 1, false, 0);
+  inbox.clear();
+  const std::size_t burst = inbox.byte_capacity();
+  REQUIRE(burst >= big.size());
+  // Small passes under a steady load keep the buffer (no regrowing it).
+  for (int i = 0; i < 63; ++i) {
+    inbox.push(record("t", std::nullopt, "small"), nullptr, 1, false, 0);
+    inbox.clear();
+  }
+  CHECK(inbox.byte_capacity() == burst);
+  // A pass that used much of it again starts the count over.
+  inbox.push(record("t", std::nullopt, big), nullptr, 1, false, 0);
+  inbox.clear();
+  for (int i = 0; i < 63; ++i) inbox.clear();
+  CHECK(inbox.byte_capacity() == burst);
+  // The 64th mostly-empty clear in a row gives it back.
+  inbox.clear();
+  CHECK(inbox.byte_capacity() < burst);
+  inbox.push(record("t", "k", "v"), nullptr, 1, false, 0);
+  CHECK(text(inbox.bytes(inbox.entries()[0].value)) == "v");
+}
+
+TEST_CASE("a RecordRef is staged like the Record it views, and nothing of the caller's is kept") {
+  Inbox inbox;
+  std::string topic = "views", key = "k1", value = "value one";
+  std::vector<sluice::Header> headers = {{"h1", std::string("v1")}, {"h2", std::nullopt}};
+  sluice::RecordRef ref{topic, 2, key, value, headers, 99};
+  inbox.push(ref, nullptr, 1, false, 0);
+  std::fill(topic.begin(), topic.end(), '#');
+  std::fill(key.begin(), key.end(), '#');
+  std::fill(value.begin(), value.end(), '#');
+  headers[0].key = "##";
+  auto& e = inbox.entries()[0];
+  CHECK(inbox.topic(e) == "views");
+  CHECK(text(inbox.bytes(e.key)) == "k1");
+  CHECK(text(inbox.bytes(e.value)) == "value one");
+  CHECK(e.partition == 2);
+  CHECK(e.timestamp_ms == 99);
+  const sluice::Record back = inbox.record(e);
+  REQUIRE(back.headers.size() == 2);
+  CHECK(back.headers[0].key == "h1");
+  CHECK(back.headers[1].value == std::nullopt);
+  // And a RecordRef rebuilds the Record it views.
+  const sluice::Record r = sluice::RecordRef::of(back).to_record();
+  CHECK(r.topic == back.topic);
+  CHECK(r.key == back.key);
+  CHECK(r.value == back.value);
+  CHECK(r.partition == back.partition);
+  CHECK(r.timestamp_ms == back.timestamp_ms);
+  CHECK(r.headers.size() == back.headers.size());
 }

@@ -192,3 +192,35 @@ TEST_CASE("a producer destroyed inside its own delivery callback reports every o
     runner.join();  // returns only if the engine's last handler ran and nothing else is left
   }
 }
+
+TEST_CASE("send_ref refuses what send refuses, at once and naming the topic") {
+  sluice::Producer producer(unreachable({{"max.request.size", "2000"}}));
+  std::vector<sluice::DeliveryReport> reports;
+  auto keep = [&reports](const sluice::DeliveryReport& r) { reports.push_back(r); };
+  producer.send_ref(sluice::RecordRef{"", std::nullopt, std::nullopt, "v"}, keep);
+  const std::string big(5000, 'x');
+  producer.send_ref(sluice::RecordRef{"too-big", std::nullopt, std::nullopt, big}, keep);
+  producer.close(0ms);
+  producer.send_ref(sluice::RecordRef{"after-close", std::nullopt, std::nullopt, "v"}, keep);
+  // Each report came on this thread before send_ref returned.
+  REQUIRE(reports.size() == 3);
+  CHECK(reports[0].error == sluice::errc::unknown_topic);
+  CHECK(reports[1].error == sluice::errc::record_too_large);
+  CHECK(reports[1].topic == "too-big");
+  CHECK(reports[1].error_message.find("'too-big'") != std::string::npos);
+  CHECK(reports[2].error == sluice::errc::closed);
+  CHECK(reports[2].topic == "after-close");
+  CHECK_FALSE(reports[2].outcome_unknown);
+}
+
+TEST_CASE("send_ref in sync mode waits for the record like send") {
+  sluice::Producer producer(unreachable({{"producer.type", "sync"}}));
+  std::string value = "v";
+  std::optional<sluice::DeliveryReport> report;
+  producer.send_ref(sluice::RecordRef{"t", std::nullopt, std::nullopt, value},
+                    [&report](const sluice::DeliveryReport& r) { report = r; });
+  // No broker: the report says so, after max.block.ms, before send_ref returned.
+  REQUIRE(report.has_value());
+  CHECK(report->error);
+  CHECK(report->topic == "t");
+}

@@ -211,3 +211,26 @@ TEST_CASE("a recycled batch's buffers serve a later batch, which starts empty") 
   CHECK(next.builder.size_in_bytes() < 100);  // nothing of the old batch's records
   CHECK(next.order > first->order);
 }
+
+TEST_CASE("a partition's next batch reserves what its last batch became, so it never regrows") {
+  const std::size_t batch_size = 16384;
+  RecordAccumulator acc(options(batch_size, 1000));
+  // The first batch starts small and grows to about batch.size.
+  while (acc.queued_batches() < 2) add(acc, t0, 100);
+  const std::size_t first_bytes = acc.head(tp)->builder.size_in_bytes();
+  const std::int32_t first_records = acc.head(tp)->record_count();
+  CHECK(first_bytes > batch_size - 200);
+  // The second (open, one record) already has room for as much as the first.
+  auto first = acc.take_head(tp);
+  ProducerBatch& second = *acc.head(tp);
+  CHECK(second.record_count() == 1);
+  CHECK(second.builder.capacity() >= first_bytes);
+  CHECK(second.callbacks.capacity() >= static_cast<std::size_t>(first_records));
+  // Filling it up to the same size keeps its buffer where it is.
+  const std::uint8_t* where = second.builder.bytes().data();
+  while (second.record_count() < first_records) add(acc, t0, 100);
+  CHECK(second.builder.bytes().data() == where);
+  // A quiet partition's first batch does not reserve batch.size.
+  ProducerBatch& other = add(acc, t0, 10, TopicPartition{"t", 1});
+  CHECK(other.builder.capacity() < 1024);
+}

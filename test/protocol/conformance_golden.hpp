@@ -38,6 +38,7 @@
 #include "sluice/protocol/buffer_reader.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
 #include "sluice/protocol/compression.hpp"
+#include "sluice/protocol/create_topics.hpp"
 #include "sluice/protocol/headers.hpp"
 #include "sluice/protocol/init_producer_id.hpp"
 #include "sluice/protocol/metadata.hpp"
@@ -167,6 +168,7 @@ inline constexpr Api kApis[] = {
     {"initproducerid", ApiKey::InitProducerId, 0, 5},
     {"saslhandshake", ApiKey::SaslHandshake, 0, 1},
     {"saslauthenticate", ApiKey::SaslAuthenticate, 0, 2},
+    {"createtopics", ApiKey::CreateTopics, 2, 7},
 };
 inline const Api& api(ApiKey key) {
   for (const auto& a : kApis) {
@@ -196,6 +198,7 @@ inline std::vector<std::string> request_cases(ApiKey key, std::int16_t v) {
       return {"idempotent", "transactional"};
     case ApiKey::SaslHandshake: return {"plain", "scram"};
     case ApiKey::SaslAuthenticate: return {"empty", "plain", "binary"};
+    case ApiKey::CreateTopics: return {"simple", "configs", "assignments", "notopics"};
     default: return {};
   }
 }
@@ -223,6 +226,10 @@ inline std::vector<std::string> response_cases(ApiKey key, std::int16_t v) {
     case ApiKey::SaslAuthenticate:
       c = {"ok", "failed", "nullmessage"};
       if (v >= 2) c.push_back("unknowntags");
+      break;
+    case ApiKey::CreateTopics:
+      c = {"ok", "errors"};
+      if (v >= 5) c.push_back("unknowntags");
       break;
     default: break;
   }

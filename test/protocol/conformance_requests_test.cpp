@@ -147,6 +147,27 @@ Bytes sasl_auth_bytes(const std::string& c) {
   return {};  // empty
 }
 
+CreateTopicsRequest create_topics_request(const std::string& c) {
+  CreateTopicsRequest m;
+  if (c == "simple") {
+    m.topics.push_back({"orders", 3, -1, {}, {}});
+    m.timeout_ms = 30000;
+  } else if (c == "configs") {
+    m.topics.push_back({"payments.v2", -1, 2, {},
+                        {{"cleanup.policy", std::string("compact")}, {"retention.ms", std::string("60000")},
+                         {"segment.bytes", std::nullopt}}});
+    m.topics.push_back({"x_y-z", 1, 1, {}, {}});
+    m.timeout_ms = 5000;
+    m.validate_only = true;
+  } else if (c == "assignments") {
+    m.topics.push_back({"metrics", -1, -1, {{0, {1, 2}}, {1, {2, 3}}}, {}});
+    m.timeout_ms = INT32_MAX;
+  } else {  // notopics
+    m.timeout_ms = 0;
+  }
+  return m;
+}
+
 // Encodes with Sluice and compares with Java's golden file.
 template <class Encode>
 void check_request(const std::string& file, Encode&& encode) {
@@ -271,5 +292,11 @@ TEST_CASE("conformance: SaslAuthenticate requests encode as Java's", "[conforman
   check_requests(ApiKey::SaslAuthenticate, [](BufferWriter& w, const std::string& c, std::int16_t v) {
     const Bytes token = sasl_auth_bytes(c);
     return encode(SaslAuthenticateRequest{token}, w, v);
+  });
+}
+
+TEST_CASE("conformance: CreateTopics requests encode as Java's", "[conformance]") {
+  check_requests(ApiKey::CreateTopics, [](BufferWriter& w, const std::string& c, std::int16_t v) {
+    return encode(create_topics_request(c), w, v);
   });
 }

@@ -279,6 +279,73 @@ void compare(const SaslAuthenticateResponse& e, const SaslAuthenticateResponse& 
   CHECK(a.session_lifetime_ms == e.session_lifetime_ms);
 }
 
+CreateTopicsResponse create_topics_response(const std::string& c, std::int16_t v) {
+  CreateTopicsResponse m;
+  using Topic = CreateTopicsResponse::Topic;
+  if (c == "ok" || c == "unknowntags") {
+    m.throttle_time_ms = 25;
+    Topic orders;
+    orders.name = "orders";
+    if (v >= 5) {
+      orders.num_partitions = 3;
+      orders.replication_factor = 2;
+      orders.configs = std::vector<CreateTopicsResponse::Config>{
+          {"cleanup.policy", std::string("delete"), false, 5, false}, {"sasl.secret", std::nullopt, true, 4, true}};
+    }
+    if (v >= 7) orders.topic_id = U_ORDERS;
+    m.topics.push_back(orders);
+  } else {  // errors
+    Topic exists;
+    exists.name = "payments.v2";
+    exists.error_code = 36;
+    exists.error_message = "Topic 'payments.v2' already exists.";
+    Topic partitions;
+    partitions.name = "metrics";
+    partitions.error_code = 37;
+    Topic name;
+    name.name = "bad name!";
+    name.error_code = 17;
+    name.error_message = "";
+    if (v >= 5) {
+      exists.configs.emplace();
+      partitions.topic_config_error_code = 29;  // configs withheld: null
+      name.configs.emplace();                   // Java's default: empty
+    }
+    m.topics = {exists, partitions, name};
+  }
+  return m;
+}
+
+void compare(const CreateTopicsResponse& e, const CreateTopicsResponse& a) {
+  CHECK(a.throttle_time_ms == e.throttle_time_ms);
+  REQUIRE(a.topics.size() == e.topics.size());
+  for (std::size_t i = 0; i < e.topics.size(); ++i) {
+    INFO("Topics[" << i << "]");
+    const auto& et = e.topics[i];
+    const auto& at = a.topics[i];
+    CHECK(at.name == et.name);
+    CHECK(at.topic_id == et.topic_id);
+    CHECK(at.error_code == et.error_code);
+    CHECK(at.error_message == et.error_message);
+    CHECK(at.topic_config_error_code == et.topic_config_error_code);
+    CHECK(at.num_partitions == et.num_partitions);
+    CHECK(at.replication_factor == et.replication_factor);
+    REQUIRE(at.configs.has_value() == et.configs.has_value());
+    if (!et.configs) continue;
+    REQUIRE(at.configs->size() == et.configs->size());
+    for (std::size_t j = 0; j < et.configs->size(); ++j) {
+      INFO("Configs[" << j << "]");
+      const auto& ec = (*et.configs)[j];
+      const auto& ac = (*at.configs)[j];
+      CHECK(ac.name == ec.name);
+      CHECK(ac.value == ec.value);
+      CHECK(ac.read_only == ec.read_only);
+      CHECK(ac.config_source == ec.config_source);
+      CHECK(ac.is_sensitive == ec.is_sensitive);
+    }
+  }
+}
+
 // Decodes Java's golden file with Sluice's decoder and compares every field.
 template <class Decode, class Expected>
 void check_response(const std::string& file, Decode&& decode, const Expected& expected) {
@@ -362,4 +429,10 @@ TEST_CASE("conformance: SaslAuthenticate responses written by Java decode", "[co
   check_responses(
       ApiKey::SaslAuthenticate, [](ByteView b, std::int16_t v) { return decode_sasl_authenticate_response(b, v); },
       [](const std::string& c, std::int16_t v) { return sasl_authenticate_response(c, v); });
+}
+
+TEST_CASE("conformance: CreateTopics responses written by Java decode", "[conformance]") {
+  check_responses(
+      ApiKey::CreateTopics, [](ByteView b, std::int16_t v) { return decode_create_topics_response(b, v); },
+      [](const std::string& c, std::int16_t v) { return create_topics_response(c, v); });
 }

@@ -266,3 +266,24 @@ TEST_CASE("Builder: compressed batches keep a valid CRC through set_producer_sta
            static_cast<std::uint32_t>(b.bytes()[batch::kCrc + 2]) << 8 | b.bytes()[batch::kCrc + 3]));
   }
 }
+
+TEST_CASE("Builder: reserve() makes room once, the batch is the same bytes and is never moved") {
+  RecordBatchBuilder plain, reserved;
+  reserved.reserve(16384);
+  CHECK(reserved.capacity() >= 16384);
+  CHECK(reserved.empty());
+  const std::uint8_t* where = reserved.bytes().data();
+  const std::string value(100, 'v');
+  for (int i = 0; i < 140; ++i) {
+    plain.append(1000 + i, std::nullopt, as_bytes(value));
+    reserved.append(1000 + i, std::nullopt, as_bytes(value));
+  }
+  CHECK(reserved.size_in_bytes() <= 16384);
+  CHECK(reserved.bytes().data() == where);  // 140 records of about 110 bytes fit: no reallocation
+  reserved.reserve(10);                     // never shrinks, keeps what is written
+  CHECK(reserved.capacity() >= 16384);
+  REQUIRE_FALSE(plain.finish(Compression::none));
+  REQUIRE_FALSE(reserved.finish(Compression::none));
+  const auto a = plain.bytes(), b = reserved.bytes();
+  CHECK(std::vector<std::uint8_t>(a.begin(), a.end()) == std::vector<std::uint8_t>(b.begin(), b.end()));
+}

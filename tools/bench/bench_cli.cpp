@@ -109,8 +109,7 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
       no_value();
       o.json = true;
     } else if (flag == "--create-partitions") {
-      throw UsageError("--create-partitions is not supported (the client has no CreateTopics API): create the topic "
-                       "first, e.g. tools/kafka-local run-class org.apache.kafka.tools.TopicCommand --create ...");
+      o.create_partitions = static_cast<std::int32_t>(to_int(flag, value(), 1, INT32_MAX));
     } else if (arg.starts_with("-")) {
       throw UsageError("unknown option '" + std::string(arg) + "' (see --help)");
     } else {
@@ -130,13 +129,14 @@ std::string bench_usage(std::string_view program) {
   return "usage: " + p + " -b BROKERS -t TOPIC [--num-records N] [--record-size BYTES]\n" +  //
          "       " + pad + " [--throughput RECORDS_PER_S] [--acks 0|1|all] [--compression CODEC]\n" +
          "       " + pad + " [--linger-ms MS] [--batch-size BYTES] [--key-mode none|random|seq]\n" +
-         "       " + pad + " [-X property=value]... [--json]\n" +
+         "       " + pad + " [--create-partitions N] [-X property=value]... [--json]\n" +
          "\n"
          "Produces N records of BYTES random letters to TOPIC and reports records/s, MiB/s,\n"
          "send->ack latency percentiles, client CPU and peak RSS.\n"
          "\n"
          "  -b, --bootstrap BROKERS  host:port[,host:port...]\n"
-         "  -t, --topic TOPIC        an existing topic, or one the broker auto-creates\n"
+         "  -t, --topic TOPIC        an existing topic, one the broker auto-creates, or one\n"
+         "                           --create-partitions creates\n"
          "  --num-records N          records to send (default 100000, at most 10^9)\n"
          "  --record-size BYTES      value size (default 100)\n"
          "  --throughput R           cap at R records/s; latency then counts from each record's\n"
@@ -147,6 +147,8 @@ std::string bench_usage(std::string_view program) {
          "  --batch-size BYTES       property batch.size\n"
          "  --key-mode MODE          none (null keys, default), random (random 64-bit numbers),\n"
          "                           seq (the record's number), keys in decimal\n"
+         "  --create-partitions N    create TOPIC with N partitions first if it does not exist\n"
+         "                           (replication factor: the broker's default)\n"
          "  -X property=value        any client property (repeatable)\n"
          "  --json                   print the report as one JSON object\n"
          "\n"

@@ -20,6 +20,10 @@ struct BenchOptions {
   std::size_t record_size = 100;
   std::int64_t throughput = -1;  // records/s cap; -1 = unthrottled
   KeyMode key_mode = KeyMode::none;
+  // --create-partitions N: create the topic with N partitions (replication
+  // factor: the broker's default) before sending, if it does not exist.
+  // 0: do not create.
+  std::int32_t create_partitions = 0;
   // Client properties in command-line order: --acks, --compression,
   // --linger-ms and --batch-size become their property, -X adds any other.
   // Both clients know these names; the client checks the rest.

@@ -104,6 +104,10 @@ int main(int argc, char** argv) {
     std::fputs(bench_usage("rdkafka-bench").c_str(), stdout);
     return 0;
   }
+  if (opt.create_partitions > 0) {
+    return fail("--create-partitions is not supported by rdkafka-bench: create the topic first (sluice-bench "
+                "--create-partitions N, or Kafka's TopicCommand)", 2);
+  }
 
   const auto n = static_cast<std::size_t>(opt.num_records);
   Run run(n, Clock::now());  // allocated before the clock starts

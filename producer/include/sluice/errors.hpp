@@ -21,6 +21,7 @@ enum class errc {
   would_deadlock,         // a blocking call made from a delivery callback
   partitioner_failed,     // the partitioner gave no valid partition
   serialization_failed,   // a key/value serializer (or the function making the record) threw; not sent
+  timed_out,              // an admin request got no answer in time (its outcome is unknown)
 };
 
 const std::error_category& producer_category() noexcept;

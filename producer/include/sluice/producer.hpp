@@ -17,7 +17,10 @@
 #include <string_view>
 #include <future>
 #include <memory>
+#include <span>
+#include <vector>
 
+#include "sluice/admin.hpp"
 #include "sluice/config.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/log.hpp"
@@ -82,6 +85,11 @@ class Producer {
   void send(Record record, DeliveryCallback callback);
   // The same, with the report as a future.
   std::future<DeliveryReport> send(Record record);
+  // send() from views of the caller's bytes: they are copied before
+  // send_ref() returns and nothing of the caller's is kept (librdkafka's
+  // RD_KAFKA_MSG_F_COPY). Reports and blocking as send(); for a hot loop,
+  // it spares building (allocating and freeing) a Record per record.
+  void send_ref(const RecordRef& record, DeliveryCallback callback);
 
   // Sends `record` without waiting out linger.ms and waits for its report.
   // From a delivery callback it returns errc::would_deadlock at once (the
@@ -120,6 +128,18 @@ class Producer {
   // I/O thread, or the thread running the application's io_context), where
   // blocking calls would wait for themselves.
   bool on_io_thread() const noexcept;
+
+  // Creates topics (Kafka's CreateTopics) over this producer's connections
+  // (same TLS/SASL), sent to the controller Metadata names (KRaft brokers
+  // forward it). Blocks until the broker answers or `timeout` passes,
+  // connecting first if no connection is up yet. Returns one result per
+  // topic, in order; TOPIC_ALREADY_EXISTS is reported as such
+  // (CreateTopicResult::already_exists()). After a creation the producer
+  // refreshes its metadata, so sends to the new topic find it.
+  // Called from a delivery callback (or on the application's io_context
+  // thread) it cannot wait: every topic fails at once with
+  // errc::would_deadlock. After close(): errc::closed.
+  std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
 
  private:
   std::unique_ptr<detail::ProducerEngine> engine_;

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -22,6 +24,38 @@ struct Record {
   std::optional<std::string> value{};       // nullopt = null value (a tombstone)
   std::vector<Header> headers{};
   std::optional<std::int64_t> timestamp_ms{};  // nullopt = now (CreateTime)
+};
+
+// A record by reference, for Producer::send_ref(): the producer copies its
+// bytes before send_ref() returns and keeps nothing of the caller's (as
+// librdkafka's RD_KAFKA_MSG_F_COPY), so a hot loop sends from its own
+// buffers without building a Record (no allocation per record).
+struct RecordRef {
+  std::string_view topic{};
+  std::optional<std::int32_t> partition{};      // explicit partition wins over the partitioner
+  std::optional<std::string_view> key{};        // nullopt = null key
+  std::optional<std::string_view> value{};      // nullopt = null value (a tombstone)
+  std::span<const Header> headers{};
+  std::optional<std::int64_t> timestamp_ms{};   // nullopt = now (CreateTime)
+
+  // Views of `r`'s fields (valid while `r` lives and is not changed).
+  static RecordRef of(const Record& r) {
+    RecordRef ref{r.topic, r.partition, std::nullopt, std::nullopt, r.headers, r.timestamp_ms};
+    if (r.key) ref.key = std::string_view(*r.key);
+    if (r.value) ref.value = std::string_view(*r.value);
+    return ref;
+  }
+  // A Record owning copies of the bytes.
+  Record to_record() const {
+    Record r;
+    r.topic = std::string(topic);
+    r.partition = partition;
+    if (key) r.key.emplace(*key);
+    if (value) r.value.emplace(*value);
+    r.headers.assign(headers.begin(), headers.end());
+    r.timestamp_ms = timestamp_ms;
+    return r;
+  }
 };
 
 // The outcome of one record.

@@ -105,8 +105,19 @@ TEST_CASE("bench options: errors name the flag and what is accepted") {
   CHECK(error_of({"-b", "h:1", "-t", "t", "-X", "=5"}) ==
         "-X: expected property=value (e.g. -X linger.ms=10), got '=5'");
   CHECK(error_of({"-b", "h:1", "-t", "t", "--json=yes"}) == "--json: takes no value");
-  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions", "3"}).find("--create-partitions is not supported") ==
-        0);
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions", "0"}) ==
+        "--create-partitions: expected a whole number from 1 to 2147483647, got '0'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions", "-5"}) ==
+        "--create-partitions: expected a whole number from 1 to 2147483647, got '-5'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions", "3x"}) ==
+        "--create-partitions: expected a whole number from 1 to 2147483647, got '3x'");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "--create-partitions"}) == "--create-partitions: missing value");
+}
+
+TEST_CASE("bench options: --create-partitions N asks for N partitions, 0 (absent) for none") {
+  CHECK(parse({"-b", "h:1", "-t", "t"}).create_partitions == 0);
+  CHECK(parse({"-b", "h:1", "-t", "t", "--create-partitions", "6"}).create_partitions == 6);
+  CHECK(parse({"-b", "h:1", "-t", "t", "--create-partitions=1"}).create_partitions == 1);
 }
 
 TEST_CASE("split_property keeps everything after the first '='") {

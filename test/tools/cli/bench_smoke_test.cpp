@@ -96,6 +96,50 @@ TEST_CASE("sluice-bench: a throttled run in text form measures latency from the 
   CHECK(run.out.find("compression.type=lz4") != std::string::npos);
 }
 
+TEST_CASE("sluice-bench --create-partitions: a fresh topic gets N partitions, an existing one is used as it is") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  const std::string topic = sluice::test::unique_topic("cli-bench-create");
+  // Auto-creation off: only --create-partitions can make the topic. Keys
+  // 0..2999 (murmur2) reach every one of 5 partitions.
+  auto run_with = [&](const std::string& partitions) {
+    const std::vector<std::string> argv{SLUICE_BENCH_BIN, "-b", bootstrap, "-t", topic, "--num-records", "3000",
+                                        "--key-mode", "seq", "--create-partitions", partitions, "--json",
+                                        "-X", "allow.auto.create.topics=false"};
+    auto run = run_tool(argv);
+    INFO(command_line(argv) << "\nstdout:\n" << run.out << "\nstderr:\n" << run.err);
+    REQUIRE_FALSE(run.timed_out);
+    CHECK(run.exit_code == 0);
+    json::error_code ec;
+    json::value v = json::parse(run.out, ec);
+    REQUIRE_FALSE(ec);
+    const auto& per_partition = v.as_object().at("partitions").as_object();  // acknowledged records by partition
+    std::set<std::string> seen;
+    for (const auto& p : per_partition) seen.insert(std::string(p.key()));
+    CHECK(seen == std::set<std::string>{"0", "1", "2", "3", "4"});
+    CHECK(v.as_object().at("records").as_object().at("acknowledged").to_number<std::int64_t>() == 3000);
+    return run;
+  };
+  const auto first = run_with("5");
+  CHECK(first.err == "sluice-bench: created topic '" + topic + "' with 5 partitions, replication factor 1\n");
+  // Asking for 2 now changes nothing: the topic is there with its 5.
+  const auto second = run_with("2");
+  CHECK(second.err ==
+        "sluice-bench: topic '" + topic + "' exists already: not created, --create-partitions 2 ignored\n");
+}
+
+TEST_CASE("sluice-bench --create-partitions: a bad N is a usage error, one line, exit 2") {
+  for (const char* bad : {"0", "-3", "many"}) {
+    const std::vector<std::string> argv{SLUICE_BENCH_BIN, "-b", "127.0.0.1:1", "-t", "t", "--create-partitions", bad};
+    const auto run = run_tool(argv);
+    INFO(command_line(argv) << "\nstdout:\n" << run.out << "\nstderr:\n" << run.err);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err ==
+          std::string("sluice-bench: --create-partitions: expected a whole number from 1 to 2147483647, got '") + bad +
+              "'\n");
+  }
+}
+
 #ifdef RDKAFKA_BENCH_BIN
 TEST_CASE("rdkafka-bench: 20000 records, all acknowledged, the same JSON report") {
   const auto report =

@@ -13,6 +13,7 @@ enum class ApiKey : std::int16_t {
   Metadata = 3,
   SaslHandshake = 17,
   ApiVersions = 18,
+  CreateTopics = 19,  // admin: Producer::create_topics
   InitProducerId = 22,
   SaslAuthenticate = 36,
 };

@@ -36,6 +36,14 @@ class RecordBatchBuilder {
 
   // Empties the builder for a new batch; keeps the buffer's capacity.
   void reset();
+  // Room for a batch of `bytes` (header included): appends up to that size
+  // neither reallocate nor copy what is written. Never shrinks; meant for an
+  // empty builder (what is written stays).
+  void reserve(std::size_t bytes) {
+    if (buf_.size() < bytes) buf_.resize(bytes);
+  }
+  // Bytes of buffer at hand (written and scratch): what reserve() has made.
+  std::size_t capacity() const noexcept { return buf_.size(); }
 
   // Appends a record. key/value nullopt = null. Returns the record's size on
   // the wire (length prefix included).

@@ -27,7 +27,7 @@ class NegotiatedVersions {
 
  private:
   static std::size_t slot(ApiKey key) noexcept;
-  std::array<VersionRange, 6> broker_{};
+  std::array<VersionRange, 7> broker_{};  // one per known_apis() entry
 };
 
 }  // namespace sluice::protocol

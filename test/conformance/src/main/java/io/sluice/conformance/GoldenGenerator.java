@@ -58,6 +58,7 @@ public final class GoldenGenerator {
         SaslGoldens sasl = new SaslGoldens(writer);
         sasl.saslHandshake();
         sasl.saslAuthenticate();
+        new CreateTopicsGoldens(writer).createTopics();
         PartitionGolden.write(out);
         writer.writeManifest();
     }

@@ -23,6 +23,7 @@ final class GoldenInputs {
     static final short INIT_PID_MIN = 0, INIT_PID_MAX = 5;
     static final short SASL_HANDSHAKE_MIN = 0, SASL_HANDSHAKE_MAX = 1;
     static final short SASL_AUTH_MIN = 0, SASL_AUTH_MAX = 2;
+    static final short CREATE_TOPICS_MIN = 2, CREATE_TOPICS_MAX = 7;
     static final int SASL_BINARY_TOKEN_SIZE = 300;
 
     private GoldenInputs() {}

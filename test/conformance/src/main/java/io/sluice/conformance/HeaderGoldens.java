@@ -37,6 +37,7 @@ final class HeaderGoldens extends GoldenGroup {
         new Api("initproducerid", ApiKeys.INIT_PRODUCER_ID, INIT_PID_MIN, INIT_PID_MAX),
         new Api("saslhandshake", ApiKeys.SASL_HANDSHAKE, SASL_HANDSHAKE_MIN, SASL_HANDSHAKE_MAX),
         new Api("saslauthenticate", ApiKeys.SASL_AUTHENTICATE, SASL_AUTH_MIN, SASL_AUTH_MAX),
+        new Api("createtopics", ApiKeys.CREATE_TOPICS, CREATE_TOPICS_MIN, CREATE_TOPICS_MAX),
     };
 
     static int correlationId(ApiKeys key, short version) {
