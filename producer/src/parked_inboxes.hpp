@@ -32,6 +32,17 @@ class ParkedInboxes {
     if (inboxes_.empty()) inboxes_.emplace_back();
     inboxes_.back().adopt(from, e);
   }
+  // True if pred(topic) holds for a topic of some parked inbox (a topic
+  // an inbox has seen, which may have no parked record left).
+  template <class Pred>
+  bool any_topic(Pred&& pred) const {
+    for (const Inbox& in : inboxes_) {
+      for (std::uint32_t i = 0; i < in.topic_count(); ++i) {
+        if (pred(in.topic_at(i))) return true;
+      }
+    }
+    return false;
+  }
   // Calls keep(inbox, entry) for every parked record in send order and
   // keeps those it returns true for; emptied inboxes are freed at once.
   template <class Keep>

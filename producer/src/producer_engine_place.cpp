@@ -113,6 +113,13 @@ bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, 
 // topic for good (run_pass fails them: fail_if_refused).
 void ProducerEngine::unpark_expired(Clock::time_point now) {
   if (parked_.empty()) return;
+  // The usual case, looked at once rather than per record each pass: the
+  // oldest parked record (send order) is still within max.block.ms, so all
+  // are, and no parked topic has been refused.
+  if (now < parked_.front().enqueued + settings_.max_block &&
+      !parked_.any_topic([this](const std::string& topic) { return refused_topic(topic) != nullptr; })) {
+    return;
+  }
   parked_.retain([&](Inbox& in, Inbox::Entry& e) {
     if (now < e.enqueued + settings_.max_block && refused_topic(in.topic(e)) == nullptr) return true;
     TopicState& state = topics_[in.topic(e)];

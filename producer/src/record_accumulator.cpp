@@ -113,6 +113,10 @@ void RecordAccumulator::recycle(ProducerBatch& batch) {
   spare_bytes_ += bytes;
   protocol::RecordBatchBuilder& spare = spare_builders_.emplace_back(std::move(batch.builder));
   spare.reset();
+  // Only batches in flight need a compressed copy: a recycled builder goes
+  // back into the queue, where keeping one (sized for a whole batch) doubled
+  // the memory of every compressed batch waiting to be sent.
+  spare.release_compressed();
   batch.builder = protocol::RecordBatchBuilder{};
 }
 

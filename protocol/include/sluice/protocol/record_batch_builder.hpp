@@ -44,6 +44,9 @@ class RecordBatchBuilder {
   }
   // Bytes of buffer at hand (written and scratch): what reserve() has made.
   std::size_t capacity() const noexcept { return buf_.size(); }
+  // Gives back the compressed copy's buffer (reset() keeps it): a builder
+  // kept for reuse would otherwise carry it, unused, through the queue.
+  void release_compressed() noexcept { Bytes().swap(compressed_); }
 
   // Appends a record. key/value nullopt = null. Returns the record's size on
   // the wire (length prefix included).
