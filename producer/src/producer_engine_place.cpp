@@ -62,8 +62,9 @@ void ProducerEngine::take_incoming(bool place_now) {
   targets_.resize(taken_.topic_count());
   if (park_whole_inbox(place_now, taken_at)) return;
   for (auto& e : taken_.entries()) {
-    // One clock reading for everything taken: linger.ms, delivery.timeout.ms
-    // and max.block.ms run from here, and it is the records' CreateTime.
+    // One time for everything taken (this take, or the previous one when a
+    // pass was promised): linger.ms, delivery.timeout.ms and max.block.ms
+    // run from it, and it is the records' CreateTime.
     e.enqueued = taken_at;
     PlaceTarget& t = targets_[e.topic];
     if (t.state == nullptr) target(taken_.topic(e), t);
