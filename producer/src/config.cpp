@@ -73,6 +73,10 @@ const std::vector<Spec>& specs() {
       {{"metadata.max.age.ms", {"topic.metadata.refresh.interval.ms"}, "int", "300000", "10..2147483647",
         "Metadata is refreshed at least this often, so new partitions and moved leaders are found."},
        Kind::integer, 10, INT32_MAX},
+      {{"metadata.max.idle.ms", {}, "int", "300000", "5000..86400000",
+        "A topic no record was sent to for this long is dropped from metadata requests (asked for again on its "
+        "next record), so a deleted or misspelt topic is not asked for forever."},
+       Kind::integer, 5000, 86400000},
       {{"reconnect.backoff.ms", {}, "int", "50", "0..3600000",
         "First wait before reconnecting to a broker after a failed attempt (then doubling, with jitter)."},
        Kind::integer, 0, 3600000},
@@ -484,6 +488,7 @@ ProducerSettings Config::resolve() const {
   s.connect_timeout = ms("socket.connection.setup.timeout.ms");
   s.max_block = ms("max.block.ms");
   s.metadata_max_age = ms("metadata.max.age.ms");
+  s.metadata_max_idle = ms("metadata.max.idle.ms");
   s.reconnect_backoff = ms("reconnect.backoff.ms");
   s.reconnect_backoff_max = ms("reconnect.backoff.max.ms");
   if (s.reconnect_backoff_max < s.reconnect_backoff) s.reconnect_backoff_max = s.reconnect_backoff;

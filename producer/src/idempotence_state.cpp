@@ -1,5 +1,7 @@
 #include "idempotence_state.hpp"
 
+#include <utility>
+
 #include "delivery_policy.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
@@ -9,7 +11,6 @@ using protocol::kafka_errc;
 
 namespace {
 constexpr std::int16_t code_of(kafka_errc e) { return static_cast<std::int16_t>(e); }
-constexpr std::int32_t kMaxSequence = INT32_MAX;
 }  // namespace
 
 protocol::InitProducerIdRequest IdempotenceState::id_request() const {
@@ -25,9 +26,11 @@ void IdempotenceState::on_id_response(std::error_code transport_error, std::int1
     producer_id_ = producer_id;
     producer_epoch_ = producer_epoch;
     id_failures_ = 0;
+    // Partitions that exhausted the old id restart under the new one now;
+    // every other partition moves to it once nothing of it is in flight
+    // (may_send), its retries keeping their old stamps meanwhile.
     for (auto& [tp, p] : partitions_) {
-      p.next_sequence = 0;
-      p.last_acked = -1;
+      if (p.restart_on_new_id) restart(p);
     }
     return;
   }
@@ -47,62 +50,129 @@ void IdempotenceState::on_id_response(std::error_code transport_error, std::int1
   retry_at_ = now + retry_delay(id_failures_, backoff_, backoff_max_, jitter);
 }
 
-bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_flight) const {
+IdempotenceState::PartitionState& IdempotenceState::partition(const TopicPartition& tp) {
+  auto [it, fresh] = partitions_.try_emplace(tp);
+  // A partition seen for the first time starts under the current id.
+  if (fresh) restart(it->second);
+  return it->second;
+}
+
+void IdempotenceState::restart(PartitionState& p) const noexcept {
+  p.producer_id = producer_id_;
+  p.epoch = producer_epoch_;
+  p.next_sequence = 0;
+  p.last_acked = -1;
+  p.unresolved_next.reset();
+  p.restart_on_new_id = false;
+}
+
+bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_flight) {
   if (!enabled_) return true;
   if (phase_ != Phase::ready) return false;
-  if (in_flight == 0) return true;
-  // A resend under the current epoch waits until nothing else of its
-  // partition is in flight: it must reach the broker before its successors.
-  if (current(head)) return false;
-  // New sequences under a new epoch wait until the old epoch's batches in
-  // flight are back (one of them may need a sequence ahead of this one).
-  auto it = partitions_.find(head.tp);
-  return it == partitions_.end() ||
-         (it->second.sent_producer_id == producer_id_ && it->second.sent_epoch == producer_epoch_);
+  PartitionState& p = partition(head.tp);
+  // A resend (stamped, possibly to be stamped anew) waits until nothing else
+  // of its partition is in flight: it must reach the broker before its
+  // successors.
+  if (head.has_sequence()) return in_flight == 0;
+  const bool current = p.producer_id == producer_id_ && p.epoch == producer_epoch_;
+  // Fresh batches pipeline behind the partition's others, unless its
+  // sequences must be settled or it must move to a new epoch first: both
+  // wait until nothing of it is in flight.
+  if (in_flight > 0) return current && !p.unresolved_next;
+  if (p.unresolved_next) {
+    // Everything sent is acknowledged up to the sequence before the next
+    // one: the given-up batches landed after all (a later one was
+    // acknowledged). Otherwise the broker's next sequence is unknown.
+    const bool resolved = p.next_sequence == expected_sequence(p);
+    p.unresolved_next.reset();
+    if (!resolved && current) {
+      bump_for(head.tp, p, "unresolved sequences after batches given up");
+      return phase_ == Phase::ready;  // false: the bump exhausted the producer id
+    }
+  }
+  // A partition still under an older epoch moves to the current one at
+  // sequence 0 (the broker accepts a newer epoch only there).
+  if (!current) restart(p);
+  return true;
 }
 
 void IdempotenceState::assign(ProducerBatch& b) {
   if (!enabled_) return;
-  PartitionState& p = partitions_[b.tp];
-  if (!current(b)) {
-    b.producer_id = producer_id_;
-    b.producer_epoch = producer_epoch_;
+  PartitionState& p = partition(b.tp);
+  if (!stamped_by(b, p)) {
+    // A fresh batch, or one whose partition restarted its sequences since it
+    // was stamped (a bump it caused: the broker cannot have appended it).
+    b.producer_id = p.producer_id;
+    b.producer_epoch = p.epoch;
     b.base_sequence = p.next_sequence;
-    // Sequences wrap at INT32_MAX to 0, as the broker expects.
-    const std::int64_t next = static_cast<std::int64_t>(p.next_sequence) + b.record_count();
-    p.next_sequence = static_cast<std::int32_t>(next > kMaxSequence ? next - kMaxSequence - 1 : next);
+    p.next_sequence = sequence_after(p.next_sequence, b.record_count());
   }
-  p.sent_producer_id = producer_id_;
-  p.sent_epoch = producer_epoch_;
   b.builder.set_producer_state(b.producer_id, b.producer_epoch, b.base_sequence);
 }
 
+namespace {
+// Whether sequence `a` comes after `b`, across the wrap at INT32_MAX (the
+// window in flight is far smaller than half the range).
+bool later(std::int32_t a, std::int32_t b) noexcept {
+  const std::int64_t d = (static_cast<std::int64_t>(a) - b + (std::int64_t{INT32_MAX} + 1)) % (std::int64_t{INT32_MAX} + 1);
+  return d != 0 && d < (std::int64_t{1} << 30);
+}
+std::int32_t last_sequence(const ProducerBatch& b) noexcept {
+  return sequence_after(b.base_sequence, b.record_count() - 1);
+}
+}  // namespace
+
 void IdempotenceState::on_acknowledged(const ProducerBatch& b) {
-  if (!enabled_ || !current(b)) return;
-  PartitionState& p = partitions_[b.tp];
-  p.last_acked = b.base_sequence + b.record_count() - 1;
+  if (!enabled_) return;
+  PartitionState& p = partition(b.tp);
+  if (!stamped_by(b, p)) return;
+  const std::int32_t last = last_sequence(b);
+  if (p.last_acked < 0 || later(last, p.last_acked)) p.last_acked = last;
 }
 
 void IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t code) {
-  if (!enabled_ || !current(b)) return;
-  if (code == code_of(kafka_errc::unknown_producer_id) || code == code_of(kafka_errc::invalid_producer_epoch)) {
-    bump_epoch();
-    return;
-  }
-  if (code == code_of(kafka_errc::out_of_order_sequence_number)) {
-    // Out of order for the batch right after the last acknowledged one: the
-    // broker lost track (a real gap). For a later batch it is the echo of
-    // an earlier batch's failure, which that batch's retry repairs.
-    const PartitionState& p = partitions_[b.tp];
-    const std::int32_t expected = p.last_acked < 0 ? 0 : p.last_acked + 1;
-    if (b.base_sequence == expected && p.last_acked >= 0) bump_epoch();
-    if (p.last_acked < 0 && b.base_sequence == 0) bump_epoch();
+  if (!enabled_) return;
+  PartitionState& p = partition(b.tp);
+  // A batch stamped before its partition restarted: its error is the echo
+  // of the trouble already handled; it is stamped anew when resent.
+  if (!stamped_by(b, p)) return;
+  if (code == code_of(kafka_errc::unknown_producer_id)) {
+    bump_for(b.tp, p, "UNKNOWN_PRODUCER_ID");
+  } else if (code == code_of(kafka_errc::invalid_producer_epoch)) {
+    bump_for(b.tp, p, "INVALID_PRODUCER_EPOCH");
+  } else if (code == code_of(kafka_errc::out_of_order_sequence_number)) {
+    // A real gap: out of order for the very batch the broker must expect
+    // next (after the last acknowledged one, or after the given-up ones).
+    // For a later batch it is the echo of an earlier batch's failure, which
+    // that batch's retry repairs.
+    const std::int32_t expected = p.unresolved_next ? *p.unresolved_next : expected_sequence(p);
+    if (b.base_sequence == expected) bump_for(b.tp, p, "OUT_OF_ORDER_SEQUENCE_NUMBER for the next sequence");
   }
 }
 
-void IdempotenceState::on_abandoned(const ProducerBatch& b) {
-  if (!enabled_ || !current(b)) return;
-  bump_epoch();
+void IdempotenceState::on_refused(const ProducerBatch& b) {
+  if (!enabled_) return;
+  PartitionState& p = partition(b.tp);
+  if (stamped_by(b, p)) bump_for(b.tp, p, "a batch the broker refused");
+}
+
+void IdempotenceState::on_given_up(const ProducerBatch& b) {
+  if (!enabled_) return;
+  PartitionState& p = partition(b.tp);
+  if (!stamped_by(b, p)) return;
+  const std::int32_t next = sequence_after(b.base_sequence, b.record_count());
+  if (!p.unresolved_next || later(next, *p.unresolved_next)) p.unresolved_next = next;
+}
+
+void IdempotenceState::on_split(const ProducerBatch& original, std::span<ProducerBatch* const> pieces) {
+  if (!enabled_ || !original.has_sequence()) return;
+  std::int32_t sequence = original.base_sequence;
+  for (ProducerBatch* piece : pieces) {
+    piece->producer_id = original.producer_id;
+    piece->producer_epoch = original.producer_epoch;
+    piece->base_sequence = sequence;
+    sequence = sequence_after(sequence, piece->record_count());
+  }
 }
 
 std::int32_t IdempotenceState::next_sequence(const TopicPartition& tp) const {
@@ -110,20 +180,24 @@ std::int32_t IdempotenceState::next_sequence(const TopicPartition& tp) const {
   return it == partitions_.end() ? 0 : it->second.next_sequence;
 }
 
-void IdempotenceState::bump_epoch() {
+std::string IdempotenceState::take_bump_notes() { return std::exchange(bump_notes_, {}); }
+
+void IdempotenceState::bump_for(const TopicPartition& tp, PartitionState& p, const char* why) {
   ++bumps_;
-  if (producer_epoch_ >= INT16_MAX - 1) {
-    // Epoch exhausted: a new producer id.
+  if (!bump_notes_.empty()) bump_notes_ += "; ";
+  if (producer_epoch_ >= INT16_MAX) {
+    // Epoch exhausted: a new producer id, under which tp restarts.
+    bump_notes_ += "a new producer id (epoch exhausted) after " + std::string(why) + " on " + tp.str();
     phase_ = Phase::needs_id;
     producer_id_ = -1;
     producer_epoch_ = -1;
+    p.unresolved_next.reset();
+    p.restart_on_new_id = true;
     return;
   }
   ++producer_epoch_;
-  for (auto& [tp, p] : partitions_) {
-    p.next_sequence = 0;
-    p.last_acked = -1;
-  }
+  bump_notes_ += "epoch " + std::to_string(producer_epoch_) + " after " + why + " on " + tp.str();
+  restart(p);
 }
 
 }  // namespace sluice::detail

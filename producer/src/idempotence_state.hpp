@@ -9,24 +9,39 @@
 // a fresh broker answers until it can hand out ids), or fatal for an error
 // no retry can fix (CLUSTER_AUTHORIZATION_FAILED).
 //
-// Sequences: a batch gets its partition's next sequence when first drained
-// and keeps it across retries, so the broker drops a resent batch it already
-// has (DUPLICATE_SEQUENCE_NUMBER, or the original offset). Ordering across
-// retries: a batch that already has a sequence goes out again only once
-// nothing else of its partition is in flight, and batches requeue in
-// creation order (RecordAccumulator), so resent batches arrive in order.
+// Stamps. A batch gets a producer id, epoch and base sequence once, when it
+// is first drained, and keeps all three across retries, so the broker
+// recognises a resend of a batch it already appended (one of its last five
+// per partition) and answers with the original offset. Each partition
+// counts its sequences under its own (producer id, epoch), which is the
+// producer's current one except while the partition still has batches out
+// under an older one.
 //
-// KIP-360: UNKNOWN_PRODUCER_ID, a real sequence gap (OUT_OF_ORDER_SEQUENCE
-// for the very batch the broker expects next), or a sequenced batch given up
-// on (expired, failed, split) bumps the epoch locally (a new pid when the
-// epoch is exhausted) and restarts every partition's sequences at 0. A
-// partition sends under the new epoch only after its batches in flight under
-// the old one are back. The producer is never left dead by an outage.
+// Epoch bumps (KIP-360), for the causes the Java client bumps for and no
+// others: UNKNOWN_PRODUCER_ID, a real sequence gap (OUT_OF_ORDER_SEQUENCE for
+// the batch the broker must expect next), a sequenced batch the broker
+// refused for good (its sequences are missing from the log), and a partition
+// whose given-up batches (expired, retries used up) leave its sequences
+// unresolved once nothing of it is in flight. A bump is caused by one
+// partition: the producer's epoch goes up (a new producer id when it is
+// exhausted), that partition restarts at sequence 0 and its batches still in
+// flight are stamped anew when next sent — safe, because after those causes
+// the broker cannot have appended them. Every other partition keeps its
+// stamps: its retries go out under the old epoch (the broker still knows
+// it), and it moves to the new epoch at sequence 0 only once none of its
+// batches is in flight. A split (MESSAGE_TOO_LARGE) is not a cause: the
+// pieces keep the original's producer id, epoch and sequence range.
+//
+// Ordering: a resent batch goes out only when nothing else of its partition
+// is in flight, and batches requeue in creation order (RecordAccumulator),
+// so stamped batches always precede fresh ones in a partition's queue.
 //
 // Owned by the producer's I/O thread.
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -34,6 +49,12 @@
 #include "sluice/protocol/init_producer_id.hpp"
 
 namespace sluice::detail {
+
+// Sequences run 0..INT32_MAX and wrap to 0, as the broker expects.
+constexpr std::int32_t sequence_after(std::int32_t sequence, std::int32_t records) noexcept {
+  const std::int64_t next = static_cast<std::int64_t>(sequence) + records;
+  return static_cast<std::int32_t>(next % (std::int64_t{INT32_MAX} + 1));
+}
 
 class IdempotenceState {
  public:
@@ -65,34 +86,64 @@ class IdempotenceState {
 
   // --- batches ---
   // May tp's first queued batch be sent now, with `in_flight` batches of tp
-  // in flight?
-  bool may_send(const ProducerBatch& head, std::int32_t in_flight) const;
-  // Gives the batch the current producer id/epoch and, if it has none under
-  // them, the partition's next sequence (written into the finished batch).
+  // in flight (drained and not yet back)? Not const: a partition whose
+  // sequences were left unresolved is settled here once nothing of it is in
+  // flight (which may bump the epoch), and a partition with nothing in
+  // flight moves to the producer's current epoch before a fresh batch.
+  bool may_send(const ProducerBatch& head, std::int32_t in_flight);
+  // Stamps the batch just before it is sent: a fresh batch gets its
+  // partition's producer id, epoch and next sequence; a retry keeps its
+  // stamp, unless its partition restarted its sequences since (a bump it
+  // caused). Writes the stamp into the finished batch.
   void assign(ProducerBatch& batch);
   // The broker appended the batch (or said it was a duplicate).
   void on_acknowledged(const ProducerBatch& batch);
   // The broker refused the batch with `code` and it will be retried.
   void on_retriable_error(const ProducerBatch& batch, std::int16_t code);
-  // The batch will not be retried (failed, expired, or split into new
-  // batches) although it had a sequence: the broker's view of its
-  // partition's sequences is unknown now.
-  void on_abandoned(const ProducerBatch& batch);
+  // The broker refused the batch for good (not appended; retries were not
+  // used up): its sequences are a gap in the partition.
+  void on_refused(const ProducerBatch& batch);
+  // The batch is given up without a final answer (expired, retries or
+  // delivery.timeout.ms used up, producer closed): it may be in the log, so
+  // its partition's sequences are unresolved until nothing of it is in
+  // flight (may_send settles them).
+  void on_given_up(const ProducerBatch& batch);
+  // MESSAGE_TOO_LARGE split `original` into `pieces` (in record order, their
+  // record counts adding up to the original's): they take its producer id,
+  // epoch and sequence range. Not a reason to bump.
+  void on_split(const ProducerBatch& original, std::span<ProducerBatch* const> pieces);
 
   std::int32_t next_sequence(const TopicPartition& tp) const;
   std::uint32_t epoch_bumps() const noexcept { return bumps_; }
+  // What the bumps since the last call were for ("epoch 3 after
+  // UNKNOWN_PRODUCER_ID on t-0"), for the log; empty if none.
+  std::string take_bump_notes();
 
  private:
   struct PartitionState {
+    // The producer id and epoch this partition's sequences count under.
+    std::int64_t producer_id = -1;
+    std::int16_t epoch = -1;
     std::int32_t next_sequence = 0;
-    std::int32_t last_acked = -1;     // last sequence the broker acknowledged under the current epoch
-    std::int64_t sent_producer_id = -1;  // producer id and epoch of the latest batch sent
-    std::int16_t sent_epoch = -1;
+    std::int32_t last_acked = -1;  // last sequence acknowledged under that epoch (-1: none)
+    // Java's "unresolved sequence": a given-up batch may or may not be in
+    // the log; the sequence after it, until settled.
+    std::optional<std::int32_t> unresolved_next;
+    // A bump this partition caused while the producer id was exhausted:
+    // restart at sequence 0 under the new id when it arrives.
+    bool restart_on_new_id = false;
   };
-  void bump_epoch();
-  bool current(const ProducerBatch& b) const noexcept {
-    return b.has_sequence() && b.producer_id == producer_id_ && b.producer_epoch == producer_epoch_;
+  PartitionState& partition(const TopicPartition& tp);
+  bool stamped_by(const ProducerBatch& b, const PartitionState& p) const noexcept {
+    return b.has_sequence() && b.producer_id == p.producer_id && b.producer_epoch == p.epoch;
   }
+  std::int32_t expected_sequence(const PartitionState& p) const noexcept {
+    return p.last_acked < 0 ? 0 : sequence_after(p.last_acked, 1);
+  }
+  // Moves `p` to the producer's current id and epoch at sequence 0.
+  void restart(PartitionState& p) const noexcept;
+  // A bump caused by `tp` (one of the causes listed at the top).
+  void bump_for(const TopicPartition& tp, PartitionState& p, const char* why);
 
   bool enabled_;
   std::chrono::milliseconds backoff_;
@@ -103,6 +154,7 @@ class IdempotenceState {
   Clock::time_point retry_at_{};
   std::int32_t id_failures_ = 0;
   std::uint32_t bumps_ = 0;
+  std::string bump_notes_;
   std::error_code fatal_error_;
   std::string fatal_message_;
   std::map<TopicPartition, PartitionState> partitions_;

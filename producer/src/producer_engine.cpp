@@ -324,13 +324,14 @@ void ProducerEngine::run_pass() {
     pass_wall_ms_ = now_ms();
     wall_cache_ = {};
     while (!topic.waiting.empty()) {
-      PendingRecord p = std::move(topic.waiting.front());
-      topic.waiting.pop_front();
+      PendingRecord& p = topic.waiting.front();
       const Record& rec = p.record;
       header_scratch_.clear();
       for (const auto& h : rec.headers) header_scratch_.push_back({h.key, view(h.value)});
       RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms, &rec.key};
-      place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation);
+      // A partition not listed yet: it and the records behind it wait on.
+      if (!place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation)) break;
+      topic.waiting.pop_front();
     }
   }
   if (!parked_.empty()) metadata_wanted_ = true;
@@ -346,6 +347,12 @@ void ProducerEngine::run_pass() {
   if (metadata_wanted_) request_metadata();
   maybe_request_producer_id(now);
   send_ready_batches(now);
+  // Bumps made while handling answers (on_produce runs this pass) or while
+  // settling sequences just now.
+  if (auto notes = idempotence_.take_bump_notes(); !notes.empty()) {
+    log(LogLevel::warning, "producer " + notes + " (KIP-360: that partition restarts its sequences at 0; the "
+                           "others move to the new epoch once their batches in flight are back)");
+  }
   arm_timer(now);
 }
 

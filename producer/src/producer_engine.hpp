@@ -55,6 +55,9 @@ struct PendingRecord {
 
 struct TopicState {
   std::deque<PendingRecord> waiting;  // records waiting for metadata
+  // The last pass that had records of this topic at hand: a topic unused for
+  // metadata.max.idle.ms is dropped (forget_idle_topics).
+  Clock::time_point last_used{};
 };
 
 // Where one pass places records of one topic: looked up once per pass, not
@@ -135,7 +138,11 @@ class ProducerEngine {
   // into their batches at once (else every record waits in its topic).
   void take_incoming(bool place_now = false);
   PlaceTarget& target(const std::string& topic, PlaceTarget& t);
-  void place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
+  // Encodes the record into its partition's batch, or fails it. Returns
+  // false, leaving `callback` alone, when it names a partition beyond the
+  // topic's partition count: it waits for metadata that lists the
+  // partition (added partitions), up to max.block.ms, as in Java's send().
+  bool place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
              Clock::time_point enqueued, bool urgent, std::uint64_t generation);
   // Wall-clock ms at steady time `t`, from one clock reading per pass.
   std::int64_t wall_ms(Clock::time_point t);
@@ -180,6 +187,12 @@ class ProducerEngine {
 
   // --- I/O thread only: producer_engine_cluster.cpp ---
   void request_metadata();
+  // Whether records or batches of the topic are waiting for its metadata.
+  bool topic_in_use(const std::string& name, const TopicState& topic) const;
+  // Drops topics nothing was sent to for metadata.max.idle.ms (Java's
+  // metadata.max.idle.ms): they are no longer asked for, and a topic in
+  // error is not asked for every retry.backoff.ms for the producer's life.
+  void forget_idle_topics(Clock::time_point now);
   void connect_known_broker();
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);

@@ -93,6 +93,7 @@ void ProducerEngine::request_metadata() {
     }
     return;
   }
+  forget_idle_topics(Clock::now());
   protocol::MetadataRequest req;
   req.topics.emplace();
   for (const auto& [name, topic] : topics_) req.topics->push_back({{}, name});
@@ -104,6 +105,29 @@ void ProducerEngine::request_metadata() {
       ApiKey::Metadata,
       [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
       [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+}
+
+bool ProducerEngine::topic_in_use(const std::string& name, const TopicState& topic) const {
+  if (!topic.waiting.empty()) return true;
+  if (parked_.any_topic([&name](const std::string& t) { return t == name; })) return true;
+  if (const net::TopicInfo* info = metadata_.topic(name)) {
+    for (std::size_t p = 0; p < info->partitions.size(); ++p) {
+      if (!accumulator_.idle(TopicPartition{name, static_cast<std::int32_t>(p)})) return true;
+    }
+  }
+  return false;
+}
+
+void ProducerEngine::forget_idle_topics(Clock::time_point now) {
+  for (auto it = topics_.begin(); it != topics_.end();) {
+    if (now - it->second.last_used >= settings_.metadata_max_idle && !topic_in_use(it->first, it->second)) {
+      log(LogLevel::debug, "topic '" + it->first + "' unused for metadata.max.idle.ms: no longer asked for");
+      metadata_.forget(it->first);
+      it = topics_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 // Starts (or waits for) a connection to a broker from Metadata: one being
@@ -145,8 +169,11 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
       bool leaderless = false;
       for (const auto& p : t.partitions) leaderless |= p.leader_id < 0;
       // Auto-created topics answer LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC at
-      // first: ask again after a backoff.
-      if (t.error_code != 0 || leaderless || t.partitions.empty()) metadata_wanted_ = true;
+      // first: ask again after a backoff — while records wait for it. A
+      // topic nothing waits for is left to the periodic refresh.
+      if (!(t.error_code != 0 || leaderless || t.partitions.empty()) || !t.name) continue;
+      auto it = topics_.find(*t.name);
+      if (it != topics_.end() && topic_in_use(it->first, it->second)) metadata_wanted_ = true;
     }
   } else {
     metadata_wanted_ = true;

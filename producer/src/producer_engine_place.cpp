@@ -105,7 +105,12 @@ bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, 
                      header_scratch_,
                      e.has_timestamp ? std::optional<std::int64_t>(e.timestamp_ms) : std::nullopt,
                      &key_string};
-  place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation);
+  if (!place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation)) {
+    // A partition the metadata does not list yet: it waits in its topic,
+    // and the topic's later records behind it (send order).
+    t.state->waiting.push_back(
+        PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+  }
   return true;
 }
 
@@ -134,6 +139,7 @@ PlaceTarget& ProducerEngine::target(const std::string& topic, PlaceTarget& t) {
   auto it = topics_.try_emplace(topic).first;
   t.name = &it->first;
   t.state = &it->second;
+  t.state->last_used = last_take_;
   t.info = metadata_.topic(topic);
   if (t.info != nullptr && (t.info->error_code != 0 || t.info->partitions.empty())) t.info = nullptr;
   t.available.clear();
@@ -156,7 +162,7 @@ std::int64_t ProducerEngine::wall_ms(Clock::time_point t) {
   return ms;
 }
 
-void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
+bool ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
                            Clock::time_point enqueued, bool urgent, std::uint64_t generation) {
   const std::string& topic = *t.name;
   const auto count = static_cast<std::int32_t>(t.info->partitions.size());
@@ -165,10 +171,16 @@ void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback
     fail_record(topic, r.partition.value_or(-1), std::move(callback), generation, reserved, ec, message);
   };
   if (r.partition) {
-    if (*r.partition < 0 || *r.partition >= count) {
+    if (*r.partition < 0) {
       fail(errc::invalid_partition, "partition " + std::to_string(*r.partition) + " of topic '" + topic +
-                                        "' does not exist (the topic has " + std::to_string(count) + " partitions)");
-      return;
+                                        "' does not exist (partitions are numbered from 0)");
+      return true;
+    }
+    if (*r.partition >= count) {
+      // Perhaps added since the last Metadata answer: ask again and wait
+      // (expire() fails it after max.block.ms).
+      metadata_wanted_ = true;
+      return false;
     }
     partition = *r.partition;
   } else if (options_.partitioner) {
@@ -186,14 +198,14 @@ void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback
       fail(errc::partitioner_failed, "the partitioner for topic '" + topic + "' " + why + " (the topic has " +
                                          std::to_string(count) + " partitions: return 0.." +
                                          std::to_string(count - 1) + ")");
-      return;
+      return true;
     }
     partition = chosen;
   } else {
     auto chosen = partitioner_.choose(topic, r.key, count, t.available);
     if (!chosen) {
       fail(errc::partitioner_failed, chosen.error().message);
-      return;
+      return true;
     }
     partition = chosen.value();
   }
@@ -207,6 +219,7 @@ void ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback
   const bool batch_full = batch.builder.size_in_bytes() >= settings_.batch_size ||
                           batch.builder.record_count() >= settings_.batch_num_messages;
   partitioner_.on_append(topic, partition, reserved, batch_full);
+  return true;
 }
 
 }  // namespace sluice::detail

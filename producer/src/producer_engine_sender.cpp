@@ -156,19 +156,6 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
 void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result,
                                     std::int64_t base_offset, std::string message, std::int16_t code) {
   const auto now = Clock::now();
-  const auto bumps_before = idempotence_.epoch_bumps();
-  struct BumpLog {  // logs an epoch bump made while handling this batch
-    ProducerEngine& e;
-    std::uint32_t before;
-    std::string where;
-    ~BumpLog() {
-      if (e.idempotence_.epoch_bumps() != before) {
-        e.log(LogLevel::warning, "producer epoch bumped to " + std::to_string(e.idempotence_.producer_epoch()) +
-                                     " after trouble with " + where +
-                                     "; sequences restart at 0 (KIP-360)");
-      }
-    }
-  } bump_log{*this, bumps_before, batch->tp.str()};
   BatchDecision d = decide(*batch, result, retry_policy_, now, jitter());
   batch->maybe_sent |= d.possibly_persisted;
   if (d.refresh_metadata) metadata_wanted_ = true;
@@ -184,11 +171,16 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
       accumulator_.reenqueue(std::move(batch));
       return;
     case BatchAction::split:
-      idempotence_.on_abandoned(*batch);
       split_and_requeue(std::move(batch));
       return;
     case BatchAction::fail:
-      idempotence_.on_abandoned(*batch);
+      // Refused for good by the broker: its sequences are a gap. Otherwise
+      // (retries or time used up, closing) it may be in the log.
+      if (result.from_broker && d.cause == FailCause::not_retriable && !stopping_) {
+        idempotence_.on_refused(*batch);
+      } else {
+        idempotence_.on_given_up(*batch);
+      }
       if (stopping_) {
         message += " (producer closed)";
       } else if (d.cause == FailCause::past_deadline) {
@@ -209,14 +201,17 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
 void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
   auto decoded = protocol::decode_record_batch(batch->builder.bytes());
   if (!decoded || decoded->records.size() != batch->callbacks.size()) {
+    idempotence_.on_refused(*batch);
     complete(*batch, -1, protocol::kafka_error(static_cast<std::int16_t>(protocol::kafka_errc::message_too_large)),
              "the batch for " + batch->tp.str() + " is too large for the broker and could not be split", false);
     return;
   }
   const std::size_t n = batch->callbacks.size();
   const std::size_t half = n / 2;
+  std::unique_ptr<ProducerBatch> pieces[2];
   for (std::size_t part = 0; part < 2; ++part) {
-    auto b = std::make_unique<ProducerBatch>();
+    auto& b = pieces[part];
+    b = std::make_unique<ProducerBatch>();
     b->tp = batch->tp;
     b->created = batch->created;
     // Both halves take the original's place, the first half first.
@@ -238,7 +233,16 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
       b->generations.push_back(batch->generations[i]);
     }
     b->reserved_bytes = part == 0 ? batch->reserved_bytes / 2 : batch->reserved_bytes - batch->reserved_bytes / 2;
+  }
+  // The halves take the original's producer id, epoch and sequence range:
+  // the broker appended none of it, so its sequences are still what the
+  // broker expects next (no epoch bump).
+  ProducerBatch* const stamped[2] = {pieces[0].get(), pieces[1].get()};
+  idempotence_.on_split(*batch, stamped);
+  for (auto& b : pieces) {
     if (auto ec = b->builder.finish(compression_); ec) {
+      // Its sequences will be missing: the broker must not wait for them.
+      idempotence_.on_refused(*b);
       complete(*b, -1, ec, "cannot compress the split batch for " + b->tp.str(), false);
       continue;
     }
@@ -249,7 +253,7 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
 
 void ProducerEngine::expire(Clock::time_point now) {
   for (auto& b : accumulator_.expire(now)) {
-    idempotence_.on_abandoned(*b);
+    idempotence_.on_given_up(*b);
     complete(*b, -1, errc::delivery_timeout,
              "no acknowledgement for " + b->tp.str() + " within delivery.timeout.ms (" +
                  std::to_string(settings_.delivery_timeout.count()) + " ms)",
@@ -258,6 +262,17 @@ void ProducerEngine::expire(Clock::time_point now) {
   for (auto& [name, topic] : topics_) {
     while (!topic.waiting.empty() && now >= topic.waiting.front().enqueued + settings_.max_block) {
       const net::TopicInfo* info = metadata_.topic(name);
+      const PendingRecord& front = topic.waiting.front();
+      if (info && info->error_code == 0 && front.record.partition &&
+          *front.record.partition >= static_cast<std::int32_t>(info->partitions.size())) {
+        fail_record(topic.waiting.front(), errc::invalid_partition,
+                    "partition " + std::to_string(*front.record.partition) + " of topic '" + name +
+                        "' is not in the metadata after max.block.ms (" + std::to_string(settings_.max_block.count()) +
+                        " ms; the topic has " + std::to_string(info->partitions.size()) +
+                        " partitions): send to an existing partition, or add partitions first");
+        topic.waiting.pop_front();
+        continue;
+      }
       std::string why = info ? "topic '" + name + "' is unavailable (" +
                                    protocol::kafka_error_info(info->error_code).name + ") after max.block.ms (" +
                                    std::to_string(settings_.max_block.count()) +

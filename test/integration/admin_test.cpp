@@ -68,8 +68,14 @@ TEST_CASE("create_topics: a new topic with 3 partitions, then TOPIC_ALREADY_EXIS
     CHECK(r);
     CHECK(r.partition == p);
   }
+  // A partition beyond the count waits for metadata that lists it (it may
+  // have been added) for max.block.ms, as Java's send() does, then fails.
   const auto beyond = producer.send_sync(sluice::Record{.topic = topic, .partition = 3, .value = "v"});
   CHECK(beyond.error == sluice::errc::invalid_partition);
+  CHECK_FALSE(beyond.outcome_unknown);
+  CHECK(beyond.error_message.find("partition 3 of topic '" + topic + "'") != std::string::npos);
+  CHECK(beyond.error_message.find("max.block.ms") != std::string::npos);
+  CHECK(beyond.error_message.find("has 3 partitions") != std::string::npos);
 
   const auto again = create_one(producer, {.name = topic, .num_partitions = 3});
   INFO(again.error_message);

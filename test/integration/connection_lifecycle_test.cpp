@@ -57,3 +57,20 @@ TEST_CASE("connections.max.idle.ms=0 keeps connections open") {
   // Give an idle close every chance to happen (well past the 500 ms above).
   CHECK_FALSE(wait_until(1500ms, [&] { return connected_brokers(producer) == 0; }));
 }
+
+// Defect 7: a topic that stays in error (missing, auto-creation off) used to be
+// asked for every retry.backoff.ms for the producer's whole life, so its
+// connection never went idle. Once nothing waits for the topic, it is left to
+// the periodic refresh (and dropped after metadata.max.idle.ms).
+TEST_CASE("a missing topic is not asked for forever: after its records fail the connection goes idle") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  const std::string topic = sluice::test::unique_topic("missing-idle");
+  sluice::Producer producer(sluice::Config::from_map({{"bootstrap.servers", bootstrap},
+                                                      {"allow.auto.create.topics", "false"},
+                                                      {"max.block.ms", "1000"},
+                                                      {"connections.max.idle.ms", "500"},
+                                                      {"metadata.max.idle.ms", "5000"}}));
+  const auto r = producer.send_sync(sluice::Record{.topic = topic, .value = "v"});
+  CHECK(r.error == sluice::errc::unknown_topic);
+  CHECK(wait_until(20s, [&] { return connected_brokers(producer) == 0; }));
+}

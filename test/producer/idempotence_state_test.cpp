@@ -133,19 +133,149 @@ TEST_CASE("UNKNOWN_PRODUCER_ID bumps the epoch and restarts sequences (KIP-360)"
   CHECK(s.producer_epoch() == 1);
 }
 
-TEST_CASE("after a bump, a partition sends under the new epoch only when its old batches are back") {
+TEST_CASE("after a bump, another partition sends under the new epoch only when its old batches are back") {
   auto s = ready_state(42, 0);
-  auto in_flight = batch(1), failed = batch(1);
+  const TopicPartition other{"t", 1};
+  auto in_flight = batch(1, other), refused = batch(1);
   s.assign(*in_flight);
-  s.assign(*failed);
-  s.on_abandoned(*failed);  // e.g. expired after it may have been written
+  s.assign(*refused);
+  s.on_refused(*refused);  // e.g. INVALID_RECORD: its sequence is a gap in t-0
   CHECK(s.producer_epoch() == 1);
-  auto fresh = batch(1);
+  CHECK(s.next_sequence(tp) == 0);  // the cause restarts at once
+  auto fresh = batch(1, other);
   CHECK_FALSE(s.may_send(*fresh, 1));  // in_flight (epoch 0) still out
   CHECK(s.may_send(*fresh, 0));
-  // Another partition that sent nothing under the old epoch is not held up.
+  s.assign(*fresh);
+  CHECK(fresh->producer_epoch == 1);
+  CHECK(fresh->base_sequence == 0);
+  // The cause partition pipelines fresh batches under the new epoch at once.
+  auto next = batch(1);
+  CHECK(s.may_send(*next, 3));
+  // A partition that sent nothing under the old epoch is not held up.
   auto elsewhere = batch(1, TopicPartition{"t", 9});
   CHECK(s.may_send(*elsewhere, 0));
+}
+
+// Defect 1 (duplicate under idempotence): a bump caused by one partition used
+// to re-stamp every other partition's batches with the new epoch and sequence
+// 0. A batch that was written but whose answer was lost then looked new to
+// the broker and was appended a second time.
+TEST_CASE("a bump caused by one partition never re-stamps another partition's batch that may be in the log") {
+  auto s = ready_state(42, 0);
+  const TopicPartition q{"t", 1};
+  auto written = batch(3, q);  // appended by the broker, but the connection dropped before the answer
+  auto later = batch(2, q);
+  REQUIRE(s.may_send(*written, 0));
+  s.assign(*written);
+  REQUIRE(s.may_send(*later, 1));
+  s.assign(*later);
+  auto p = batch(1);
+  s.assign(*p);
+  s.on_retriable_error(*p, code(kafka_errc::unknown_producer_id));  // t-0 bumps the epoch
+  REQUIRE(s.producer_epoch() == 1);
+  // `written` comes back from the dropped connection (no broker code) and is
+  // resent: same producer id, epoch and sequence, so the broker recognises it.
+  CHECK(s.may_send(*written, 0));
+  s.assign(*written);
+  CHECK(written->producer_id == 42);
+  CHECK(written->producer_epoch == 0);
+  CHECK(written->base_sequence == 0);
+  auto decoded = sluice::protocol::decode_record_batch(written->builder.bytes());
+  REQUIRE(decoded);
+  CHECK(decoded->producer_epoch == 0);
+  CHECK(decoded->base_sequence == 0);
+  s.on_acknowledged(*written);
+  s.assign(*later);
+  CHECK(later->producer_epoch == 0);
+  CHECK(later->base_sequence == 3);
+  // A fresh batch of q waits for them, then restarts at 0 under epoch 1.
+  auto fresh = batch(1, q);
+  CHECK_FALSE(s.may_send(*fresh, 1));
+  s.on_acknowledged(*later);
+  CHECK(s.may_send(*fresh, 0));
+  s.assign(*fresh);
+  CHECK(fresh->producer_epoch == 1);
+  CHECK(fresh->base_sequence == 0);
+}
+
+// Defect 2: a split used to bump the epoch (and so pause every partition).
+TEST_CASE("a split keeps the original's producer id, epoch and sequence range and does not bump") {
+  auto s = ready_state(42, 5);
+  auto first = batch(2), big = batch(5), after = batch(1);
+  s.assign(*first);
+  s.assign(*big);
+  s.assign(*after);
+  REQUIRE(big->base_sequence == 2);
+  auto left = batch(2), right = batch(3);
+  ProducerBatch* const pieces[] = {left.get(), right.get()};
+  s.on_split(*big, pieces);
+  CHECK(s.epoch_bumps() == 0);
+  CHECK(s.producer_epoch() == 5);
+  CHECK(left->producer_epoch == 5);
+  CHECK(left->base_sequence == 2);
+  CHECK(right->base_sequence == 4);
+  s.assign(*left);  // a resend keeps the stamp
+  s.assign(*right);
+  CHECK(left->base_sequence == 2);
+  CHECK(right->base_sequence == 4);
+  CHECK(s.next_sequence(tp) == 8);
+  CHECK(s.take_bump_notes().empty());
+}
+
+TEST_CASE("an expired batch whose successor was acknowledged leaves the epoch alone") {
+  auto s = ready_state(42, 0);
+  auto expired = batch(2), acked = batch(1);
+  s.assign(*expired);
+  s.assign(*acked);
+  s.on_given_up(*expired);  // delivery.timeout.ms: it may or may not be in the log
+  auto fresh = batch(1);
+  CHECK_FALSE(s.may_send(*fresh, 1));  // unresolved: nothing new until the partition is quiet
+  s.on_acknowledged(*acked);           // sequence 2 acknowledged: 0..1 are in the log too
+  CHECK(s.may_send(*fresh, 0));
+  CHECK(s.epoch_bumps() == 0);
+  s.assign(*fresh);
+  CHECK(fresh->base_sequence == 3);
+}
+
+TEST_CASE("an expired batch that leaves a gap bumps once its partition is quiet") {
+  auto s = ready_state(42, 0);
+  auto acked = batch(1), expired = batch(2);
+  s.assign(*acked);
+  s.assign(*expired);
+  s.on_acknowledged(*acked);
+  s.on_given_up(*expired);
+  CHECK(s.epoch_bumps() == 0);  // not at once: Java settles it when nothing is in flight
+  auto fresh = batch(1);
+  CHECK(s.may_send(*fresh, 0));
+  CHECK(s.epoch_bumps() == 1);
+  CHECK(s.producer_epoch() == 1);
+  s.assign(*fresh);
+  CHECK(fresh->producer_epoch == 1);
+  CHECK(fresh->base_sequence == 0);
+  CHECK(s.take_bump_notes().find("t-0") != std::string::npos);
+}
+
+// Defect 9: sequences near INT32_MAX overflowed (undefined behaviour) and gap
+// detection did not survive the wrap to 0.
+TEST_CASE("sequences wrap at INT32_MAX to 0 and gap detection survives the wrap") {
+  CHECK(sequence_after(INT32_MAX, 1) == 0);
+  CHECK(sequence_after(INT32_MAX - 1, 3) == 1);
+  CHECK(sequence_after(5, 3) == 8);
+  auto s = ready_state(42, 0);
+  auto near_end = batch(3);  // stamped at the end of the range (as after 2^31 records)
+  near_end->producer_id = 42;
+  near_end->producer_epoch = 0;
+  near_end->base_sequence = INT32_MAX - 1;
+  s.on_acknowledged(*near_end);  // last sequence: INT32_MAX-1, INT32_MAX, 0
+  auto next = batch(1);
+  next->producer_id = 42;
+  next->producer_epoch = 0;
+  next->base_sequence = 2;  // not what the broker expects next (1): an echo
+  s.on_retriable_error(*next, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.epoch_bumps() == 0);
+  next->base_sequence = 1;  // exactly the next one: a real gap
+  s.on_retriable_error(*next, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.epoch_bumps() == 1);
 }
 
 TEST_CASE("OUT_OF_ORDER_SEQUENCE bumps only for a real gap") {
@@ -164,10 +294,10 @@ TEST_CASE("OUT_OF_ORDER_SEQUENCE bumps only for a real gap") {
 }
 
 TEST_CASE("an exhausted epoch asks for a new producer id") {
-  auto s = ready_state(42, INT16_MAX - 1);
+  auto s = ready_state(42, INT16_MAX);
   auto a = batch(1);
   s.assign(*a);
-  s.on_abandoned(*a);
+  s.on_refused(*a);
   CHECK(s.phase() == IdempotenceState::Phase::needs_id);
   CHECK(s.should_request_id(t0));
   s.on_id_requested();

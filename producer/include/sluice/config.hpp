@@ -45,6 +45,7 @@ struct ProducerSettings {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds max_block{60000};
   std::chrono::milliseconds metadata_max_age{300000};
+  std::chrono::milliseconds metadata_max_idle{300000};
   std::chrono::milliseconds reconnect_backoff{50};
   std::chrono::milliseconds reconnect_backoff_max{1000};
   std::chrono::milliseconds retry_backoff_max{1000};

@@ -40,6 +40,8 @@ class MetadataCache {
                          const std::vector<protocol::ProduceResponse::NodeEndpoint>& endpoints);
 
   const TopicInfo* topic(const std::string& name) const;
+  // Drops what is known of a topic (the producer no longer uses it).
+  void forget(const std::string& name) { topics_.erase(name); }
   std::optional<BrokerAddress> broker(std::int32_t node_id) const;
   const std::map<std::int32_t, BrokerAddress>& brokers() const noexcept { return brokers_; }
 
