@@ -469,7 +469,14 @@ void BrokerConnection::close(std::error_code reason) {
   // written) may have reached the broker; queued ones did not. The socket
   // is closed first, so a write still pending no longer reads the spliced
   // bytes these handlers may release (single-threaded: no send is running).
-  if (auto early = std::exchange(early_answer_, std::nullopt)) early->request.handler(RequestOutcome{reason, {}, true});
+  // An answer held for the write to complete is the broker's answer all the
+  // same: it is delivered, not failed, whatever ends the connection (a
+  // success reported as "outcome unknown" is retried into a duplicate).
+  // It is the oldest request (in_flight_ holds only later ones), so it goes
+  // first.
+  if (auto early = std::exchange(early_answer_, std::nullopt)) {
+    early->request.handler(RequestOutcome{{}, early->body, true});
+  }
   for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
   if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{reason, {}, true});
   if (auto control = std::exchange(control_, std::nullopt)) control->request.handler(RequestOutcome{reason, {}, false});

@@ -97,7 +97,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   // from where they are. They must stay alive and unchanged until `handler`
   // runs: it never runs while the write may still read them (an answer that
   // arrives before the write's completion waits for it; a close stops the
-  // write first).
+  // write first, then delivers an answer that was waiting as the answer).
   void send_gathered(protocol::ApiKey key, const GatheredBodyEncoder& encode, bool expect_response,
                      ResponseHandler handler);
 
