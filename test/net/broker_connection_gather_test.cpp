@@ -79,6 +79,7 @@ GatheredBody make_body(std::size_t pieces, std::size_t external_bytes, std::uint
 struct Call {
   int count = 0;
   std::error_code ec;
+  bool maybe_delivered = false;
   Bytes body;
 };
 
@@ -86,6 +87,7 @@ net::ResponseHandler record(Call& c) {
   return [&c](const net::RequestOutcome& o) {
     ++c.count;
     c.ec = o.ec;
+    c.maybe_delivered = o.maybe_delivered;
     c.body.assign(o.body.begin(), o.body.end());
   };
 }
@@ -230,10 +232,11 @@ TEST_CASE("gathered: an answer read before the write completed is delivered when
   // success into a duplicate. The handler frees the bytes the write points
   // at: had it run while the write could still read them, ASan would report
   // it (the write is aborted or failed, so the broker's bytes tell nothing).
-  enum class End { eof, reset_after_read, timeout, local_close, garbage };
+  enum class End { eof, reset_after_read, answer_and_reset, timeout, local_close, garbage };
   End end = End::eof;
   SECTION("the broker ends the stream after the answer") { end = End::eof; }
   SECTION("the broker resets after the client read the answer") { end = End::reset_after_read; }
+  SECTION("the answer and the reset arrive together") { end = End::answer_and_reset; }
   SECTION("the request times out after the answer") { end = End::timeout; }
   SECTION("close() after the answer was read") { end = End::local_close; }
   SECTION("a protocol error after the answer") { end = End::garbage; }
@@ -255,6 +258,11 @@ TEST_CASE("gathered: an answer read before the write completed is delivered when
   const Bytes answer = test::FakeBroker::response(req, Bytes{7, 7, 7});
   bool answered = false;
   h.fake.read_bytes(12, [&] {
+    if (end == End::answer_and_reset) {
+      h.fake.write_and_reset(answer);
+      answered = true;
+      return;
+    }
     Bytes out = answer;
     if (end == End::garbage) {
       FakeRequest unknown = req;
@@ -286,6 +294,65 @@ TEST_CASE("gathered: an answer read before the write completed is delivered when
   CHECK(c.count == 1);
   CHECK_FALSE(c.ec);
   CHECK(c.body == Bytes{7, 7, 7});
+  CHECK(h.conn->state() == State::closed);
+  CHECK(h.conn->in_flight() == 0);
+}
+
+TEST_CASE("gathered: answers that arrive together with a reset reach their requests") {
+  // The broker answers and resets in one step while the client is still
+  // writing a large request: the client finds the answer and the reset
+  // together, and Asio completes the failed write before the read that holds
+  // the answer. That answer must still be delivered, whichever request it is
+  // for; a request with no answer fails as maybe delivered.
+  Harness h;
+  h.connect_ok();
+  SECTION("an earlier pipelined request's answer, while a gathered write is under way") {
+    GatheredBody body = make_body(3, 8u << 20, 6);
+    h.fake.read_request([&](FakeRequest first) {
+      h.fake.read_bytes(12, [&, first] { h.fake.write_and_reset(test::FakeBroker::response(first, Bytes{1, 2})); });
+    });
+    Call first, big;
+    h.conn->send(ApiKey::Metadata, plain_body, true, record(first));
+    h.conn->send_gathered(ApiKey::Produce, body.encoder(), true, record(big));
+    REQUIRE(test::run_until(h.io, [&] { return first.count > 0 && big.count > 0; }, 30000ms));
+    for (int i = 0; i < 1000; ++i) {
+      h.io.restart();
+      if (h.io.poll() == 0) break;
+    }
+    INFO("first: " << first.ec.message() << "; big: " << big.ec.message());
+    CHECK(first.count == 1);
+    CHECK_FALSE(first.ec);
+    CHECK(first.body == Bytes{1, 2});
+    CHECK(big.count == 1);
+    CHECK(big.ec);  // never answered: outcome unknown
+    CHECK(big.maybe_delivered);
+  }
+  SECTION("a plain (not gathered) request's answer, while it is being written") {
+    h.fake.read_bytes(12, [&] {
+      FakeRequest req;  // Metadata v13, correlation id 1 (ApiVersions was 0)
+      req.api_key = 3;
+      req.api_version = 13;
+      req.correlation_id = 1;
+      h.fake.write_and_reset(test::FakeBroker::response(req, Bytes{3, 4}));
+    });
+    Call c;
+    h.conn->send(
+        ApiKey::Metadata,
+        [](protocol::BufferWriter& w, std::int16_t) {
+          w.reserve(8u << 20);  // too large for the socket buffers
+          return std::error_code{};
+        },
+        true, record(c));
+    REQUIRE(test::run_until(h.io, [&] { return c.count > 0; }, 30000ms));
+    for (int i = 0; i < 1000; ++i) {
+      h.io.restart();
+      if (h.io.poll() == 0) break;
+    }
+    INFO("outcome: " << c.ec.message());
+    CHECK(c.count == 1);
+    CHECK_FALSE(c.ec);
+    CHECK(c.body == Bytes{3, 4});
+  }
   CHECK(h.conn->state() == State::closed);
   CHECK(h.conn->in_flight() == 0);
 }
