@@ -254,7 +254,7 @@ void BrokerConnection::enqueue(ApiKey key, std::int16_t version, const GatheredB
 }
 
 void BrokerConnection::write_next() {
-  if (writing_ || state_ == State::closed) return;
+  if (writing_ || write_error_ || state_ == State::closed) return;
   // A SASL request goes first; while SASL is draining or exchanging,
   // queued requests wait (re-authentication).
   if (!control_ && (write_queue_.empty() || auth_ != Auth::none)) return;
@@ -306,7 +306,7 @@ void BrokerConnection::on_written(boost::system::error_code ec) {
   writing_buffers_.clear();
   if (state_ == State::closed) return;
   if (ec) {
-    on_io_error(ec, false);
+    on_write_error(ec);
     return;
   }
   // acks=0 Produce: written is all the answer there will be.
@@ -319,6 +319,29 @@ void BrokerConnection::on_written(boost::system::error_code ec) {
   }
   maybe_start_reauthentication();
   write_next();
+}
+
+// A failed write. The connection is lost, but answers the broker sent
+// before it failed may not have been handled yet: still in the socket, or
+// read and queued behind this handler (when an answer and a reset arrive
+// together, Asio runs the socket's write completion before its read
+// completion). They are the broker's answers, for this request or earlier
+// ones, and must reach them rather than be failed as "outcome unknown". So
+// nothing more is written, the receiving side is shut (on Linux reads still
+// return what already arrived, then end of stream), and the read side closes
+// the connection with this error when it ends (on_io_error). The request
+// timer still runs meanwhile.
+void BrokerConnection::on_write_error(boost::system::error_code ec) {
+  write_error_ = ec;
+  boost::system::error_code ignored;  // not connected any more (a reset): reads end anyway
+  tcp_socket().shutdown(tcp::socket::shutdown_receive, ignored);
+  // The write is over and no longer reads the caller's bytes: an answer
+  // held for it is delivered now.
+  if (auto early = std::exchange(early_answer_, std::nullopt)) {
+    early->request.handler(RequestOutcome{{}, early->body, true});
+    if (state_ == State::closed) return;
+    arm_request_timer();
+  }
 }
 
 void BrokerConnection::read_more() {
@@ -434,6 +457,13 @@ boost::asio::ip::tcp::socket& BrokerConnection::tcp_socket() noexcept {
 // A failed read or write. Plain TCP keeps its system error (end of stream:
 // connection_closed); a TLS error says what the broker objected to.
 void BrokerConnection::on_io_error(const boost::system::error_code& ec, bool reading) {
+  if (reading && write_error_) {
+    // The read side ended after a failed write (on_write_error), having
+    // delivered what the broker sent: the write's error is the cause.
+    const auto cause = write_error_;
+    on_io_error(cause, false);
+    return;
+  }
   const bool closed_by_peer = ec == asio::error::eof || (tls_ && ec == asio::ssl::error::stream_truncated);
   if (reading && closed_by_peer) {
     if (state_ == State::connecting && !tls_ && !read_any_) {
@@ -469,7 +499,14 @@ void BrokerConnection::close(std::error_code reason) {
   // written) may have reached the broker; queued ones did not. The socket
   // is closed first, so a write still pending no longer reads the spliced
   // bytes these handlers may release (single-threaded: no send is running).
-  if (auto early = std::exchange(early_answer_, std::nullopt)) early->request.handler(RequestOutcome{reason, {}, true});
+  // An answer held for the write to complete is the broker's answer all the
+  // same: it is delivered, not failed, whatever ends the connection (a
+  // success reported as "outcome unknown" is retried into a duplicate).
+  // It is the oldest request (in_flight_ holds only later ones), so it goes
+  // first.
+  if (auto early = std::exchange(early_answer_, std::nullopt)) {
+    early->request.handler(RequestOutcome{{}, early->body, true});
+  }
   for (auto& r : in_flight_.take_all()) r.handler(RequestOutcome{reason, {}, true});
   if (auto done = std::exchange(writing_no_response_, nullptr)) done(RequestOutcome{reason, {}, true});
   if (auto control = std::exchange(control_, std::nullopt)) control->request.handler(RequestOutcome{reason, {}, false});

@@ -79,6 +79,7 @@ GatheredBody make_body(std::size_t pieces, std::size_t external_bytes, std::uint
 struct Call {
   int count = 0;
   std::error_code ec;
+  bool maybe_delivered = false;
   Bytes body;
 };
 
@@ -86,6 +87,7 @@ net::ResponseHandler record(Call& c) {
   return [&c](const net::RequestOutcome& o) {
     ++c.count;
     c.ec = o.ec;
+    c.maybe_delivered = o.maybe_delivered;
     c.body.assign(o.body.begin(), o.body.end());
   };
 }
@@ -102,11 +104,13 @@ struct Harness {
 
   // Small socket buffers on both sides: a write of megabytes goes out a few
   // KiB per call, resuming after each partial write.
-  Harness() : fake(io, 4096), conn(std::make_shared<net::BrokerConnection>(io, 1, fake.address(), options())) {}
+  explicit Harness(std::chrono::milliseconds request_timeout = 30000ms)
+      : fake(io, 4096), conn(std::make_shared<net::BrokerConnection>(io, 1, fake.address(), options(request_timeout))) {}
 
-  static net::ConnectionOptions options() {
+  static net::ConnectionOptions options(std::chrono::milliseconds request_timeout) {
     net::ConnectionOptions o;
     o.send_buffer_bytes = 4096;
+    o.request_timeout = request_timeout;
     return o;
   }
 
@@ -217,6 +221,140 @@ TEST_CASE("gathered: an answer read before the write completed waits for it, the
   CHECK(size == frame_size);
   CHECK(Bytes(received->begin() + 4 + kHeaderSize, received->end()) == expect);
   CHECK(h.conn->state() == State::ready);
+}
+
+TEST_CASE("gathered: an answer read before the write completed is delivered when the connection then fails") {
+  // The broker answers after reading only the start of an 8 MiB request and
+  // reads no more, so the write cannot complete (4 KiB socket buffers): the
+  // answer is held. Whatever then ends the connection, the broker did
+  // answer: the handler must get that answer, once. Reporting it "failed,
+  // outcome unknown" would make a producer without idempotence retry a
+  // success into a duplicate. The handler frees the bytes the write points
+  // at: had it run while the write could still read them, ASan would report
+  // it (the write is aborted or failed, so the broker's bytes tell nothing).
+  enum class End { eof, reset_after_read, answer_and_reset, timeout, local_close, garbage };
+  End end = End::eof;
+  SECTION("the broker ends the stream after the answer") { end = End::eof; }
+  SECTION("the broker resets after the client read the answer") { end = End::reset_after_read; }
+  SECTION("the answer and the reset arrive together") { end = End::answer_and_reset; }
+  SECTION("the request times out after the answer") { end = End::timeout; }
+  SECTION("close() after the answer was read") { end = End::local_close; }
+  SECTION("a protocol error after the answer") { end = End::garbage; }
+  Harness h(end == End::timeout ? 1000ms : 30000ms);
+  h.connect_ok();
+  GatheredBody body = make_body(3, 8u << 20, 5);
+  Call c;
+  auto handler = [&](const net::RequestOutcome& o) {
+    record(c)(o);
+    for (auto& e : body.external) {  // as a producer frees a completed batch
+      std::fill(e->begin(), e->end(), 0);
+      e.reset();
+    }
+  };
+  FakeRequest req;  // Produce v13, correlation id 1 (ApiVersions was 0)
+  req.api_key = 0;
+  req.api_version = 13;
+  req.correlation_id = 1;
+  const Bytes answer = test::FakeBroker::response(req, Bytes{7, 7, 7});
+  bool answered = false;
+  h.fake.read_bytes(12, [&] {
+    if (end == End::answer_and_reset) {
+      h.fake.write_and_reset(answer);
+      answered = true;
+      return;
+    }
+    Bytes out = answer;
+    if (end == End::garbage) {
+      FakeRequest unknown = req;
+      unknown.correlation_id = 987654;
+      out = cat(out, test::FakeBroker::response(unknown, Bytes{1}));
+    }
+    h.fake.write(std::move(out), [&] {
+      answered = true;
+      if (end == End::eof) h.fake.shutdown_send();
+    });
+  });
+  h.conn->send_gathered(ApiKey::Produce, body.encoder(), true, handler);
+  const auto sent_at = h.conn->last_used();
+  if (end == End::reset_after_read || end == End::local_close || end == End::timeout) {
+    // last_used() moves when an answer is read: the answer is held now (and,
+    // for the timeout, was read well before it: the fake answers at once).
+    REQUIRE(test::run_until(h.io, [&] { return answered && h.conn->last_used() != sent_at; }));
+    REQUIRE(c.count == 0);
+    if (end == End::reset_after_read) h.fake.reset();
+    if (end == End::local_close) h.conn->close(net::net_errc::shutting_down);
+  }
+  REQUIRE(test::run_until(h.io, [&] { return c.count > 0; }, 30000ms));
+  CHECK(answered);
+  for (int i = 0; i < 1000; ++i) {  // a second completion would show now
+    h.io.restart();
+    if (h.io.poll() == 0) break;
+  }
+  INFO("outcome: " << c.ec.message());
+  CHECK(c.count == 1);
+  CHECK_FALSE(c.ec);
+  CHECK(c.body == Bytes{7, 7, 7});
+  CHECK(h.conn->state() == State::closed);
+  CHECK(h.conn->in_flight() == 0);
+}
+
+TEST_CASE("gathered: answers that arrive together with a reset reach their requests") {
+  // The broker answers and resets in one step while the client is still
+  // writing a large request: the client finds the answer and the reset
+  // together, and Asio completes the failed write before the read that holds
+  // the answer. That answer must still be delivered, whichever request it is
+  // for; a request with no answer fails as maybe delivered.
+  Harness h;
+  h.connect_ok();
+  SECTION("an earlier pipelined request's answer, while a gathered write is under way") {
+    GatheredBody body = make_body(3, 8u << 20, 6);
+    h.fake.read_request([&](FakeRequest first) {
+      h.fake.read_bytes(12, [&, first] { h.fake.write_and_reset(test::FakeBroker::response(first, Bytes{1, 2})); });
+    });
+    Call first, big;
+    h.conn->send(ApiKey::Metadata, plain_body, true, record(first));
+    h.conn->send_gathered(ApiKey::Produce, body.encoder(), true, record(big));
+    REQUIRE(test::run_until(h.io, [&] { return first.count > 0 && big.count > 0; }, 30000ms));
+    for (int i = 0; i < 1000; ++i) {
+      h.io.restart();
+      if (h.io.poll() == 0) break;
+    }
+    INFO("first: " << first.ec.message() << "; big: " << big.ec.message());
+    CHECK(first.count == 1);
+    CHECK_FALSE(first.ec);
+    CHECK(first.body == Bytes{1, 2});
+    CHECK(big.count == 1);
+    CHECK(big.ec);  // never answered: outcome unknown
+    CHECK(big.maybe_delivered);
+  }
+  SECTION("a plain (not gathered) request's answer, while it is being written") {
+    h.fake.read_bytes(12, [&] {
+      FakeRequest req;  // Metadata v13, correlation id 1 (ApiVersions was 0)
+      req.api_key = 3;
+      req.api_version = 13;
+      req.correlation_id = 1;
+      h.fake.write_and_reset(test::FakeBroker::response(req, Bytes{3, 4}));
+    });
+    Call c;
+    h.conn->send(
+        ApiKey::Metadata,
+        [](protocol::BufferWriter& w, std::int16_t) {
+          w.reserve(8u << 20);  // too large for the socket buffers
+          return std::error_code{};
+        },
+        true, record(c));
+    REQUIRE(test::run_until(h.io, [&] { return c.count > 0; }, 30000ms));
+    for (int i = 0; i < 1000; ++i) {
+      h.io.restart();
+      if (h.io.poll() == 0) break;
+    }
+    INFO("outcome: " << c.ec.message());
+    CHECK(c.count == 1);
+    CHECK_FALSE(c.ec);
+    CHECK(c.body == Bytes{3, 4});
+  }
+  CHECK(h.conn->state() == State::closed);
+  CHECK(h.conn->in_flight() == 0);
 }
 
 TEST_CASE("gathered: a close during the write fails the request once, nothing is read after") {

@@ -121,6 +121,25 @@ void FakeBroker::close() {
   acceptor_.close(ignored);
 }
 
+void FakeBroker::shutdown_send() {
+  error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  failed(ec);
+}
+
+void FakeBroker::reset() {
+  error_code ignored;
+  socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  close();
+}
+
+void FakeBroker::write_and_reset(Bytes bytes) {
+  error_code ec;
+  asio::write(socket_, asio::buffer(bytes), ec);
+  if (failed(ec)) return;
+  reset();
+}
+
 Bytes FakeBroker::response(const FakeRequest& to, std::span<const std::uint8_t> body) {
   Bytes out;
   protocol::BufferWriter w(out);

@@ -52,6 +52,14 @@ class FakeBroker {
   // One byte per write, `gap` apart (a timer on the io_context).
   void trickle(Bytes bytes, std::chrono::milliseconds gap, Next next = {});
   void close();  // closes the accepted connection (and stops listening)
+  // Ends the stream (FIN) after what was written; reading goes on.
+  void shutdown_send();
+  // Closes with a reset (SO_LINGER 0: RST, not FIN), and stops listening.
+  void reset();
+  // Writes `bytes` at once (synchronously) and resets, in one step: no other
+  // handler on the io_context runs in between, so the client finds the bytes
+  // and the reset waiting together.
+  void write_and_reset(Bytes bytes);
 
   std::size_t bytes_received() const noexcept { return received_; }
   // What the last read_bytes() read (valid in its continuation).

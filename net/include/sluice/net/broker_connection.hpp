@@ -97,7 +97,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   // from where they are. They must stay alive and unchanged until `handler`
   // runs: it never runs while the write may still read them (an answer that
   // arrives before the write's completion waits for it; a close stops the
-  // write first).
+  // write first, then delivers an answer that was waiting as the answer).
   void send_gathered(protocol::ApiKey key, const GatheredBodyEncoder& encode, bool expect_response,
                      ResponseHandler handler);
 
@@ -153,6 +153,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   void enqueue(protocol::ApiKey key, std::int16_t version, const GatheredBodyEncoder& encode, bool expect_response,
                ResponseHandler handler);
   void on_written(boost::system::error_code ec);
+  void on_write_error(boost::system::error_code ec);
   void write_next();
   // Closes with `reason`, keeping `detail` for failure_detail().
   void fail(std::error_code reason, std::string detail);
@@ -197,6 +198,9 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   std::int32_t writing_correlation_id_ = -1;
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
   std::optional<EarlyAnswer> early_answer_;  // for the gathered request being written
+  // A write failed: nothing more is written, and the read side, once it has
+  // read what arrived, closes the connection with this error.
+  boost::system::error_code write_error_;
   InFlightRequests in_flight_;
   FrameDecoder decoder_;
   std::array<std::uint8_t, 64 * 1024> read_buf_{};
