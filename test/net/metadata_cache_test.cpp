@@ -59,3 +59,56 @@ TEST_CASE("metadata: KIP-951 leader hints apply only when newer, with new endpoi
   CHECK_FALSE(c.apply_leader_hint("t", 7, 1, 99, {}));         // no such partition
   CHECK_FALSE(c.apply_leader_hint("other", 0, 1, 99, {}));     // no such topic
 }
+
+// Defect 6: the index was used to size the partition vector before it was
+// checked, so INT32_MIN threw length_error and INT32_MAX asked for 24 GiB.
+TEST_CASE("metadata: a partition list that is not 0..n-1 once each is refused, the cached entry kept") {
+  const std::int32_t bad_indexes[] = {INT32_MIN, -1, INT32_MAX, 2 /* a gap: 0 and 2 of 2 */, 0 /* a duplicate */};
+  for (std::int32_t bad : bad_indexes) {
+    INFO("second partition's index " << bad);
+    net::MetadataCache c;
+    c.update(response(1, 5, 3));
+    MetadataResponse m = response(2, 6, 2);
+    m.topics[0].partitions[1].partition_index = bad;
+    net::MetadataRejects rejects;
+    CHECK_NOTHROW(rejects = c.update(m));
+    CHECK(rejects.topics == std::vector<std::string>{"t"});
+    CHECK(rejects.brokers.empty());
+    REQUIRE(c.topic("t") != nullptr);
+    CHECK(c.topic("t")->partitions.size() == 3);
+    CHECK(c.topic("t")->partitions[0].leader_id == 1);  // nothing of the refused entry applied
+    CHECK(c.topic("t")->partitions[0].leader_epoch == 5);
+    // The same list for a topic not cached yet leaves it unknown.
+    net::MetadataCache fresh;
+    CHECK_NOTHROW(fresh.update(m));
+    CHECK(fresh.topic("t") == nullptr);
+    CHECK(fresh.broker(2).has_value());  // the brokers of the answer still count
+  }
+}
+
+TEST_CASE("metadata: a broker port outside 0..65535 makes that broker unknown, not a wrapped port") {
+  for (std::int32_t port : {-1, 65536, 70000, INT32_MIN}) {
+    INFO("port " << port);
+    net::MetadataCache c;
+    MetadataResponse m = response(1, 5, 1);
+    m.brokers[1].port = port;
+    const net::MetadataRejects rejects = c.update(m);
+    CHECK(rejects.brokers == std::vector<std::int32_t>{2});
+    CHECK(rejects.topics.empty());
+    CHECK_FALSE(c.broker(2).has_value());
+    CHECK(c.broker(1)->to_string() == "h1:9091");
+    // A leader hint naming an endpoint with such a port is not applied,
+    // and forgets what the cache held for that broker.
+    net::MetadataCache h;
+    h.update(response(1, 5, 1));
+    std::vector<protocol::ProduceResponse::NodeEndpoint> endpoints{{1, "h1-moved", port, std::nullopt}};
+    CHECK_FALSE(h.apply_leader_hint("t", 0, 1, 6, endpoints));
+    CHECK_FALSE(h.broker(1).has_value());
+    CHECK(h.topic("t")->partitions[0].leader_epoch == 5);
+  }
+  net::MetadataCache edge;
+  MetadataResponse m = response(1, 5, 1);
+  m.brokers[0].port = 65535;
+  CHECK(edge.update(m).empty());
+  CHECK(edge.broker(1)->port == 65535);
+}
