@@ -47,10 +47,19 @@ MetadataRejects MetadataCache::update(const protocol::MetadataResponse& m) {
       continue;
     }
     TopicInfo& info = topics_[*t.name];
-    info.topic_id = t.topic_id;
+    // A different id under the same name is a topic deleted and created
+    // again: its partition count and leader epochs start afresh, so nothing
+    // of the old one may be kept (the Java client resets the epochs too).
+    // An answer without an id (an error, or Metadata before v10) says
+    // nothing about which topic it is, so the cached id stays.
+    if (!t.topic_id.is_zero()) {
+      if (!info.topic_id.is_zero() && info.topic_id != t.topic_id) info.partitions.clear();
+      info.topic_id = t.topic_id;
+    }
     info.error_code = t.error_code;
     if (t.error_code != 0) continue;
-    // Partitions only grow; an old response listing fewer does not shrink.
+    // Partitions only grow for the same topic: an older answer listing
+    // fewer does not shrink.
     if (info.partitions.size() < t.partitions.size()) info.partitions.resize(t.partitions.size());
     for (const auto& p : t.partitions) {
       PartitionInfo& pi = info.partitions[static_cast<std::size_t>(p.partition_index)];
@@ -65,9 +74,15 @@ MetadataRejects MetadataCache::update(const protocol::MetadataResponse& m) {
 
 bool MetadataCache::apply_leader_hint(const std::string& topic, std::int32_t partition, std::int32_t leader_id,
                                       std::int32_t leader_epoch,
-                                      const std::vector<protocol::ProduceResponse::NodeEndpoint>& endpoints) {
+                                      const std::vector<protocol::ProduceResponse::NodeEndpoint>& endpoints,
+                                      const protocol::Uuid& sent_topic_id) {
   auto it = topics_.find(topic);
   if (it == topics_.end() || partition < 0 || leader_id < 0 || leader_epoch < 0) return false;
+  // A hint about the topic as it was before a recreate carries that topic's
+  // (higher) epochs: applied to the new one, it would win over every real
+  // leader until the new epochs caught up.
+  const protocol::Uuid& cached_id = it->second.topic_id;
+  if (!sent_topic_id.is_zero() && !cached_id.is_zero() && sent_topic_id != cached_id) return false;
   auto& partitions = it->second.partitions;
   if (static_cast<std::size_t>(partition) >= partitions.size()) return false;
   PartitionInfo& p = partitions[static_cast<std::size_t>(partition)];

@@ -85,6 +85,9 @@ struct InFlightProduce {
   Clock::time_point sent_at{};
   std::int16_t version = 0;
   std::vector<std::unique_ptr<ProducerBatch>> batches;
+  // Per batch, the topic id it was sent under: a leader hint in the answer
+  // belongs to that topic, which a recreate may have replaced meanwhile.
+  std::vector<protocol::Uuid> topic_ids;
 };
 
 class ProducerEngine {

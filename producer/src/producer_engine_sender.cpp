@@ -80,6 +80,7 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     }
     req.topics.back().partitions.push_back({tp.partition, b->builder.bytes()});
     request->batches.push_back(std::move(b));
+    request->topic_ids.push_back(req.topics.back().topic_id);
   }
   if (request->batches.empty()) return;
   ++stats_.requests_sent;
@@ -118,11 +119,13 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
       for (const auto& t : resp->topics) {
         for (const auto& pr : t.partitions) {
           // The batch this answer is for (request order is small: a scan).
-          for (auto& b : batches) {
+          for (std::size_t i = 0; i < batches.size(); ++i) {
+            auto& b = batches[i];
             if (!b || b->tp.partition != pr.index) continue;
-            const bool same_topic = request->version >= 13
-                                        ? metadata_.topic(b->tp.topic) && metadata_.topic(b->tp.topic)->topic_id == t.topic_id
-                                        : b->tp.topic == t.name;
+            // v13 answers by topic id: the one the batch was sent under,
+            // which a recreate seen meanwhile may have replaced in metadata_.
+            const bool same_topic =
+                request->version >= 13 ? request->topic_ids[i] == t.topic_id : b->tp.topic == t.name;
             if (!same_topic) continue;
             if (pr.error_code == 0) {
               handle_attempt(std::move(b), AttemptResult{}, pr.base_offset, "", 0);
@@ -131,7 +134,8 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
             const auto& info = protocol::kafka_error_info(pr.error_code);
             if (pr.current_leader) {
               metadata_.apply_leader_hint(b->tp.topic, pr.index, pr.current_leader->leader_id,
-                                          pr.current_leader->leader_epoch, resp->node_endpoints);
+                                          pr.current_leader->leader_epoch, resp->node_endpoints,
+                                          request->topic_ids[i]);
             }
             std::string msg = broker + " rejected the batch for " + b->tp.str() + ": " + info.name + " (" +
                               info.message + ")";

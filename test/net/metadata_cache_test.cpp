@@ -60,6 +60,21 @@ TEST_CASE("metadata: KIP-951 leader hints apply only when newer, with new endpoi
   CHECK_FALSE(c.apply_leader_hint("other", 0, 1, 99, {}));     // no such topic
 }
 
+namespace {
+
+protocol::Uuid id(std::uint8_t b) {
+  protocol::Uuid u;
+  u.bytes[15] = b;
+  return u;
+}
+
+MetadataResponse with_id(MetadataResponse m, protocol::Uuid topic_id) {
+  for (auto& t : m.topics) t.topic_id = topic_id;
+  return m;
+}
+
+}  // namespace
+
 // Defect 6: the index was used to size the partition vector before it was
 // checked, so INT32_MIN threw length_error and INT32_MAX asked for 24 GiB.
 TEST_CASE("metadata: a partition list that is not 0..n-1 once each is refused, the cached entry kept") {
@@ -111,4 +126,68 @@ TEST_CASE("metadata: a broker port outside 0..65535 makes that broker unknown, n
   m.brokers[0].port = 65535;
   CHECK(edge.update(m).empty());
   CHECK(edge.broker(1)->port == 65535);
+}
+
+// Defect 3: a topic deleted and created again under the same name has a new
+// topic id and starts its leader epochs again; the old epochs hid the new
+// leaders and the old partition count stayed forever.
+TEST_CASE("metadata: a new topic id replaces the topic's partitions and epochs") {
+  net::MetadataCache c;
+  c.update(with_id(response(1, 10, 6), id(1)));
+  c.update(with_id(response(2, 0, 3), id(2)));
+  const net::TopicInfo* t = c.topic("t");
+  REQUIRE(t != nullptr);
+  CHECK(t->topic_id == id(2));
+  REQUIRE(t->partitions.size() == 3);
+  CHECK(t->partitions[0].leader_id == 2);
+  CHECK(t->partitions[0].leader_epoch == 0);
+  // The same id again: an older answer neither shrinks nor rolls epochs back.
+  c.update(with_id(response(1, 0, 1), id(2)));
+  c.update(with_id(response(2, 1, 2), id(2)));
+  CHECK(c.topic("t")->partitions.size() == 3);
+  c.update(with_id(response(1, 0, 1), id(2)));
+  CHECK(c.topic("t")->partitions[0].leader_epoch == 1);
+  CHECK(c.topic("t")->partitions[0].leader_id == 2);
+}
+
+TEST_CASE("metadata: a deletion seen in between (an error without an id) does not hide the recreate") {
+  net::MetadataCache c;
+  c.update(with_id(response(1, 10, 6), id(1)));
+  MetadataResponse gone = response(1, 10, 0);
+  gone.topics[0].error_code = 3;  // UNKNOWN_TOPIC_OR_PARTITION, topic id zero
+  c.update(gone);
+  CHECK(c.topic("t")->error_code == 3);
+  CHECK(c.topic("t")->topic_id == id(1));  // zero says nothing about the id
+  c.update(with_id(response(2, 0, 3), id(2)));
+  const net::TopicInfo* t = c.topic("t");
+  CHECK(t->error_code == 0);
+  CHECK(t->topic_id == id(2));
+  REQUIRE(t->partitions.size() == 3);
+  CHECK(t->partitions[2].leader_id == 2);
+  CHECK(t->partitions[2].leader_epoch == 0);
+}
+
+TEST_CASE("metadata: without topic ids (Metadata before v10) partitions only grow, as before") {
+  net::MetadataCache c;
+  c.update(response(1, 10, 6));
+  c.update(response(2, 0, 3));
+  CHECK(c.topic("t")->partitions.size() == 6);
+  CHECK(c.topic("t")->partitions[0].leader_id == 1);
+  // An id learned after answers without one is not a recreate either.
+  c.update(with_id(response(2, 0, 3), id(7)));
+  CHECK(c.topic("t")->partitions.size() == 6);
+  CHECK(c.topic("t")->topic_id == id(7));
+}
+
+TEST_CASE("metadata: a leader hint about the topic before its recreate is not applied to the new one") {
+  net::MetadataCache c;
+  c.update(with_id(response(1, 10, 1), id(1)));
+  c.update(with_id(response(2, 0, 1), id(2)));
+  // A Produce answer for a batch sent to the old topic, read after the
+  // Metadata answer: its epoch 11 is the old topic's.
+  CHECK_FALSE(c.apply_leader_hint("t", 0, 1, 11, {}, id(1)));
+  CHECK(c.topic("t")->partitions[0].leader_id == 2);
+  CHECK(c.apply_leader_hint("t", 0, 1, 1, {}, id(2)));
+  CHECK(c.apply_leader_hint("t", 0, 2, 2, {}));  // sent without an id (Produce before v13 over v<10 metadata)
+  CHECK(c.topic("t")->partitions[0].leader_id == 2);
 }
