@@ -179,6 +179,9 @@ class ProducerEngine {
   void handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result, std::int64_t base_offset,
                       std::string message, std::int16_t code);
   void split_and_requeue(std::unique_ptr<ProducerBatch> batch);
+  // Fails tp's queued batches: the topic was recreated with `count`
+  // partitions, fewer than tp's index.
+  void fail_vanished_partition(const TopicPartition& tp, std::size_t count);
   void expire(Clock::time_point now);
 
   // --- I/O thread only: producer_engine_cluster.cpp ---

@@ -22,6 +22,13 @@ void ProducerEngine::send_ready_batches(Clock::time_point now) {
   for (auto& tp : accumulator_.ready(now, flushing_)) {
     const net::TopicInfo* info = metadata_.topic(tp.topic);
     const auto p = static_cast<std::size_t>(tp.partition);
+    if (info != nullptr && info->error_code == 0 && !info->partitions.empty() && p >= info->partitions.size()) {
+      // The cache shrinks only when the topic was deleted and created again
+      // (a new topic id): this partition is gone, and waiting for it would
+      // only end at delivery.timeout.ms with a report that says nothing.
+      fail_vanished_partition(tp, info->partitions.size());
+      continue;
+    }
     const std::int32_t leader = info && p < info->partitions.size() ? info->partitions[p].leader_id : -1;
     if (leader < 0) {
       metadata_wanted_ = true;
@@ -248,6 +255,18 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
     }
     b->sealed = true;
     accumulator_.reenqueue(std::move(b));
+  }
+}
+
+void ProducerEngine::fail_vanished_partition(const TopicPartition& tp, std::size_t count) {
+  const std::string why = "partition " + std::to_string(tp.partition) + " of topic '" + tp.topic +
+                          "' no longer exists: the topic was deleted and created again with " +
+                          std::to_string(count) + " partitions";
+  while (accumulator_.head(tp) != nullptr) {
+    std::unique_ptr<ProducerBatch> b = accumulator_.take_head(tp);
+    accumulator_.returned(tp);
+    idempotence_.on_abandoned(*b);
+    complete(*b, -1, errc::invalid_partition, why, b->maybe_sent);
   }
 }
 
