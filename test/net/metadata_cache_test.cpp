@@ -1,6 +1,13 @@
 #include "sluice/net/metadata_cache.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <stdexcept>
+
+#include "fuzz/metadata_cache_target.hpp"
 
 using namespace sluice;
 using protocol::MetadataResponse;
@@ -190,4 +197,73 @@ TEST_CASE("metadata: a leader hint about the topic before its recreate is not ap
   CHECK(c.apply_leader_hint("t", 0, 1, 1, {}, id(2)));
   CHECK(c.apply_leader_hint("t", 0, 2, 2, {}));  // sent without an id (Produce before v13 over v<10 metadata)
   CHECK(c.topic("t")->partitions[0].leader_id == 2);
+}
+
+// The metadata_cache fuzz target's inputs, replayed through its body and
+// invariant checks (test/fuzz/metadata_cache_target.hpp): regressions/ holds
+// the answers that crashed the cache (INT32_MIN and INT32_MAX partition
+// indexes, a port of -1). Then, as the fuzzer would but in every build,
+// mutations of the seeds with a fixed seed.
+namespace {
+
+std::filesystem::path fuzz_dir() {
+#ifdef SLUICE_FUZZ_DIR
+  return SLUICE_FUZZ_DIR;
+#else
+  return std::filesystem::path(__FILE__).parent_path().parent_path() / "fuzz";
+#endif
+}
+
+[[noreturn]] void throw_hook(const std::string& message) { throw std::runtime_error(message); }
+
+std::vector<std::vector<std::uint8_t>> inputs(const std::string& kind) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(fuzz_dir() / kind / "metadata_cache")) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::vector<std::uint8_t>> out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("metadata: the metadata_cache fuzz corpus and regressions replay cleanly") {
+  sluice::fuzz::failure_hook() = throw_hook;
+  for (const char* kind : {"regressions", "corpus"}) {
+    const auto all = inputs(kind);
+    CHECK(all.size() >= 3);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      INFO(kind << " input #" << i);
+      sluice::fuzz::Outcome o = sluice::fuzz::Outcome::skipped;
+      REQUIRE_NOTHROW(o = sluice::fuzz::run_metadata_cache(all[i]));
+      CHECK(o == sluice::fuzz::Outcome::decoded);
+    }
+  }
+}
+
+TEST_CASE("metadata: mutated Metadata and Produce answers never break the cache (fixed seed)") {
+  sluice::fuzz::failure_hook() = throw_hook;
+  const auto seeds = inputs("corpus");
+  REQUIRE_FALSE(seeds.empty());
+  std::mt19937 rng(20240611);
+  std::size_t decoded = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::vector<std::uint8_t> in = seeds[rng() % seeds.size()];
+    // Mostly overwrite bytes after the first message header (lengths, ids,
+    // indexes, ports); sometimes with 0x00/0x7f/0x80/0xff, int32 extremes.
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = 3 + rng() % (in.size() - 3);
+      static constexpr std::uint8_t kEdge[] = {0x00, 0x7f, 0x80, 0xff};
+      in[at] = rng() % 2 == 0 ? kEdge[rng() % 4] : static_cast<std::uint8_t>(rng());
+    }
+    INFO("round " << round);
+    sluice::fuzz::Outcome o = sluice::fuzz::Outcome::skipped;
+    REQUIRE_NOTHROW(o = sluice::fuzz::run_metadata_cache(in));
+    decoded += o == sluice::fuzz::Outcome::decoded;
+  }
+  CHECK(decoded > 1000);  // the mutations mostly still decode: the cache, not the decoder, is exercised
 }
