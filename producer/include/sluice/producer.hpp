@@ -102,10 +102,12 @@ class Producer {
   // done); records other threads send meanwhile are not waited for.
   // Called from a delivery callback it cannot wait (the callback runs on
   // the thread that delivers the reports): it starts the flush and returns
-  // at once.
+  // at once. A timeout of milliseconds::max() (or anything past the clock's
+  // range) waits without limit; 0 or less does not wait.
   std::size_t flush(std::chrono::milliseconds timeout);
 
-  // Flushes for at most `timeout`, then fails whatever is left with
+  // Flushes for at most `timeout` (as flush(): milliseconds::max() waits for
+  // every report), then fails whatever is left with
   // errc::closed and stops the I/O thread. Later sends fail with errc::closed.
   // Called from a delivery callback it does not wait: what is left fails
   // right after the callback returns.
