@@ -4,10 +4,17 @@
 // One producer is safe to share across threads and is meant to be shared.
 // send() is asynchronous: it moves the record into the producer's queue and
 // returns; the delivery callback runs later on the producer's callback
-// thread, one callback at a time in completion order (per partition: in
-// send order). A slow callback delays other callbacks, never the network.
-// With ProducerOptions::io_context, callbacks run on the thread running
-// that io_context instead.
+// thread, one callback at a time in completion order. A slow callback
+// delays other callbacks, never the network. With
+// ProducerOptions::io_context, callbacks run on the thread running that
+// io_context instead.
+// Order: the records one thread sends to one partition are written, and
+// their successful reports delivered, in send order when idempotence is on
+// (the default) or max.in.flight.requests.per.connection=1. Without
+// idempotence and with more in flight, a retried batch can be written (and
+// reported) after a later one. Records of different threads have no order
+// between them, and a failure (delivery.timeout.ms, a refusal in send())
+// may be reported before earlier records still in flight.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
