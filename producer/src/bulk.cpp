@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "deadline.hpp"
+
 namespace sluice::detail {
 
 BulkTracker::BulkTracker(std::size_t max_errors, std::function<void(const BulkSummary&)> on_done,
@@ -102,9 +104,8 @@ BulkSummary BulkTracker::conclude(Producer& producer, const BulkOptions& options
     if (io_thread) {
       refused = true;
     } else if (options.timeout) {
-      // Clamped: steady_clock::now() + milliseconds::max() would overflow.
-      const auto limit = std::min<std::chrono::milliseconds>(*options.timeout, std::chrono::hours(24 * 365));
-      timed_out = !done_cv_.wait_for(lock, limit, [this] { return complete(); });
+      timed_out = !done_cv_.wait_until(lock, deadline_after(std::chrono::steady_clock::now(), *options.timeout),
+                                       [this] { return complete(); });
     } else {
       done_cv_.wait(lock, [this] { return complete(); });
     }

@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
+#include "deadline.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -180,7 +181,11 @@ std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
   // From a delivery callback (the I/O thread) waiting would deadlock: the
   // reports it waits for are delivered by this very thread. Request the
   // flush and return what is outstanding.
-  if (!on_io_thread()) done_cv_.wait_for(lock, timeout, [&] { return remaining() == 0; });
+  // wait_until a saturated deadline: wait_for(milliseconds::max()) overflows
+  // and returned at once (deadline.hpp); close() waits through here too.
+  if (!on_io_thread()) {
+    done_cv_.wait_until(lock, deadline_after(Clock::now(), timeout), [&] { return remaining() == 0; });
+  }
   --flush_requests_;
   return remaining();
 }

@@ -88,6 +88,9 @@ struct InFlightProduce {
   Clock::time_point sent_at{};
   std::int16_t version = 0;
   std::vector<std::unique_ptr<ProducerBatch>> batches;
+  // Per batch, the topic id it was sent under: a leader hint in the answer
+  // belongs to that topic, which a recreate may have replaced meanwhile.
+  std::vector<protocol::Uuid> topic_ids;
 };
 
 class ProducerEngine {
@@ -183,6 +186,9 @@ class ProducerEngine {
   void handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result, std::int64_t base_offset,
                       std::string message, std::int16_t code);
   void split_and_requeue(std::unique_ptr<ProducerBatch> batch);
+  // Fails tp's queued batches: the topic was recreated with `count`
+  // partitions, fewer than tp's index.
+  void fail_vanished_partition(const TopicPartition& tp, std::size_t count);
   void expire(Clock::time_point now);
 
   // --- I/O thread only: producer_engine_cluster.cpp ---

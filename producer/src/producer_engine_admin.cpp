@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <future>
 
+#include "deadline.hpp"
 #include "producer_engine.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/create_topics.hpp"
@@ -81,7 +82,7 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
   op->results = results;
   op->pending.assign(topics.size(), true);
   op->timeout = timeout;
-  op->deadline = Clock::now() + timeout;
+  op->deadline = deadline_after(Clock::now(), timeout);  // saturates: milliseconds::max() waits
   auto answer = op->done.get_future();
   post([this, op] {
     admin_ops_.push_back(op);
@@ -89,7 +90,7 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
   });
   // The I/O thread reports the timeout itself; the grace covers an I/O
   // side that stopped (close() from another thread) or is not run at all.
-  const auto give_up = op->deadline + std::chrono::seconds(1);
+  const auto give_up = deadline_after(op->deadline, std::chrono::seconds(1));
   while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
     if (stop_posted_.load()) return fail_all(errc::closed, "the producer was closed before the broker answered");
     if (Clock::now() >= give_up) {

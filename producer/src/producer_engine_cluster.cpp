@@ -162,7 +162,17 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
       run_pass();
       return;
     }
-    metadata_.update(*m);
+    const net::MetadataRejects rejects = metadata_.update(*m);
+    if (!rejects.empty()) {
+      // A broken answer (a bug or a corruption on the broker's side) is not
+      // used; the next one may be whole.
+      std::string what;
+      for (const auto& t : rejects.topics) what += " topic '" + t + "' (partitions not listed as 0..n-1);";
+      for (auto id : rejects.brokers) what += " broker " + std::to_string(id) + " (port outside 0..65535);";
+      what.pop_back();
+      log(LogLevel::warning, "Metadata answer refused in part:" + what + "; asking again");
+      metadata_wanted_ = true;
+    }
     use_bootstrap_ = false;
     last_metadata_at_ = Clock::now();
     for (const auto& t : m->topics) {

@@ -22,6 +22,13 @@ void ProducerEngine::send_ready_batches(Clock::time_point now) {
   for (auto& tp : accumulator_.ready(now, flushing_)) {
     const net::TopicInfo* info = metadata_.topic(tp.topic);
     const auto p = static_cast<std::size_t>(tp.partition);
+    if (info != nullptr && info->error_code == 0 && !info->partitions.empty() && p >= info->partitions.size()) {
+      // The cache shrinks only when the topic was deleted and created again
+      // (a new topic id): this partition is gone, and waiting for it would
+      // only end at delivery.timeout.ms with a report that says nothing.
+      fail_vanished_partition(tp, info->partitions.size());
+      continue;
+    }
     const std::int32_t leader = info && p < info->partitions.size() ? info->partitions[p].leader_id : -1;
     if (leader < 0) {
       metadata_wanted_ = true;
@@ -80,6 +87,7 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     }
     req.topics.back().partitions.push_back({tp.partition, b->builder.bytes()});
     request->batches.push_back(std::move(b));
+    request->topic_ids.push_back(req.topics.back().topic_id);
   }
   if (request->batches.empty()) return;
   ++stats_.requests_sent;
@@ -118,11 +126,13 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
       for (const auto& t : resp->topics) {
         for (const auto& pr : t.partitions) {
           // The batch this answer is for (request order is small: a scan).
-          for (auto& b : batches) {
+          for (std::size_t i = 0; i < batches.size(); ++i) {
+            auto& b = batches[i];
             if (!b || b->tp.partition != pr.index) continue;
-            const bool same_topic = request->version >= 13
-                                        ? metadata_.topic(b->tp.topic) && metadata_.topic(b->tp.topic)->topic_id == t.topic_id
-                                        : b->tp.topic == t.name;
+            // v13 answers by topic id: the one the batch was sent under,
+            // which a recreate seen meanwhile may have replaced in metadata_.
+            const bool same_topic =
+                request->version >= 13 ? request->topic_ids[i] == t.topic_id : b->tp.topic == t.name;
             if (!same_topic) continue;
             if (pr.error_code == 0) {
               handle_attempt(std::move(b), AttemptResult{}, pr.base_offset, "", 0);
@@ -131,7 +141,8 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
             const auto& info = protocol::kafka_error_info(pr.error_code);
             if (pr.current_leader) {
               metadata_.apply_leader_hint(b->tp.topic, pr.index, pr.current_leader->leader_id,
-                                          pr.current_leader->leader_epoch, resp->node_endpoints);
+                                          pr.current_leader->leader_epoch, resp->node_endpoints,
+                                          request->topic_ids[i]);
             }
             std::string msg = broker + " rejected the batch for " + b->tp.str() + ": " + info.name + " (" +
                               info.message + ")";
@@ -248,6 +259,18 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
     }
     b->sealed = true;
     accumulator_.reenqueue(std::move(b));
+  }
+}
+
+void ProducerEngine::fail_vanished_partition(const TopicPartition& tp, std::size_t count) {
+  const std::string why = "partition " + std::to_string(tp.partition) + " of topic '" + tp.topic +
+                          "' no longer exists: the topic was deleted and created again with " +
+                          std::to_string(count) + " partitions";
+  while (accumulator_.head(tp) != nullptr) {
+    std::unique_ptr<ProducerBatch> b = accumulator_.take_head(tp);
+    accumulator_.returned(tp);
+    idempotence_.on_abandoned(*b);
+    complete(*b, -1, errc::invalid_partition, why, b->maybe_sent);
   }
 }
 

@@ -445,6 +445,18 @@ inline constexpr Target kTargets[] = {
     {"decompress", run_decompress},
 };
 
+// Targets whose bodies need more than protocol/ (their own headers, their
+// own executables, replayed by the test of what they feed):
+//   metadata_cache  metadata_cache_target.hpp, test/net/metadata_cache_test.cpp
+inline constexpr std::string_view kOtherTargets[] = {"metadata_cache"};
+
+inline bool is_other_target(std::string_view name) {
+  for (auto t : kOtherTargets) {
+    if (name == t) return true;
+  }
+  return false;
+}
+
 inline const Target* find_target(std::string_view name) {
   for (const auto& t : kTargets) {
     if (name == t.name) return &t;

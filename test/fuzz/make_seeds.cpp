@@ -385,6 +385,47 @@ void message_seeds() {
   }
 }
 
+// metadata_cache: messages [kind][length int16 BE] body, kind = selector << 1
+// (| 1 for Produce); see metadata_cache_target.hpp.
+void cache_message(Bytes& out, bool produce, std::int16_t v, const Bytes& body) {
+  out.push_back(static_cast<std::uint8_t>(selector(v) << 1 | (produce ? 1 : 0)));
+  out.push_back(static_cast<std::uint8_t>(body.size() >> 8));
+  out.push_back(static_cast<std::uint8_t>(body.size() & 0xff));
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+void metadata_cache_seeds() {
+  using namespace sluice::fuzz;
+  const std::string t = "metadata_cache";
+  for (std::int16_t v : std::initializer_list<std::int16_t>{5, 12, 13}) {
+    // An answer, a Produce answer with a leader hint (v10+), the answer again.
+    Bytes in;
+    cache_message(in, false, v, write_metadata_response(sample_metadata_response(v), v));
+    const std::int16_t pv = v >= 10 ? v : 9;
+    cache_message(in, true, pv, write_produce_response(sample_produce_response(pv), pv));
+    cache_message(in, false, v, write_metadata_response(sample_metadata_response(v), v));
+    put(t, "metadata-produce-v" + two(v), in);
+  }
+  // The topic deleted (an error without an id) and created again with
+  // another id and fewer partitions.
+  Bytes in;
+  p::MetadataResponse m = sample_metadata_response(12);
+  cache_message(in, false, 12, write_metadata_response(m, 12));
+  p::MetadataResponse gone = m;
+  gone.topics.resize(1);
+  gone.topics[0].error_code = 3;  // UNKNOWN_TOPIC_OR_PARTITION
+  gone.topics[0].topic_id = {};
+  gone.topics[0].partitions.clear();
+  cache_message(in, false, 12, write_metadata_response(gone, 12));
+  p::MetadataResponse again = m;
+  again.topics.resize(1);
+  again.topics[0].topic_id.bytes = {9, 9, 9};
+  again.topics[0].partitions.resize(1);
+  again.topics[0].partitions[0].leader_epoch = 0;
+  cache_message(in, false, 12, write_metadata_response(again, 12));
+  put(t, "recreated-v12", in);
+}
+
 void response_header_seeds() {
   using namespace sluice::fuzz;
   const auto apis = p::known_apis();
@@ -436,6 +477,7 @@ int main(int argc, char** argv) {
   }
   g_root = argv[1];
   message_seeds();
+  metadata_cache_seeds();
   response_header_seeds();
   record_batch_seeds();
   decompress_seeds();

@@ -222,6 +222,19 @@ TEST_CASE("the wait ends at the timeout") {
   CHECK(producer.purge() == 3);
 }
 
+TEST_CASE("a timeout of milliseconds::max() waits for every report") {
+  sluice::Producer producer(failing_fast());  // each record fails after max.block.ms (200 ms)
+  std::vector<int> ids{0, 1, 2};
+  sluice::BulkOptions options;
+  options.timeout = std::chrono::milliseconds::max();
+  const auto s = sluice::bulk_send(producer, ids, record_of, options);
+  check_invariant(s);
+  CHECK_FALSE(s.timed_out);
+  CHECK(s.pending == 0);
+  CHECK(s.failed == 3);
+  CHECK(s.elapsed >= 150ms);
+}
+
 TEST_CASE("from a delivery callback it sends but refuses to wait") {
   std::promise<sluice::BulkSummary> inner_done;
   std::promise<sluice::BulkSummary> returned;

@@ -91,3 +91,19 @@ TEST_CASE("CreateTopicResult: already_exists and kafka_error_code read the kafka
   CHECK_FALSE(r.already_exists());
   CHECK(r.kafka_error_code() == 0);
 }
+
+// Defect 5: the deadline now + milliseconds::max() overflowed into the past,
+// so the I/O side failed every topic at once.
+TEST_CASE("create_topics with milliseconds::max() waits (here until close) instead of failing at once") {
+  sluice::Producer producer(unreachable());
+  // The record fails after max.block.ms (200 ms); its callback closes the
+  // producer, which ends the wait below.
+  producer.send(sluice::Record{.topic = "t", .value = "v"}, [&](const sluice::DeliveryReport&) { producer.close(0ms); });
+  const std::vector<sluice::NewTopic> topics{{.name = "a"}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = producer.create_topics(topics, std::chrono::milliseconds::max());
+  REQUIRE(results.size() == 1);
+  INFO(results[0].error_message);
+  CHECK(results[0].error == sluice::errc::closed);
+  CHECK(std::chrono::steady_clock::now() - start >= 150ms);
+}

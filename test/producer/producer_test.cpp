@@ -7,7 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <condition_variable>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -223,4 +225,29 @@ TEST_CASE("send_ref in sync mode waits for the record like send") {
   REQUIRE(report.has_value());
   CHECK(report->error);
   CHECK(report->topic == "t");
+}
+
+// Defect 5: steady_clock::now() + milliseconds::max() overflowed into the
+// past, so "wait as long as it takes" returned at once (flush with the
+// record outstanding; close then failed it with errc::closed).
+TEST_CASE("flush(milliseconds::max()) waits for the report instead of returning at once") {
+  sluice::Producer producer(unreachable());  // the record fails after max.block.ms (300 ms): no metadata
+  std::atomic<bool> reported{false};
+  producer.send(record(), [&](const sluice::DeliveryReport&) { reported = true; });
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(producer.flush(std::chrono::milliseconds::max()) == 0);
+  CHECK(reported);
+  CHECK(std::chrono::steady_clock::now() - start >= 250ms);
+}
+
+TEST_CASE("close(milliseconds::max()) waits for the report instead of failing the record with closed") {
+  sluice::Producer producer(unreachable());
+  std::promise<sluice::DeliveryReport> report;
+  producer.send(record(), [&](const sluice::DeliveryReport& r) { report.set_value(r); });
+  producer.close(std::chrono::milliseconds::max());
+  auto f = report.get_future();
+  REQUIRE(f.wait_for(0s) == std::future_status::ready);  // close() returns after every report
+  const auto r = f.get();
+  INFO(r.error_message);
+  CHECK(r.error == sluice::errc::no_broker_available);
 }

@@ -4,10 +4,17 @@
 // One producer is safe to share across threads and is meant to be shared.
 // send() is asynchronous: it moves the record into the producer's queue and
 // returns; the delivery callback runs later on the producer's callback
-// thread, one callback at a time in completion order (per partition: in
-// send order). A slow callback delays other callbacks, never the network.
-// With ProducerOptions::io_context, callbacks run on the thread running
-// that io_context instead.
+// thread, one callback at a time in completion order. A slow callback
+// delays other callbacks, never the network. With
+// ProducerOptions::io_context, callbacks run on the thread running that
+// io_context instead.
+// Order: the records one thread sends to one partition are written, and
+// their successful reports delivered, in send order when idempotence is on
+// (the default) or max.in.flight.requests.per.connection=1. Without
+// idempotence and with more in flight, a retried batch can be written (and
+// reported) after a later one. Records of different threads have no order
+// between them, and a failure (delivery.timeout.ms, a refusal in send())
+// may be reported before earlier records still in flight.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -102,10 +109,12 @@ class Producer {
   // done); records other threads send meanwhile are not waited for.
   // Called from a delivery callback it cannot wait (the callback runs on
   // the thread that delivers the reports): it starts the flush and returns
-  // at once.
+  // at once. A timeout of milliseconds::max() (or anything past the clock's
+  // range) waits without limit; 0 or less does not wait.
   std::size_t flush(std::chrono::milliseconds timeout);
 
-  // Flushes for at most `timeout`, then fails whatever is left with
+  // Flushes for at most `timeout` (as flush(): milliseconds::max() waits for
+  // every report), then fails whatever is left with
   // errc::closed and stops the I/O thread. Later sends fail with errc::closed.
   // Called from a delivery callback it does not wait: what is left fails
   // right after the callback returns.
