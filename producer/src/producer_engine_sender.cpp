@@ -269,7 +269,7 @@ void ProducerEngine::fail_vanished_partition(const TopicPartition& tp, std::size
   while (accumulator_.head(tp) != nullptr) {
     std::unique_ptr<ProducerBatch> b = accumulator_.take_head(tp);
     accumulator_.returned(tp);
-    idempotence_.on_abandoned(*b);
+    idempotence_.on_given_up(*b);  // the partition is gone: nothing to settle there
     complete(*b, -1, errc::invalid_partition, why, b->maybe_sent);
   }
 }
