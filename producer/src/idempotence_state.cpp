@@ -30,7 +30,7 @@ void IdempotenceState::on_id_response(std::error_code transport_error, std::int1
     // every other partition moves to it once nothing of it is in flight
     // (may_send), its retries keeping their old stamps meanwhile.
     for (auto& [tp, p] : partitions_) {
-      if (p.restart_on_new_id) restart(p);
+      if (p.restart_on_new_id) restart(p, true);
     }
     return;
   }
@@ -53,17 +53,18 @@ void IdempotenceState::on_id_response(std::error_code transport_error, std::int1
 IdempotenceState::PartitionState& IdempotenceState::partition(const TopicPartition& tp) {
   auto [it, fresh] = partitions_.try_emplace(tp);
   // A partition seen for the first time starts under the current id.
-  if (fresh) restart(it->second);
+  if (fresh) restart(it->second, false);
   return it->second;
 }
 
-void IdempotenceState::restart(PartitionState& p) const noexcept {
+void IdempotenceState::restart(PartitionState& p, bool drain_first) const noexcept {
   p.producer_id = producer_id_;
   p.epoch = producer_epoch_;
   p.next_sequence = 0;
   p.last_acked = -1;
   p.unresolved_next.reset();
   p.restart_on_new_id = false;
+  p.drain_before_fresh = drain_first;
 }
 
 bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_flight) {
@@ -76,9 +77,13 @@ bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_fligh
   if (head.has_sequence()) return in_flight == 0;
   const bool current = p.producer_id == producer_id_ && p.epoch == producer_epoch_;
   // Fresh batches pipeline behind the partition's others, unless its
-  // sequences must be settled or it must move to a new epoch first: both
-  // wait until nothing of it is in flight.
-  if (in_flight > 0) return current && !p.unresolved_next;
+  // sequences must be settled, it must move to a new epoch, or batches
+  // stamped before its restart are still out: all wait until nothing of it
+  // is in flight.
+  if (in_flight > 0) return current && !p.unresolved_next && !p.drain_before_fresh;
+  // Stamped batches precede fresh ones in the queue: with this one fresh
+  // at the head and nothing in flight, none is left.
+  p.drain_before_fresh = false;
   if (p.unresolved_next) {
     // Everything sent is acknowledged up to the sequence before the next
     // one: the given-up batches landed after all (a later one was
@@ -92,7 +97,7 @@ bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_fligh
   }
   // A partition still under an older epoch moves to the current one at
   // sequence 0 (the broker accepts a newer epoch only there).
-  if (!current) restart(p);
+  if (!current) restart(p, false);
   return true;
 }
 
@@ -183,6 +188,21 @@ std::int32_t IdempotenceState::next_sequence(const TopicPartition& tp) const {
 std::string IdempotenceState::take_bump_notes() { return std::exchange(bump_notes_, {}); }
 
 void IdempotenceState::bump_for(const TopicPartition& tp, PartitionState& p, const char* why) {
+  // tp restarts under the next id or epoch; until then its identity is none
+  // at all, so answers for its batches still out (stamped under the old
+  // one) cause nothing more, and they are stamped anew when resent.
+  auto wait_for_new_id = [&p] {
+    p.producer_id = -1;
+    p.epoch = -1;
+    p.unresolved_next.reset();
+    p.restart_on_new_id = true;
+  };
+  if (phase_ != Phase::ready) {
+    // A new producer id is already on its way (an exhausted epoch): tp
+    // restarts under it like the partition that asked for it.
+    wait_for_new_id();
+    return;
+  }
   ++bumps_;
   if (!bump_notes_.empty()) bump_notes_ += "; ";
   if (producer_epoch_ >= INT16_MAX) {
@@ -191,13 +211,12 @@ void IdempotenceState::bump_for(const TopicPartition& tp, PartitionState& p, con
     phase_ = Phase::needs_id;
     producer_id_ = -1;
     producer_epoch_ = -1;
-    p.unresolved_next.reset();
-    p.restart_on_new_id = true;
+    wait_for_new_id();
     return;
   }
   ++producer_epoch_;
   bump_notes_ += "epoch " + std::to_string(producer_epoch_) + " after " + why + " on " + tp.str();
-  restart(p);
+  restart(p, true);
 }
 
 }  // namespace sluice::detail

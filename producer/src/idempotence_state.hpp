@@ -89,7 +89,9 @@ class IdempotenceState {
   // in flight (drained and not yet back)? Not const: a partition whose
   // sequences were left unresolved is settled here once nothing of it is in
   // flight (which may bump the epoch), and a partition with nothing in
-  // flight moves to the producer's current epoch before a fresh batch.
+  // flight moves to the producer's current epoch before a fresh batch —
+  // even if the caller then does not send the batch (harmless: the
+  // partition is quiet either way).
   bool may_send(const ProducerBatch& head, std::int32_t in_flight);
   // Stamps the batch just before it is sent: a fresh batch gets its
   // partition's producer id, epoch and next sequence; a retry keeps its
@@ -129,9 +131,14 @@ class IdempotenceState {
     // Java's "unresolved sequence": a given-up batch may or may not be in
     // the log; the sequence after it, until settled.
     std::optional<std::int32_t> unresolved_next;
-    // A bump this partition caused while the producer id was exhausted:
-    // restart at sequence 0 under the new id when it arrives.
+    // A bump this partition caused while the producer id was exhausted (or
+    // while one was being fetched): restart at sequence 0 under the new id
+    // when it arrives.
     bool restart_on_new_id = false;
+    // It restarted (a bump, a new id) while batches stamped before were
+    // still out: they are stamped anew when resent, so no fresh batch may
+    // go before they are back, or it would take sequences ahead of them.
+    bool drain_before_fresh = false;
   };
   PartitionState& partition(const TopicPartition& tp);
   bool stamped_by(const ProducerBatch& b, const PartitionState& p) const noexcept {
@@ -140,8 +147,10 @@ class IdempotenceState {
   std::int32_t expected_sequence(const PartitionState& p) const noexcept {
     return p.last_acked < 0 ? 0 : sequence_after(p.last_acked, 1);
   }
-  // Moves `p` to the producer's current id and epoch at sequence 0.
-  void restart(PartitionState& p) const noexcept;
+  // Moves `p` to the producer's current id and epoch at sequence 0;
+  // `drain_first`: batches stamped before may still be out (see
+  // PartitionState::drain_before_fresh).
+  void restart(PartitionState& p, bool drain_first) const noexcept;
   // A bump caused by `tp` (one of the causes listed at the top).
   void bump_for(const TopicPartition& tp, PartitionState& p, const char* why);
 

@@ -201,11 +201,13 @@ std::size_t ProducerEngine::purge() {
       complete(*b, -1, errc::purged, "purged before it was sent (" + b->tp.str() + ")", false);
     }
     for (auto& [name, topic] : topics_) {
-      for (auto& w : topic.waiting) {
-        ++n;
-        fail_record(w, errc::purged, "purged while waiting for metadata of topic '" + name + "'");
+      for (auto* queue : {&topic.waiting, &topic.beyond}) {
+        for (auto& w : *queue) {
+          ++n;
+          fail_record(w, errc::purged, "purged while waiting for metadata of topic '" + name + "'");
+        }
+        queue->clear();
       }
-      topic.waiting.clear();
     }
     done->set_value(n);
   });
@@ -318,7 +320,7 @@ void ProducerEngine::run_pass() {
     return;
   }
   for (auto& [name, topic] : topics_) {
-    if (topic.waiting.empty() || fail_if_refused(name, topic)) continue;
+    if ((topic.waiting.empty() && topic.beyond.empty()) || fail_if_refused(name, topic)) continue;
     PlaceTarget t;
     target(name, t);
     if (t.info == nullptr) {
@@ -328,21 +330,25 @@ void ProducerEngine::run_pass() {
     pass_steady_ = Clock::now();
     pass_wall_ms_ = now_ms();
     wall_cache_ = {};
-    while (!topic.waiting.empty()) {
-      PendingRecord& p = topic.waiting.front();
+    // Records for partitions not listed before first (sent earlier), then
+    // those that waited for the topic's metadata; a partition still not
+    // listed keeps its records in `beyond`, in order.
+    auto place_or_keep = [&](PendingRecord& p) {
       const Record& rec = p.record;
       header_scratch_.clear();
       for (const auto& h : rec.headers) header_scratch_.push_back({h.key, view(h.value)});
       RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms, &rec.key};
-      // A partition not listed yet: it and the records behind it wait on.
-      if (!place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation)) break;
-      topic.waiting.pop_front();
-    }
+      if (!place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation)) {
+        topic.beyond.push_back(std::move(p));
+      }
+    };
+    for (auto pending = std::exchange(topic.beyond, {}); auto& p : pending) place_or_keep(p);
+    for (auto pending = std::exchange(topic.waiting, {}); auto& p : pending) place_or_keep(p);
   }
   if (!parked_.empty()) metadata_wanted_ = true;
   unpark_expired(now);  // also hands over parked records of a refused topic
   for (auto& [name, topic] : topics_) {
-    if (!topic.waiting.empty()) fail_if_refused(name, topic);
+    if (!topic.waiting.empty() || !topic.beyond.empty()) fail_if_refused(name, topic);
   }
   expire(now);
   maintain_connections(now);
@@ -385,9 +391,9 @@ bool ProducerEngine::fail_if_refused(const std::string& name, TopicState& topic)
                           (code == static_cast<std::int16_t>(protocol::kafka_errc::topic_authorization_failed)
                                ? ": grant this principal WRITE on the topic (a Kafka ACL), or use another topic"
                                : "");
-  while (!topic.waiting.empty()) {
-    fail_record(topic.waiting.front(), protocol::kafka_error(code), why);
-    topic.waiting.pop_front();
+  for (auto* queue : {&topic.waiting, &topic.beyond}) {
+    for (auto& w : *queue) fail_record(w, protocol::kafka_error(code), why);
+    queue->clear();
   }
   return true;
 }
@@ -472,6 +478,7 @@ void ProducerEngine::set_timer(Clock::time_point now) {
   };
   for (auto& [name, topic] : topics_) {
     if (!topic.waiting.empty()) future(topic.waiting.front().enqueued + settings_.max_block);
+    if (!topic.beyond.empty()) future(topic.beyond.front().enqueued + settings_.max_block);
   }
   if (!parked_.empty()) future(parked_.front().enqueued + settings_.max_block);
   if (!metadata_in_flight_ && !topics_.empty()) {
@@ -532,6 +539,8 @@ void ProducerEngine::fail_everything(std::error_code ec, const std::string& why)
   for (auto& [name, topic] : topics_) {
     for (auto& w : topic.waiting) fail_record(w, ec, why + " (topic '" + name + "' had no metadata yet)");
     topic.waiting.clear();
+    for (auto& w : topic.beyond) fail_record(w, ec, why + " (its partition was not in topic '" + name + "''s metadata yet)");
+    topic.beyond.clear();
   }
 }
 

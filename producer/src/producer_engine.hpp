@@ -55,6 +55,10 @@ struct PendingRecord {
 
 struct TopicState {
   std::deque<PendingRecord> waiting;  // records waiting for metadata
+  // Records for an explicit partition the metadata does not list yet (it
+  // may have been added): they wait up to max.block.ms, in send order, while
+  // the topic's other records flow (order is per partition).
+  std::deque<PendingRecord> beyond;
   // The last pass that had records of this topic at hand: a topic unused for
   // metadata.max.idle.ms is dropped (forget_idle_topics).
   Clock::time_point last_used{};
@@ -143,7 +147,8 @@ class ProducerEngine {
   PlaceTarget& target(const std::string& topic, PlaceTarget& t);
   // Encodes the record into its partition's batch, or fails it. Returns
   // false, leaving `callback` alone, when it names a partition beyond the
-  // topic's partition count: it waits for metadata that lists the
+  // topic's partition count (or one that records in `beyond` wait for): it
+  // goes to the topic's `beyond` queue and waits for metadata that lists the
   // partition (added partitions), up to max.block.ms, as in Java's send().
   bool place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
              Clock::time_point enqueued, bool urgent, std::uint64_t generation);

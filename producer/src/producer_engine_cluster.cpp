@@ -108,14 +108,9 @@ void ProducerEngine::request_metadata() {
 }
 
 bool ProducerEngine::topic_in_use(const std::string& name, const TopicState& topic) const {
-  if (!topic.waiting.empty()) return true;
+  if (!topic.waiting.empty() || !topic.beyond.empty()) return true;
   if (parked_.any_topic([&name](const std::string& t) { return t == name; })) return true;
-  if (const net::TopicInfo* info = metadata_.topic(name)) {
-    for (std::size_t p = 0; p < info->partitions.size(); ++p) {
-      if (!accumulator_.idle(TopicPartition{name, static_cast<std::int32_t>(p)})) return true;
-    }
-  }
-  return false;
+  return !accumulator_.topic_idle(name);
 }
 
 void ProducerEngine::forget_idle_topics(Clock::time_point now) {

@@ -106,9 +106,8 @@ bool ProducerEngine::place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, 
                      e.has_timestamp ? std::optional<std::int64_t>(e.timestamp_ms) : std::nullopt,
                      &key_string};
   if (!place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation)) {
-    // A partition the metadata does not list yet: it waits in its topic,
-    // and the topic's later records behind it (send order).
-    t.state->waiting.push_back(
+    // A partition the metadata does not list yet.
+    t.state->beyond.push_back(
         PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
   }
   return true;
@@ -181,6 +180,10 @@ bool ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback
       // (expire() fails it after max.block.ms).
       metadata_wanted_ = true;
       return false;
+    }
+    // Earlier records for this partition still wait: this one goes behind.
+    for (const auto& w : t.state->beyond) {
+      if (w.record.partition == r.partition) return false;
     }
     partition = *r.partition;
   } else if (options_.partitioner) {

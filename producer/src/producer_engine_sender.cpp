@@ -283,19 +283,18 @@ void ProducerEngine::expire(Clock::time_point now) {
              b->maybe_sent);
   }
   for (auto& [name, topic] : topics_) {
+    while (!topic.beyond.empty() && now >= topic.beyond.front().enqueued + settings_.max_block) {
+      const net::TopicInfo* info = metadata_.topic(name);
+      const std::string count = info ? std::to_string(info->partitions.size()) : "no known";
+      fail_record(topic.beyond.front(), errc::invalid_partition,
+                  "partition " + std::to_string(topic.beyond.front().record.partition.value_or(-1)) + " of topic '" +
+                      name + "' is not in the metadata after max.block.ms (" +
+                      std::to_string(settings_.max_block.count()) + " ms; the topic has " + count +
+                      " partitions): send to an existing partition, or add partitions first");
+      topic.beyond.pop_front();
+    }
     while (!topic.waiting.empty() && now >= topic.waiting.front().enqueued + settings_.max_block) {
       const net::TopicInfo* info = metadata_.topic(name);
-      const PendingRecord& front = topic.waiting.front();
-      if (info && info->error_code == 0 && front.record.partition &&
-          *front.record.partition >= static_cast<std::int32_t>(info->partitions.size())) {
-        fail_record(topic.waiting.front(), errc::invalid_partition,
-                    "partition " + std::to_string(*front.record.partition) + " of topic '" + name +
-                        "' is not in the metadata after max.block.ms (" + std::to_string(settings_.max_block.count()) +
-                        " ms; the topic has " + std::to_string(info->partitions.size()) +
-                        " partitions): send to an existing partition, or add partitions first");
-        topic.waiting.pop_front();
-        continue;
-      }
       std::string why = info ? "topic '" + name + "' is unavailable (" +
                                    protocol::kafka_error_info(info->error_code).name + ") after max.block.ms (" +
                                    std::to_string(settings_.max_block.count()) +

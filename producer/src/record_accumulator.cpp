@@ -227,6 +227,14 @@ std::size_t RecordAccumulator::queued_batches() const noexcept {
   return n;
 }
 
+bool RecordAccumulator::topic_idle(const std::string& topic) const {
+  for (auto it = partitions_.lower_bound(TopicPartition{topic, INT32_MIN});
+       it != partitions_.end() && it->first.topic == topic; ++it) {
+    if (!it->second.batches.empty() || it->second.in_flight != 0) return false;
+  }
+  return true;
+}
+
 bool RecordAccumulator::idle(const TopicPartition& tp) const {
   auto it = partitions_.find(tp);
   return it == partitions_.end() || (it->second.batches.empty() && it->second.in_flight == 0);

@@ -105,6 +105,9 @@ class RecordAccumulator {
   bool empty() const noexcept { return queued_batches() == 0; }
   // True when tp has nothing queued and nothing in flight.
   bool idle(const TopicPartition& tp) const;
+  // The same for every partition of `topic` it ever had (a recreated topic
+  // may have fewer now).
+  bool topic_idle(const std::string& topic) const;
 
  private:
   struct PartitionQueue {

@@ -76,6 +76,17 @@ TEST_CASE("create_topics: a new topic with 3 partitions, then TOPIC_ALREADY_EXIS
   CHECK(beyond.error_message.find("partition 3 of topic '" + topic + "'") != std::string::npos);
   CHECK(beyond.error_message.find("max.block.ms") != std::string::npos);
   CHECK(beyond.error_message.find("has 3 partitions") != std::string::npos);
+  // While a record waits for a partition the metadata does not list, the
+  // topic's other partitions are not held up behind it (order is per partition).
+  std::promise<sluice::DeliveryReport> waited;
+  producer.send(sluice::Record{.topic = topic, .partition = 7, .value = "v"},
+                [&waited](const sluice::DeliveryReport& r) { waited.set_value(r); });
+  const auto meanwhile = producer.send_sync(sluice::Record{.topic = topic, .partition = 1, .value = "v"});
+  INFO(meanwhile.error_message);
+  CHECK(meanwhile);
+  auto waited_report = waited.get_future();
+  CHECK(waited_report.wait_for(std::chrono::seconds(0)) == std::future_status::timeout);  // still within max.block.ms
+  CHECK(waited_report.get().error == sluice::errc::invalid_partition);
 
   const auto again = create_one(producer, {.name = topic, .num_partitions = 3});
   INFO(again.error_message);

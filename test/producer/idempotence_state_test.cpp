@@ -148,9 +148,14 @@ TEST_CASE("after a bump, another partition sends under the new epoch only when i
   s.assign(*fresh);
   CHECK(fresh->producer_epoch == 1);
   CHECK(fresh->base_sequence == 0);
-  // The cause partition pipelines fresh batches under the new epoch at once.
+  // The cause partition sends fresh batches under the new epoch once what it
+  // had out (stamped before the bump) is back, then pipelines again.
   auto next = batch(1);
-  CHECK(s.may_send(*next, 3));
+  CHECK_FALSE(s.may_send(*next, 3));
+  CHECK(s.may_send(*next, 0));
+  s.assign(*next);
+  auto after = batch(1);
+  CHECK(s.may_send(*after, 1));
   // A partition that sent nothing under the old epoch is not held up.
   auto elsewhere = batch(1, TopicPartition{"t", 9});
   CHECK(s.may_send(*elsewhere, 0));
@@ -305,4 +310,68 @@ TEST_CASE("an exhausted epoch asks for a new producer id") {
   s.assign(*a);
   CHECK(a->producer_id == 43);
   CHECK(a->base_sequence == 0);
+}
+
+// Found in review: after a bump restarted a partition, a fresh batch went out
+// at sequence 0 while an older batch of the partition was still out; that one
+// came back, was stamped anew behind it, and its records landed after newer
+// ones (per-partition order broken).
+TEST_CASE("after its restart a partition sends no fresh batch before its older batches are back") {
+  auto s = ready_state(42, 0);
+  auto x0 = batch(10), x1 = batch(10);
+  s.assign(*x0);
+  s.assign(*x1);  // both in flight
+  s.on_refused(*x0);  // e.g. INVALID_RECORD: a gap, tp restarts under epoch 1
+  REQUIRE(s.producer_epoch() == 1);
+  auto x2 = batch(5);
+  CHECK_FALSE(s.may_send(*x2, 1));  // x1 is still out
+  // x1 comes back out of order (its predecessor is missing): not a new
+  // cause, it is stamped anew when resent, ahead of x2.
+  s.on_retriable_error(*x1, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.epoch_bumps() == 1);
+  CHECK(s.may_send(*x1, 0));
+  s.assign(*x1);
+  CHECK(x1->producer_epoch == 1);
+  CHECK(x1->base_sequence == 0);
+  CHECK_FALSE(s.may_send(*x2, 1));  // still behind x1
+  s.on_acknowledged(*x1);
+  CHECK(s.may_send(*x2, 0));
+  s.assign(*x2);
+  CHECK(x2->base_sequence == 10);
+  auto x3 = batch(1);
+  CHECK(s.may_send(*x3, 1));  // pipelining resumes
+}
+
+// Found in review: a second cause while the new producer id was on its way
+// (after an exhausted epoch) bumped from epoch -1 and stamped batches with
+// producer id -1, which the broker takes as non-idempotent writes.
+TEST_CASE("a cause while a new producer id is on its way waits for that id instead of bumping") {
+  auto s = ready_state(42, INT16_MAX);
+  const TopicPartition other{"t", 1};
+  auto x0 = batch(1), x1 = batch(1), y0 = batch(2, other);
+  s.assign(*x0);
+  s.assign(*x1);
+  s.assign(*y0);
+  s.on_retriable_error(*x0, code(kafka_errc::unknown_producer_id));
+  REQUIRE(s.phase() == IdempotenceState::Phase::needs_id);
+  s.on_retriable_error(*x1, code(kafka_errc::unknown_producer_id));  // its answer came before the new id
+  s.on_refused(*y0);                                                 // so did another partition's gap
+  CHECK(s.producer_id() == -1);
+  CHECK(s.producer_epoch() == -1);
+  CHECK(s.epoch_bumps() == 1);
+  CHECK_FALSE(s.may_send(*x0, 0));
+  s.on_id_requested();
+  s.on_id_response({}, 0, 43, 0, t0, 1.0);
+  CHECK(s.may_send(*x0, 0));
+  s.assign(*x0);
+  CHECK(x0->producer_id == 43);
+  CHECK(x0->producer_epoch == 0);
+  CHECK(x0->base_sequence == 0);
+  s.assign(*x1);
+  CHECK(x1->producer_id == 43);
+  CHECK(x1->base_sequence == 1);
+  auto y1 = batch(1, other);
+  s.assign(*y1);
+  CHECK(y1->producer_id == 43);
+  CHECK(y1->base_sequence == 0);
 }
