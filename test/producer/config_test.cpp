@@ -144,6 +144,18 @@ TEST_CASE("the typed builder sets the same properties, with the same checks") {
   CHECK_FALSE(error_of([] { sluice::ConfigBuilder().linger(1ms).set("queue.buffering.max.ms", "2"); }).empty());
 }
 
+// Reported: build() returned a reference into the builder, so a Config bound
+// from a temporary builder dangled (ASan: stack-use-after-scope).
+TEST_CASE("a Config built from a temporary builder outlives the builder") {
+  const sluice::Config& c = sluice::ConfigBuilder{}.bootstrap_servers("127.0.0.1:1").build();
+  CHECK(c.values().at("bootstrap.servers") == "127.0.0.1:1");
+  sluice::ConfigBuilder kept;
+  kept.bootstrap_servers("h:1");
+  const sluice::Config copy = kept.build();
+  kept.bootstrap_servers("h:2");
+  CHECK(copy.values().at("bootstrap.servers") == "h:1");  // a copy, not a view of the builder
+}
+
 TEST_CASE("docs/CONFIGURATION.md lists every property and alias") {
   std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/docs/CONFIGURATION.md");
   REQUIRE(in);

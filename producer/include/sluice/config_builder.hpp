@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sluice/config.hpp"
 
@@ -51,7 +52,11 @@ class ConfigBuilder {
     return *this;
   }
 
-  const Config& build() const noexcept { return config_; }
+  // By value: `const Config& c = ConfigBuilder{}.bootstrap_servers(...).build();`
+  // keeps its own copy alive (a reference into the temporary builder would
+  // dangle at the end of that statement).
+  Config build() const& { return config_; }
+  Config build() && { return std::move(config_); }
 
  private:
   ConfigBuilder& set_ms(std::string_view name, ms t) { return set(name, std::to_string(t.count())); }
