@@ -199,8 +199,9 @@ void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
   }
   auto version = conn->versions().version(ApiKey::InitProducerId);
   if (!version) {
-    idempotence_.on_id_response({}, static_cast<std::int16_t>(protocol::kafka_errc::unsupported_version), -1, -1,
-                                now, jitter());
+    idempotence_.on_no_common_version("broker " + std::to_string(conn->node_id()) + " at " +
+                                      conn->address().to_string() + ": " +
+                                      conn->versions().describe_mismatch(ApiKey::InitProducerId));
     return;
   }
   idempotence_.on_id_requested();

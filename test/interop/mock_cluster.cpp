@@ -71,10 +71,19 @@ std::string MockCluster::read_line() {
   }
 }
 
-void MockCluster::set_leader(const std::string& topic, int partition, int broker_id) {
-  const std::string cmd = "leader " + topic + " " + std::to_string(partition) + " " + std::to_string(broker_id) + "\n";
+void MockCluster::command(const std::string& line) {
+  const std::string cmd = line + "\n";
   REQUIRE(write(to_host_, cmd.data(), cmd.size()) == static_cast<ssize_t>(cmd.size()));
-  CHECK(read_line() == "ok");
+  INFO("command: " << line);
+  REQUIRE(read_line() == "ok");
+}
+
+void MockCluster::set_leader(const std::string& topic, int partition, int broker_id) {
+  command("leader " + topic + " " + std::to_string(partition) + " " + std::to_string(broker_id));
+}
+
+void MockCluster::set_api_version(int api_key, int min, int max) {
+  command("apiversion " + std::to_string(api_key) + " " + std::to_string(min) + " " + std::to_string(max));
 }
 
 }  // namespace sluice::test

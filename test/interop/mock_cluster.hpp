@@ -20,9 +20,12 @@ class MockCluster {
   const std::string& bootstrap() const noexcept { return bootstrap_; }
   // rd_kafka_mock_partition_set_leader; REQUIREs the host's "ok".
   void set_leader(const std::string& topic, int partition, int broker_id);
+  // rd_kafka_mock_set_apiversion: the range the mock lists for `api_key` (-1, -1: none).
+  void set_api_version(int api_key, int min, int max);
 
  private:
   std::string read_line();
+  void command(const std::string& line);  // REQUIREs the host's "ok"
 
   pid_t pid_ = -1;
   int to_host_ = -1;    // the host's stdin

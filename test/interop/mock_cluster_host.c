@@ -7,6 +7,7 @@
  * Prints "bootstrap HOST:PORT,..." on stdout, then reads commands on stdin,
  * one a line, answering each with "ok" or "error ...":
  *   leader TOPIC PARTITION BROKER_ID    rd_kafka_mock_partition_set_leader
+ *   apiversion KEY MIN MAX              rd_kafka_mock_set_apiversion (-1 -1: not served)
  * Exits when stdin closes (so a test that dies never leaves it running) or on
  * SIGINT/SIGTERM. */
 #include <librdkafka/rdkafka.h>
@@ -45,8 +46,15 @@ static int create_topic(rd_kafka_mock_cluster_t *mc, const char *spec) {
 
 static void run_command(rd_kafka_mock_cluster_t *mc, char *line) {
   char topic[256];
-  int partition = 0, broker = 0;
-  if (sscanf(line, "leader %255s %d %d", topic, &partition, &broker) == 3) {
+  int partition = 0, broker = 0, key = 0, min = 0, max = 0;
+  if (sscanf(line, "apiversion %d %d %d", &key, &min, &max) == 3) {
+    rd_kafka_resp_err_t err = rd_kafka_mock_set_apiversion(mc, (int16_t)key, (int16_t)min, (int16_t)max);
+    if (err) {
+      printf("error %s\n", rd_kafka_err2str(err));
+    } else {
+      printf("ok\n");
+    }
+  } else if (sscanf(line, "leader %255s %d %d", topic, &partition, &broker) == 3) {
     rd_kafka_resp_err_t err = rd_kafka_mock_partition_set_leader(mc, topic, partition, broker);
     if (err) {
       printf("error %s\n", rd_kafka_err2str(err));

@@ -6,6 +6,7 @@
 // and reads the records back with kcat, a consumer Sluice did not write,
 // served by the mock's Fetch.
 #include <catch2/catch.hpp>
+#include <boost/json.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -55,25 +56,32 @@ struct Delivered {
   sluice::DeliveryReport report;
 };
 
-// Sends `sent` to `topic` through one producer and flushes it; the reports, in no particular order.
-std::vector<Delivered> produce(const sluice::Config& config, const std::string& topic, const std::vector<Sent>& sent) {
+// Sends `sent` to `topic` through `producer` and flushes it; the reports
+// (indexes from `first`), in no particular order, appended to `reports`.
+void send_all(sluice::Producer& producer, const std::string& topic, const std::vector<Sent>& sent,
+              std::vector<Delivered>& reports, std::size_t first = 0) {
   std::mutex mu;
-  std::vector<Delivered> reports;
-  {
-    sluice::Producer producer(config);
-    for (std::size_t i = 0; i < sent.size(); ++i) {
-      sluice::Record r;
-      r.topic = topic;
-      r.key = sent[i].key;
-      r.value = sent[i].value;
-      r.headers = sent[i].headers;
-      producer.send(std::move(r), [&, i](const sluice::DeliveryReport& rep) {
-        std::lock_guard lock(mu);
-        reports.push_back({i, rep});
-      });
-    }
-    REQUIRE(producer.flush(20s) == 0);
+  std::vector<Delivered> got;
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    sluice::Record r;
+    r.topic = topic;
+    r.key = sent[i].key;
+    r.value = sent[i].value;
+    r.headers = sent[i].headers;
+    producer.send(std::move(r), [&, i](const sluice::DeliveryReport& rep) {
+      std::lock_guard lock(mu);
+      got.push_back({first + i, rep});
+    });
   }
+  REQUIRE(producer.flush(20s) == 0);
+  std::lock_guard lock(mu);
+  reports.insert(reports.end(), got.begin(), got.end());
+}
+
+std::vector<Delivered> produce(const sluice::Config& config, const std::string& topic, const std::vector<Sent>& sent) {
+  std::vector<Delivered> reports;
+  sluice::Producer producer(config);
+  send_all(producer, topic, sent, reports);
   return reports;
 }
 
@@ -144,15 +152,59 @@ TEST_CASE("interop: a leader moved by the mock cluster is followed, and nothing 
                                                 {"enable.idempotence", "true"},
                                                 {"linger.ms", "5"},
                                                 {"max.block.ms", "10000"},
+                                                {"request.timeout.ms", "5000"},
+                                                {"delivery.timeout.ms", "15000"},
                                                 {"metadata.max.age.ms", "60000"}});
+  sluice::Producer producer(config);
+  std::vector<Delivered> reports;
   auto sent = records(40, "before");
-  auto reports = produce(config, "moving", sent);
-  // Move both partitions to other brokers; the next producer is sent to the
-  // old leaders by nothing but the metadata it gets, the one after keeps on.
+  send_all(producer, "moving", sent, reports);
+  // Both partitions move to other brokers under the same producer: its
+  // metadata still names the old leaders, which now answer
+  // NOT_LEADER_OR_FOLLOWER; only by refreshing does it reach the new ones.
   mock.set_leader("moving", 0, 3);
   mock.set_leader("moving", 1, 2);
-  auto more = records(40, "after");
-  for (auto& d : produce(config, "moving", more)) reports.push_back({d.index + sent.size(), d.report});
+  const auto more = records(40, "after");
+  send_all(producer, "moving", more, reports, sent.size());
+  // The old leaders refused the first batches after the move (the mock
+  // answers NOT_LEADER_OR_FOLLOWER), so records were retried: the move was
+  // followed, not sidestepped by fresh metadata.
+  const auto stats = boost::json::parse(producer.statistics_json());
+  INFO(producer.statistics_json());
+  CHECK(stats.at("records").at("retried").to_number<std::int64_t>() > 0);
+  CHECK(stats.at("records").at("acknowledged").to_number<std::int64_t>() == 80);
   sent.insert(sent.end(), more.begin(), more.end());
   check_read_back(mock.bootstrap(), "moving", sent, reports);
+}
+
+TEST_CASE("interop: a mock without a Produce version Sluice speaks fails records with one message naming both ranges") {
+  sluice::test::MockCluster mock(1, {"old:1"});
+  mock.set_api_version(0, 0, 2);  // Produce v0-v2 only: below Sluice's floor (v3)
+  const auto reports = produce(
+      sluice::Config::from_map({{"bootstrap.servers", mock.bootstrap()}, {"max.block.ms", "1500"}}), "old",
+      records(3, "x"));
+  REQUIRE(reports.size() == 3);
+  for (const auto& d : reports) {
+    INFO(d.report.error_message);
+    CHECK(d.report.error);
+    CHECK_THAT(d.report.error_message,
+               Catch::Contains(mock.bootstrap().substr(0, mock.bootstrap().find(','))) &&
+                   Catch::Contains("Produce: no common version (broker 0-2, Sluice 3-13)"));
+  }
+}
+
+TEST_CASE("interop: a mock without InitProducerId fails idempotent records naming the broker and the API") {
+  sluice::test::MockCluster mock(1, {"noid:1"});
+  mock.set_api_version(22, -1, -1);  // InitProducerId not served
+  const auto reports = produce(sluice::Config::from_map({{"bootstrap.servers", mock.bootstrap()},
+                                                         {"enable.idempotence", "true"},
+                                                         {"max.block.ms", "5000"}}),
+                               "noid", records(3, "x"));
+  REQUIRE(reports.size() == 3);
+  for (const auto& d : reports) {
+    INFO(d.report.error_message);
+    CHECK(d.report.error);
+    CHECK_THAT(d.report.error_message,
+               Catch::Contains("InitProducerId: no common version (broker does not support it, Sluice 0-5)"));
+  }
 }
