@@ -155,6 +155,9 @@ TEST_CASE("interop: a leader moved by the mock cluster is followed, and nothing 
                                                 {"request.timeout.ms", "5000"},
                                                 {"delivery.timeout.ms", "15000"},
                                                 {"metadata.max.age.ms", "60000"}});
+  // Known leaders first (the mock picks its own): the move below must change them.
+  mock.set_leader("moving", 0, 1);
+  mock.set_leader("moving", 1, 1);
   sluice::Producer producer(config);
   std::vector<Delivered> reports;
   auto sent = records(40, "before");
