@@ -1,11 +1,14 @@
 #include "sluice/net/broker_connection.hpp"
 
+#include <variant>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include <boost/asio/ssl/error.hpp>
 
+#include "sluice/net/api_versions_negotiation.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/net/sasl_exchange.hpp"
 #include "tls_context.hpp"
@@ -132,32 +135,23 @@ void BrokerConnection::negotiate(std::int16_t version) {
           finish_connect(out.ec);
           return;
         }
-        auto resp = protocol::decode_api_versions_response(out.body, version);
-        if (!resp && version > 0) {
-          // A broker that does not know our version answers in v0 form.
-          resp = protocol::decode_api_versions_response(out.body, 0);
-        }
-        if (!resp) {
-          finish_connect(net_errc::protocol_error);
+        auto step = next_api_versions_step(version, out.body);
+        if (auto* retry = std::get_if<ApiVersionsRetry>(&step)) {
+          negotiate(retry->version);
           return;
         }
-        if (resp->error_code == 35 /* UNSUPPORTED_VERSION */) {
-          auto theirs = resp->range_of(ApiKey::ApiVersions);
-          if (theirs && theirs->max < version && theirs->max >= 0) {
-            negotiate(theirs->max);
-            return;
-          }
-          finish_connect(net_errc::no_common_version);
+        if (auto* failed = std::get_if<ApiVersionsFail>(&step)) {
+          fail(failed->unsupported ? net_errc::no_common_version : net_errc::protocol_error,
+               "broker " + address_.to_string() + ": " + failed->message);
           return;
         }
-        if (resp->error_code != 0) {
-          finish_connect(net_errc::protocol_error);
-          return;
-        }
-        versions_ = protocol::NegotiatedVersions(*resp);
+        const auto& resp = std::get<ApiVersionsAccept>(step).response;
+        versions_ = protocol::NegotiatedVersions(resp);
+        // Without these two a connection is of no use; SASL's are checked
+        // where the exchange starts, the optional ones when first sent.
         for (ApiKey key : {ApiKey::Metadata, ApiKey::Produce}) {
           if (!versions_.version(key)) {
-            finish_connect(net_errc::no_common_version);
+            fail(net_errc::no_common_version, "broker " + address_.to_string() + ": " + versions_.describe_mismatch(key));
             return;
           }
         }

@@ -50,6 +50,13 @@ void IdempotenceState::on_id_response(std::error_code transport_error, std::int1
   retry_at_ = now + retry_delay(id_failures_, backoff_, backoff_max_, jitter);
 }
 
+void IdempotenceState::on_no_common_version(const std::string& detail) {
+  phase_ = Phase::fatal;
+  fatal_error_ = protocol::kafka_error(code_of(kafka_errc::unsupported_version));
+  fatal_message_ = "no producer id (" + detail +
+                   "); the idempotent producer cannot send to this broker: set enable.idempotence=false";
+}
+
 IdempotenceState::PartitionState& IdempotenceState::partition(const TopicPartition& tp) {
   auto [it, fresh] = partitions_.try_emplace(tp);
   // A partition seen for the first time starts under the current id.

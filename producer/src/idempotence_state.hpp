@@ -80,6 +80,10 @@ class IdempotenceState {
   // or `error` a transport error. `jitter` in 0.8..1.2.
   void on_id_response(std::error_code transport_error, std::int16_t code, std::int64_t producer_id,
                       std::int16_t producer_epoch, Clock::time_point now, double jitter);
+  // The broker offers no InitProducerId version Sluice speaks: fatal, as no
+  // other broker of the cluster will differ enough to matter. `detail`
+  // names the broker and both version ranges.
+  void on_no_common_version(const std::string& detail);
   // Set when phase() is fatal: what every record fails with.
   std::error_code fatal_error() const noexcept { return fatal_error_; }
   const std::string& fatal_message() const noexcept { return fatal_message_; }

@@ -59,8 +59,12 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
           (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where +
               ": cannot connect (" + (detail.empty() ? ec.message() : detail) + "); next attempt in " +
               std::to_string(delay.count()) + " ms");
-      last_connection_failure_ = (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") +
-                                 where + ": " + (detail.empty() ? ec.message() : detail);
+      // A detail that names the broker already (version mismatches, SASL) is not prefixed twice.
+      const std::string why = detail.empty() ? ec.message() : detail;
+      last_connection_failure_ =
+          why.find(where) != std::string::npos
+              ? why
+              : (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where + ": " + why;
       reconnect_at_[node_id] = Clock::now() + delay;
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
@@ -199,8 +203,9 @@ void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
   }
   auto version = conn->versions().version(ApiKey::InitProducerId);
   if (!version) {
-    idempotence_.on_id_response({}, static_cast<std::int16_t>(protocol::kafka_errc::unsupported_version), -1, -1,
-                                now, jitter());
+    idempotence_.on_no_common_version(
+        (conn->node_id() < 0 ? "bootstrap broker " : "broker " + std::to_string(conn->node_id()) + " at ") +
+        conn->address().to_string() + ": " + conn->versions().describe_mismatch(ApiKey::InitProducerId));
     return;
   }
   idempotence_.on_id_requested();

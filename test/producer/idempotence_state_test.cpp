@@ -66,6 +66,16 @@ TEST_CASE("CLUSTER_AUTHORIZATION_FAILED on InitProducerId is fatal and says what
   CHECK_FALSE(s.should_request_id(t0 + 1h));
 }
 
+TEST_CASE("a broker without an InitProducerId version in common is fatal, naming the broker and both ranges") {
+  IdempotenceState s(true, 100ms, 1000ms);
+  s.on_no_common_version("broker 1 at h:9: InitProducerId: no common version (broker does not support it, Sluice 0-5)");
+  CHECK(s.phase() == IdempotenceState::Phase::fatal);
+  CHECK(s.fatal_error() == sluice::protocol::kafka_error(code(kafka_errc::unsupported_version)));
+  CHECK(s.fatal_message().find("broker 1 at h:9: InitProducerId: no common version") != std::string::npos);
+  CHECK(s.fatal_message().find("enable.idempotence=false") != std::string::npos);
+  CHECK_FALSE(s.should_request_id(t0 + 1h));
+}
+
 TEST_CASE("nothing is sent before the producer id, and disabled idempotence gates nothing") {
   IdempotenceState s(true, 100ms, 1000ms);
   auto b = batch(1);
