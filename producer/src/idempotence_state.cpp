@@ -144,8 +144,15 @@ void IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t c
     // A real gap: out of order for the very batch the broker must expect
     // next (after the last acknowledged one, or after the given-up ones).
     // For a later batch it is the echo of an earlier batch's failure, which
-    // that batch's retry repairs.
-    const std::int32_t expected = p.unresolved_next ? *p.unresolved_next : expected_sequence(p);
+    // that batch's retry repairs. A batch acknowledged after the given-up
+    // ones settles them: the broker has everything up to it, so it expects
+    // the sequence after it, and a batch before it that is out of order is
+    // in the log already or can never be (bumping would resend it behind
+    // its successors: a duplicate or a reordering).
+    const std::int32_t acked_next = expected_sequence(p);
+    const bool acked_past_unresolved =
+        p.unresolved_next && p.last_acked >= 0 && !later(*p.unresolved_next, acked_next);
+    const std::int32_t expected = p.unresolved_next && !acked_past_unresolved ? *p.unresolved_next : acked_next;
     if (b.base_sequence == expected) bump_for(b.tp, p, "OUT_OF_ORDER_SEQUENCE_NUMBER for the next sequence");
   }
 }
