@@ -70,15 +70,18 @@ bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_fligh
   if (!enabled_) return true;
   if (phase_ != Phase::ready) return false;
   PartitionState& p = partition(head.tp);
+  if (in_flight == 0) p.old_stamps_out = false;
   // A resend (stamped, possibly to be stamped anew) waits until nothing else
   // of its partition is in flight: it must reach the broker before its
   // successors.
   if (head.has_sequence()) return in_flight == 0;
   const bool current = p.producer_id == producer_id_ && p.epoch == producer_epoch_;
   // Fresh batches pipeline behind the partition's others, unless its
-  // sequences must be settled or it must move to a new epoch first: both
-  // wait until nothing of it is in flight.
-  if (in_flight > 0) return current && !p.unresolved_next;
+  // sequences must be settled, it must move to a new epoch first, or it
+  // just restarted under a new one while batches stamped under the old one
+  // are still out (they come back to be stamped anew, and must go first):
+  // all wait until nothing of it is in flight.
+  if (in_flight > 0) return current && !p.unresolved_next && !p.old_stamps_out;
   if (p.unresolved_next) {
     // Everything sent is acknowledged up to the sequence before the next
     // one: the given-up batches landed after all (a later one was
@@ -191,6 +194,7 @@ std::string IdempotenceState::take_bump_notes() { return std::exchange(bump_note
 
 void IdempotenceState::bump_for(const TopicPartition& tp, PartitionState& p, const char* why) {
   ++bumps_;
+  p.old_stamps_out = true;  // until may_send sees nothing of tp in flight
   if (!bump_notes_.empty()) bump_notes_ += "; ";
   if (producer_epoch_ >= INT16_MAX) {
     // Epoch exhausted: a new producer id, under which tp restarts.

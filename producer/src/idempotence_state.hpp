@@ -26,7 +26,8 @@
 // partition: the producer's epoch goes up (a new producer id when it is
 // exhausted), that partition restarts at sequence 0 and its batches still in
 // flight are stamped anew when next sent — safe, because after those causes
-// the broker cannot have appended them. Every other partition keeps its
+// the broker cannot have appended them — and no fresh batch of it goes out
+// until they are back, so they keep their place ahead of it. Every other partition keeps its
 // stamps: its retries go out under the old epoch (the broker still knows
 // it), and it moves to the new epoch at sequence 0 only once none of its
 // batches is in flight. A split (MESSAGE_TOO_LARGE) is not a cause: the
@@ -132,6 +133,11 @@ class IdempotenceState {
     // A bump this partition caused while the producer id was exhausted:
     // restart at sequence 0 under the new id when it arrives.
     bool restart_on_new_id = false;
+    // This partition caused a bump and restarted while batches stamped
+    // under the old epoch may still be in flight: no fresh batch pipelines
+    // behind them (they are resent first, stamped anew; the Java client's
+    // hasStaleProducerIdAndEpoch). Cleared once nothing of it is in flight.
+    bool old_stamps_out = false;
   };
   PartitionState& partition(const TopicPartition& tp);
   bool stamped_by(const ProducerBatch& b, const PartitionState& p) const noexcept {

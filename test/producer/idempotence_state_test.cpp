@@ -148,9 +148,12 @@ TEST_CASE("after a bump, another partition sends under the new epoch only when i
   s.assign(*fresh);
   CHECK(fresh->producer_epoch == 1);
   CHECK(fresh->base_sequence == 0);
-  // The cause partition pipelines fresh batches under the new epoch at once.
+  // The cause partition had nothing in flight: it pipelines fresh batches
+  // under the new epoch at once.
   auto next = batch(1);
-  CHECK(s.may_send(*next, 3));
+  CHECK(s.may_send(*next, 0));
+  s.assign(*next);
+  CHECK(s.may_send(*batch(1), 1));
   // A partition that sent nothing under the old epoch is not held up.
   auto elsewhere = batch(1, TopicPartition{"t", 9});
   CHECK(s.may_send(*elsewhere, 0));
@@ -291,6 +294,31 @@ TEST_CASE("OUT_OF_ORDER_SEQUENCE bumps only for a real gap") {
   // b is exactly what the broker should expect next: the broker lost track.
   s.on_retriable_error(*b, code(kafka_errc::out_of_order_sequence_number));
   CHECK(s.producer_epoch() == 1);
+}
+
+// Found by the simulation (test/sim, seed 1148 before this fix): a batch
+// refused for good bumped the epoch while the next batch of its partition was
+// in flight; a fresh batch went out at once under the new epoch, sequence 0,
+// and the one in flight, back with OUT_OF_ORDER_SEQUENCE (the echo of the
+// gap), was stamped anew behind it: its records landed after later ones.
+TEST_CASE("after a bump, fresh batches wait for the partition's batches stamped under the old epoch") {
+  auto s = ready_state(42, 0);
+  auto refused = batch(1), in_flight = batch(2);
+  s.assign(*refused);    // sequence 0
+  s.assign(*in_flight);  // 1-2, sent right behind it
+  s.on_refused(*refused);  // e.g. MESSAGE_TOO_LARGE for a single record: a gap, the epoch goes up
+  REQUIRE(s.producer_epoch() == 1);
+  auto fresh = batch(1);
+  CHECK_FALSE(s.may_send(*fresh, 1));  // in_flight is still out under epoch 0
+  s.on_retriable_error(*in_flight, code(kafka_errc::out_of_order_sequence_number));  // the echo
+  CHECK(s.epoch_bumps() == 1);
+  CHECK(s.may_send(*in_flight, 0));  // back, first in its queue
+  s.assign(*in_flight);
+  CHECK(in_flight->producer_epoch == 1);
+  CHECK(in_flight->base_sequence == 0);
+  CHECK(s.may_send(*fresh, 1));  // now behind it, under the same epoch
+  s.assign(*fresh);
+  CHECK(fresh->base_sequence == 2);
 }
 
 // Found by the simulation (test/sim, seeds 485 and 1810 before this fix): a
