@@ -62,6 +62,7 @@ class SimProducerRun {
         next_seq_(scenario.threads(), 0) {
     world_.trace().keep_lines(options.keep_trace_lines);
     for (const auto& t : scenario.topics) world_.cluster().create_topic(t.name, t.partitions);
+    world_.cluster().set_pre_kip360(scenario.pre_kip360_brokers);
     ProducerOptions producer_options;
     producer_options.io_context = &io_;
     detail::EngineSeams seams;

@@ -4,9 +4,9 @@
 //   sluice_sim_run --seeds N [--from S]     seeds S..S+N-1 (S default 1)
 //   sluice_sim_run --replay S [--trace]     one seed, its scenario, its result
 //                                           (--trace: every trace line)
-//   --unsafe-faults                         also the fault combinations whose
-//                                           duplicates no producer avoids
-//                                           (ScenarioOptions::unsafe_faults)
+//   --unsafe-faults                         also the fault combinations after
+//                                           which the producer writes known
+//                                           duplicates (ScenarioOptions::unsafe_faults)
 //
 // A sweep prints one line per failing seed, with the command that replays
 // it, and ends with a summary; a replay prints the same trace hash as the

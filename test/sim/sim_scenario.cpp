@@ -84,30 +84,41 @@ std::vector<SimSend> draw_sends(SimRng rng, std::size_t topics) {
   return out;
 }
 
-// Two faults can make a duplicate that no idempotent producer avoids (the
-// Java client's included) once a batch may have been appended without its
-// answer reaching the producer (an answer lost, or late past
-// request.timeout.ms: the network, a broker going down under a request, or
-// REQUEST_TIMED_OUT, which holds the whole request's answer; or
-// NOT_ENOUGH_REPLICAS_AFTER_APPEND for that batch):
-//  - UNKNOWN_PRODUCER_ID, what an older broker answered once it had lost the
-//    producer's state: without the state it appends the resent batch again.
+// Fault combinations after which the producer writes a duplicate that it
+// does not avoid today (nor does the Java client), once a batch may have
+// been appended without its answer reaching the producer: an answer lost or
+// late past request.timeout.ms (the network, a broker going down under a
+// request, REQUEST_TIMED_OUT, which holds the whole request's answer), or
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND for that batch. docs/RELIABILITY.md has
+// each case with a seed that shows it under ScenarioOptions::unsafe_faults.
+//  - UNKNOWN_PRODUCER_ID, what a broker before 2.5 answered once it had lost
+//    the producer's state: without the state it appends the resent batch
+//    again, whatever the producer does.
 //  - max.message.bytes lowered under the batch: the broker checks the size
 //    before it looks for duplicates, so the resent batch gets
 //    MESSAGE_TOO_LARGE; its split halves do not match the appended batch's
 //    sequences (OUT_OF_ORDER_SEQUENCE_NUMBER, an epoch bump) and are
-//    appended again. docs/RELIABILITY.md has the case (seed 142 with
-//    unsafe_faults).
-// Unless asked for (ScenarioOptions::unsafe_faults), such runs get
-// NOT_ENOUGH_REPLICAS instead of UNKNOWN_PRODUCER_ID and keep
-// max.message.bytes: the random mix tests the producer, not those limits.
-// The draws are the same either way, so a seed names one run in each mode.
-void avoid_unavoidable_duplicates(std::vector<SimFault>& faults) {
+//    appended again.
+//  - NOT_ENOUGH_REPLICAS for a partition's first batch while the next one,
+//    sent right behind it, is appended: a broker since 2.5 accepts any
+//    sequence from a producer it has no state for. The first batch's retry
+//    then gets OUT_OF_ORDER_SEQUENCE_NUMBER for the sequence the producer
+//    expects next, it bumps the epoch and resends the appended batch under
+//    the new one.
+// Unless asked for, such runs get NOT_ENOUGH_REPLICAS instead of
+// UNKNOWN_PRODUCER_ID, keep max.message.bytes, and run brokers before 2.5
+// (which refused a first batch not at sequence 0) when NOT_ENOUGH_REPLICAS
+// is injected: the random mix looks for what is not known yet. The draws
+// are the same either way, so a seed names one run in each mode. Returns
+// whether the brokers must be from before 2.5.
+bool avoid_known_duplicates(std::vector<SimFault>& faults) {
   bool answers_lost = false;
+  bool refused_before_append = false;
   for (const auto& f : faults) {
     answers_lost |= f.kind == FaultKind::broker_down ||
                     (f.kind == FaultKind::network && (f.network.drop_answer > 0 || f.network.slow_answer > 0)) ||
                     (f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::request_timed_out);
+    refused_before_append |= f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::not_enough_replicas;
   }
   auto appended_unanswered = [&](const SimFault& f, bool whole_topic) {
     if (answers_lost) return true;
@@ -123,9 +134,11 @@ void avoid_unavoidable_duplicates(std::vector<SimFault>& faults) {
     if (f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::unknown_producer_id &&
         appended_unanswered(f, false)) {
       f.partition_fault = PartitionFault::not_enough_replicas;
+      refused_before_append = true;
     }
     if (f.kind == FaultKind::max_message_bytes && appended_unanswered(f, true)) f.value = 1048588;
   }
+  return answers_lost && refused_before_append;
 }
 
 // Faults within [0, window]: each kind from its own stream.
@@ -249,6 +262,7 @@ std::string SimScenario::summary() const {
   }
   out += " partitions), Produce v";
   out += std::to_string(versions.produce);
+  if (pre_kip360_brokers) out += " (brokers before 2.5)";
   for (const char* p : {"enable.idempotence", "max.in.flight.requests.per.connection", "linger.ms", "batch.size",
                         "request.timeout.ms", "delivery.timeout.ms", "compression.type"}) {
     if (auto it = properties.find(p); it != properties.end()) out += " " + it->first + "=" + it->second;
@@ -278,7 +292,11 @@ SimScenario draw_scenario(std::uint64_t seed, const ScenarioOptions& options) {
   if (options.faults) {
     const SimTime window = (s.sends.empty() ? 0 : s.sends.back().at) + 2000 * kMs;
     s.faults = draw_faults(root, s, window, request_timeout_ms);
-    if (!options.unsafe_faults) avoid_unavoidable_duplicates(s.faults);
+    if (!options.unsafe_faults) s.pre_kip360_brokers = avoid_known_duplicates(s.faults);
+    for (const auto& f : s.faults) {
+      s.pre_kip360_brokers |=
+          f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::unknown_producer_id;
+    }
   }
   for (const auto& [k, v] : options.overrides) s.properties[k] = v;
   return s;

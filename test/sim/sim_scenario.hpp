@@ -69,6 +69,10 @@ struct SimScenario {
   std::vector<SimSend> sends;    // in send order (times never decrease)
   std::vector<SimFault> faults;  // in time order
   NetworkConfig network;
+  // The brokers answer as before Kafka 2.5 (SimCluster::set_pre_kip360):
+  // when UNKNOWN_PRODUCER_ID, that generation's answer, is injected, and
+  // (avoid_known_duplicates) when NOT_ENOUGH_REPLICAS meets lost answers.
+  bool pre_kip360_brokers = false;
 
   std::uint32_t threads() const;
   // "3 threads, 212 records, 2 topics (3+1 partitions), Produce v13,
@@ -78,8 +82,8 @@ struct SimScenario {
 
 struct ScenarioOptions {
   bool faults = true;
-  // Also the fault combinations that make a duplicate no idempotent producer
-  // avoids (sim_scenario.cpp, avoid_unavoidable_duplicates).
+  // Also the fault combinations after which the producer (like the Java
+  // client) writes duplicates today (sim_scenario.cpp, avoid_known_duplicates).
   bool unsafe_faults = false;
   // Drawn as usual, then set: properties a test forces (e.g.
   // enable.idempotence=false for a negative control).
