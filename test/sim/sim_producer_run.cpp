@@ -174,11 +174,12 @@ class SimProducerRun {
     for (std::size_t i = 0; i < s.value_bytes; ++i) value += static_cast<char>('a' + (id.seq + i) % 26);
     const Header header{std::string(kRecordIdHeader), id_text};
     const std::string& topic = scenario_.topics[s.topic].name;
-    histories_[s.topic].sent(id, s.key, value);
+    histories_[s.topic].sent(id, s.key, value, s.partition);
     world_.trace().add("send", {world_.now(), s.thread, static_cast<std::int64_t>(id.seq),
                                 static_cast<std::int64_t>(s.topic)});
     RecordRef record;
     record.topic = topic;
+    record.partition = s.partition;
     if (s.key) record.key = std::string_view(*s.key);
     record.value = std::string_view(value);
     record.headers = std::span<const Header>(&header, 1);

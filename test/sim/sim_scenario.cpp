@@ -60,7 +60,10 @@ std::map<std::string, std::string> draw_properties(SimRng rng, std::int32_t brok
   };
 }
 
-std::vector<SimSend> draw_sends(SimRng rng, std::size_t topics) {
+// `explicit_partitions` has its own stream, so the rest of the workload
+// draws the same with or without it.
+std::vector<SimSend> draw_sends(SimRng rng, SimRng explicit_partitions, const std::vector<SimTopicSpec>& topic_specs) {
+  const std::size_t topics = topic_specs.size();
   const auto threads = static_cast<std::uint32_t>(rng.uniform_int(1, 4));
   const auto records = static_cast<std::size_t>(rng.uniform_int(30, 250));
   static constexpr std::int64_t key_spaces[] = {4, 16, 64};
@@ -76,6 +79,9 @@ std::vector<SimSend> draw_sends(SimRng rng, std::size_t topics) {
     s.topic = static_cast<std::size_t>(rng.uniform_int(0, static_cast<std::int64_t>(topics) - 1));
     if (!rng.bernoulli(null_keys)) s.key = std::string("k").append(std::to_string(rng.uniform_int(0, keys - 1)));
     s.value_bytes = static_cast<std::size_t>(rng.bernoulli(0.05) ? rng.uniform_int(200, 2000) : rng.uniform_int(0, 120));
+    if (explicit_partitions.bernoulli(0.1)) {
+      s.partition = static_cast<std::int32_t>(explicit_partitions.uniform_int(0, topic_specs[s.topic].partitions - 1));
+    }
     out.push_back(std::move(s));
     // Bursts (several records at one instant) and pauses.
     const std::int64_t gap = rng.uniform_int(0, 9);
@@ -288,7 +294,7 @@ SimScenario draw_scenario(std::uint64_t seed, const ScenarioOptions& options) {
   }
   std::int64_t request_timeout_ms = 0;
   s.properties = draw_properties(root.fork("properties"), s.brokers, request_timeout_ms);
-  s.sends = draw_sends(root.fork("sends"), s.topics.size());
+  s.sends = draw_sends(root.fork("sends"), root.fork("sends.explicit-partition"), s.topics);
   if (options.faults) {
     const SimTime window = (s.sends.empty() ? 0 : s.sends.back().at) + 2000 * kMs;
     s.faults = draw_faults(root, s, window, request_timeout_ms);

@@ -36,6 +36,7 @@ struct SimSend {
   std::uint32_t thread = 0;
   std::size_t topic = 0;            // index in SimScenario::topics
   std::optional<std::string> key;   // nullopt: a null key (sticky partitioner)
+  std::optional<std::int32_t> partition;  // an explicit partition (the judge checks it is kept)
   std::size_t value_bytes = 0;      // padding after the value's id
 };
 
