@@ -215,6 +215,10 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
     b->order = batch->order + (part == 0 ? 0 : b->order_span);
     b->attempts = 1;          // a retry: ready at once, ahead of newer batches
     b->retry_at = clock_->steady();
+    // An earlier attempt of the original may have landed (the broker checks
+    // the size before it looks for duplicates): the halves' records may be
+    // in the log, and a failure of theirs must say so.
+    b->maybe_sent = batch->maybe_sent;
     const std::size_t from = part == 0 ? 0 : half, to = part == 0 ? half : n;
     for (std::size_t i = from; i < to; ++i) {
       const auto& r = decoded->records[i];
