@@ -105,26 +105,25 @@ std::vector<SimSend> draw_sends(SimRng rng, SimRng explicit_partitions, const st
 //    MESSAGE_TOO_LARGE; its split halves do not match the appended batch's
 //    sequences (OUT_OF_ORDER_SEQUENCE_NUMBER, an epoch bump) and are
 //    appended again.
-//  - NOT_ENOUGH_REPLICAS for a partition's first batch while the next one,
-//    sent right behind it, is appended: a broker since 2.5 accepts any
-//    sequence from a producer it has no state for. The first batch's retry
-//    then gets OUT_OF_ORDER_SEQUENCE_NUMBER for the sequence the producer
-//    expects next, it bumps the epoch and resends the appended batch under
-//    the new one.
+//  - A partition's first batch not appended (NOT_ENOUGH_REPLICAS, a request
+//    lost on the way to a leader that then moved) while a later one, sent
+//    behind it, is: a broker since 2.5 accepts any sequence from a producer
+//    it has no state for. The first batch's retry then gets
+//    OUT_OF_ORDER_SEQUENCE_NUMBER for the sequence the producer expects
+//    next (nothing acknowledged yet); it bumps the epoch and resends the
+//    later batch, appended already, under the new one.
 // Unless asked for, such runs get NOT_ENOUGH_REPLICAS instead of
 // UNKNOWN_PRODUCER_ID, keep max.message.bytes, and run brokers before 2.5
-// (which refused a first batch not at sequence 0) when NOT_ENOUGH_REPLICAS
-// is injected: the random mix looks for what is not known yet. The draws
-// are the same either way, so a seed names one run in each mode. Returns
-// whether the brokers must be from before 2.5.
-bool avoid_known_duplicates(std::vector<SimFault>& faults) {
+// (which refused a first batch not at sequence 0) whenever answers may be
+// lost: the random mix looks for what is not known yet. The draws are the
+// same either way, so a seed names one run in each mode. Returns whether
+// the brokers must be from before 2.5.
+bool avoid_known_duplicates(std::vector<SimFault>& faults, std::vector<std::string>& notes) {
   bool answers_lost = false;
-  bool refused_before_append = false;
   for (const auto& f : faults) {
     answers_lost |= f.kind == FaultKind::broker_down ||
                     (f.kind == FaultKind::network && (f.network.drop_answer > 0 || f.network.slow_answer > 0)) ||
                     (f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::request_timed_out);
-    refused_before_append |= f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::not_enough_replicas;
   }
   auto appended_unanswered = [&](const SimFault& f, bool whole_topic) {
     if (answers_lost) return true;
@@ -136,15 +135,20 @@ bool avoid_known_duplicates(std::vector<SimFault>& faults) {
     }
     return false;
   };
+  auto at = [](const SimFault& f) { return " at " + std::to_string(f.at / 1000) + " ms"; };
   for (auto& f : faults) {
     if (f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::unknown_producer_id &&
         appended_unanswered(f, false)) {
+      notes.push_back("UNKNOWN_PRODUCER_ID" + at(f));
       f.partition_fault = PartitionFault::not_enough_replicas;
-      refused_before_append = true;
     }
-    if (f.kind == FaultKind::max_message_bytes && appended_unanswered(f, true)) f.value = 1048588;
+    if (f.kind == FaultKind::max_message_bytes && f.value != 1048588 && appended_unanswered(f, true)) {
+      notes.push_back("max.message.bytes=" + std::to_string(f.value) + at(f));
+      f.value = 1048588;
+    }
   }
-  return answers_lost && refused_before_append;
+  if (answers_lost) notes.push_back("brokers since 2.5");
+  return answers_lost;
 }
 
 // Faults within [0, window]: each kind from its own stream.
@@ -278,6 +282,15 @@ std::string SimScenario::summary() const {
   out += "; faults:";
   if (kinds.empty()) out += " none";
   for (const auto& [name, n] : kinds) out += " " + name + "x" + std::to_string(n);
+  if (!known_duplicate_risks.empty()) {
+    out += unsafe_faults ? "; kept (unsafe):" : "; left out (known duplicates):";
+    for (const auto& r : known_duplicate_risks) {
+      out += ' ';
+      out += r;
+      out += ';';
+    }
+    out.pop_back();
+  }
   return out;
 }
 
@@ -298,13 +311,19 @@ SimScenario draw_scenario(std::uint64_t seed, const ScenarioOptions& options) {
   if (options.faults) {
     const SimTime window = (s.sends.empty() ? 0 : s.sends.back().at) + 2000 * kMs;
     s.faults = draw_faults(root, s, window, request_timeout_ms);
-    if (!options.unsafe_faults) s.pre_kip360_brokers = avoid_known_duplicates(s.faults);
+    if (options.unsafe_faults) {
+      std::vector<SimFault> adjusted = s.faults;  // only to name what the default mix would leave out
+      avoid_known_duplicates(adjusted, s.known_duplicate_risks);
+    } else {
+      s.pre_kip360_brokers = avoid_known_duplicates(s.faults, s.known_duplicate_risks);
+    }
     for (const auto& f : s.faults) {
       s.pre_kip360_brokers |=
           f.kind == FaultKind::partition_fault && f.partition_fault == PartitionFault::unknown_producer_id;
     }
   }
   for (const auto& [k, v] : options.overrides) s.properties[k] = v;
+  s.unsafe_faults = options.unsafe_faults;
   return s;
 }
 

@@ -72,8 +72,13 @@ struct SimScenario {
   NetworkConfig network;
   // The brokers answer as before Kafka 2.5 (SimCluster::set_pre_kip360):
   // when UNKNOWN_PRODUCER_ID, that generation's answer, is injected, and
-  // (avoid_known_duplicates) when NOT_ENOUGH_REPLICAS meets lost answers.
+  // (avoid_known_duplicates) when answers may be lost.
   bool pre_kip360_brokers = false;
+  // The fault combinations of this seed's draws after which the producer
+  // writes known duplicates (sim_scenario.cpp, avoid_known_duplicates): left
+  // out of the run, or kept when drawn with unsafe_faults.
+  std::vector<std::string> known_duplicate_risks;
+  bool unsafe_faults = false;
 
   std::uint32_t threads() const;
   // "3 threads, 212 records, 2 topics (3+1 partitions), Produce v13,
