@@ -102,7 +102,7 @@ TEST_CASE("a seed is one exact run: the same trace hash twice, with and without 
 }
 
 // The default fault mix (sim_scenario.cpp), in slices CTest can run side by
-// side. Each seed costs about 50 ms here (Debug, ASan), 1 ms in Release.
+// side. Each seed costs about 45 ms here (Debug, ASan), 1 ms in Release.
 TEST_CASE("seeds 1-500 pass the judge") { CHECK(joined(failing_seeds(1, 500)).empty()); }
 TEST_CASE("seeds 501-1000 pass the judge") { CHECK(joined(failing_seeds(501, 500)).empty()); }
 TEST_CASE("seeds 1001-1500 pass the judge") { CHECK(joined(failing_seeds(1001, 500)).empty()); }
@@ -128,7 +128,7 @@ TEST_CASE("negative control: without idempotence, 5 requests in flight and lost 
     if (r.counts.dup > 0) CHECK(std::find(r.violations.begin(), r.violations.end(), "dup") != r.violations.end());
   }
   INFO("seeds caught: " << caught << ", duplicates: " << dups);
-  CHECK(caught >= 5);
+  CHECK(caught >= 15);  // 20 of 20 today
 }
 
 // Defect 1 of the core issue (fixed in e8e1d59): an epoch bump caused by one
