@@ -78,6 +78,7 @@ bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_fligh
   if (!enabled_) return true;
   if (phase_ != Phase::ready) return false;
   PartitionState& p = partition(head.tp);
+  if (in_flight == 0) p.drain_before_fresh = false;  // whatever was stamped before is back
   // A resend (stamped, possibly to be stamped anew) waits until nothing else
   // of its partition is in flight: it must reach the broker before its
   // successors.
@@ -85,12 +86,9 @@ bool IdempotenceState::may_send(const ProducerBatch& head, std::int32_t in_fligh
   const bool current = p.producer_id == producer_id_ && p.epoch == producer_epoch_;
   // Fresh batches pipeline behind the partition's others, unless its
   // sequences must be settled, it must move to a new epoch, or batches
-  // stamped before its restart are still out: all wait until nothing of it
-  // is in flight.
+  // stamped before its restart are still out (they come back to be stamped
+  // anew, and must go first): all wait until nothing of it is in flight.
   if (in_flight > 0) return current && !p.unresolved_next && !p.drain_before_fresh;
-  // Stamped batches precede fresh ones in the queue: with this one fresh
-  // at the head and nothing in flight, none is left.
-  p.drain_before_fresh = false;
   if (p.unresolved_next) {
     // Everything sent is acknowledged up to the sequence before the next
     // one: the given-up batches landed after all (a later one was
@@ -156,8 +154,15 @@ void IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t c
     // A real gap: out of order for the very batch the broker must expect
     // next (after the last acknowledged one, or after the given-up ones).
     // For a later batch it is the echo of an earlier batch's failure, which
-    // that batch's retry repairs.
-    const std::int32_t expected = p.unresolved_next ? *p.unresolved_next : expected_sequence(p);
+    // that batch's retry repairs. A batch acknowledged after the given-up
+    // ones settles them: the broker has everything up to it, so it expects
+    // the sequence after it, and a batch before it that is out of order is
+    // in the log already or can never be (bumping would resend it behind
+    // its successors: a duplicate or a reordering).
+    const std::int32_t acked_next = expected_sequence(p);
+    const bool acked_past_unresolved =
+        p.unresolved_next && p.last_acked >= 0 && !later(*p.unresolved_next, acked_next);
+    const std::int32_t expected = p.unresolved_next && !acked_past_unresolved ? *p.unresolved_next : acked_next;
     if (b.base_sequence == expected) bump_for(b.tp, p, "OUT_OF_ORDER_SEQUENCE_NUMBER for the next sequence");
   }
 }

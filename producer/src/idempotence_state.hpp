@@ -26,7 +26,8 @@
 // partition: the producer's epoch goes up (a new producer id when it is
 // exhausted), that partition restarts at sequence 0 and its batches still in
 // flight are stamped anew when next sent — safe, because after those causes
-// the broker cannot have appended them. Every other partition keeps its
+// the broker cannot have appended them — and no fresh batch of it goes out
+// until they are back, so they keep their place ahead of it. Every other partition keeps its
 // stamps: its retries go out under the old epoch (the broker still knows
 // it), and it moves to the new epoch at sequence 0 only once none of its
 // batches is in flight. A split (MESSAGE_TOO_LARGE) is not a cause: the
@@ -139,9 +140,11 @@ class IdempotenceState {
     // while one was being fetched): restart at sequence 0 under the new id
     // when it arrives.
     bool restart_on_new_id = false;
-    // It restarted (a bump, a new id) while batches stamped before were
-    // still out: they are stamped anew when resent, so no fresh batch may
-    // go before they are back, or it would take sequences ahead of them.
+    // It restarted (a bump, a new id) while batches stamped before may
+    // still be out: they are stamped anew when resent, so no fresh batch may
+    // pipeline before they are back, or it would take sequences ahead of
+    // them (the Java client's hasStaleProducerIdAndEpoch). Cleared once
+    // nothing of it is in flight.
     bool drain_before_fresh = false;
   };
   PartitionState& partition(const TopicPartition& tp);

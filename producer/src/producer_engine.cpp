@@ -9,7 +9,10 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
+#include "asio_broker_link.hpp"
+#include "asio_engine_timer.hpp"
 #include "deadline.hpp"
+
 #include "sluice/errors.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -19,11 +22,6 @@ namespace sluice::detail {
 namespace asio = boost::asio;
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::optional<protocol::ByteView> view(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
@@ -41,18 +39,27 @@ protocol::Compression codec_of(const std::string& c) {
 }  // namespace
 
 ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options)
+    : ProducerEngine(std::move(settings), std::move(options), EngineSeams{}) {}
+
+ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
     : settings_(std::move(settings)),
       options_(std::move(options)),
       own_io_(options_.io_context ? nullptr : std::make_unique<asio::io_context>()),
       io_(options_.io_context ? *options_.io_context : *own_io_),
-      timer_(io_),
-      stats_timer_(io_),
+      clock_(seams.clock ? std::move(seams.clock) : std::make_shared<SteadyEngineClock>()),
+      timers_(seams.timers ? std::move(seams.timers) : std::make_shared<AsioTimerFactory>(io_)),
+      links_(seams.links ? std::move(seams.links) : std::make_shared<AsioBrokerLinkFactory>(io_)),
+      timer_(timers_->make_timer()),
+      stats_timer_(timers_->make_timer()),
       accumulator_(AccumulatorOptions{settings_.batch_size, settings_.batch_num_messages, settings_.linger,
                                       settings_.max_request_size, settings_.delivery_timeout}),
       idempotence_(settings_.enable_idempotence, settings_.retry_backoff, settings_.retry_backoff_max),
       partitioner_(partitioner::PartitionerOptions{
           partitioner::partitioner_from_name(settings_.partitioner).value_or(partitioner::PartitionerKind::java_default),
-          settings_.partitioner_ignore_keys, settings_.batch_size, nullptr, std::random_device{}()}) {
+          settings_.partitioner_ignore_keys, settings_.batch_size, nullptr,
+          seams.random_seed ? *seams.random_seed : std::random_device{}()}),
+      rng_(static_cast<std::minstd_rand::result_type>(seams.random_seed ? *seams.random_seed ^ 0x5eedULL
+                                                                        : std::random_device{}())) {
   auto parsed = net::parse_broker_list(settings_.bootstrap_servers);
   if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
   bootstrap_ = std::move(parsed.brokers);
@@ -83,9 +90,8 @@ void ProducerEngine::deliver(std::function<void()> job) {
 }
 
 void ProducerEngine::arm_statistics_timer() {
-  stats_timer_.expires_after(settings_.statistics_interval);
-  stats_timer_.async_wait([this, weak = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (ec || !weak.lock() || stopping_) return;
+  stats_timer_->arm(clock_->steady() + settings_.statistics_interval, [this, weak = std::weak_ptr<int>(alive_)] {
+    if (!weak.lock() || stopping_) return;
     const std::string json = to_json(snapshot());
     try {
       options_.statistics_callback(json);
@@ -116,11 +122,11 @@ StatisticsSnapshot ProducerEngine::snapshot() {
     b.node_id = id;
     b.address = c->address().to_string();
     b.requests_in_flight = c->in_flight();
-    b.connected = c->state() == net::BrokerConnection::State::ready;
+    b.connected = c->state() == LinkState::ready;
     s.brokers[id] = b;
   }
   s.client_id = settings_.client_id;
-  s.time_ms = now_ms();
+  s.time_ms = clock_->wall_ms();
   return s;
 }
 
@@ -153,7 +159,7 @@ void ProducerEngine::log(LogLevel level, const std::string& message) const {
 // nothing of this engine runs afterwards.
 void ProducerEngine::stop_io() {
   fail_everything(errc::closed, "producer closed before the record was acknowledged");
-  stats_timer_.cancel();
+  stats_timer_->cancel();
   work_.reset();
   if (own_io_) io_.stop();
   stopped_.set_value();
@@ -312,7 +318,7 @@ void ProducerEngine::settle(std::span<const std::uint64_t> generations, std::siz
 
 void ProducerEngine::run_pass() {
   if (stopping_) return;
-  const auto now = Clock::now();
+  const auto now = clock_->steady();
   take_incoming(true);
   if (idempotence_.phase() == IdempotenceState::Phase::fatal) {
     log(LogLevel::error, idempotence_.fatal_message());
@@ -327,8 +333,8 @@ void ProducerEngine::run_pass() {
       metadata_wanted_ = true;
       continue;
     }
-    pass_steady_ = Clock::now();
-    pass_wall_ms_ = now_ms();
+    pass_steady_ = clock_->steady();
+    pass_wall_ms_ = clock_->wall_ms();
     wall_cache_ = {};
     // Records for partitions not listed before first (sent earlier), then
     // those that waited for the topic's metadata; a partition still not
@@ -506,9 +512,8 @@ void ProducerEngine::set_timer(Clock::time_point now) {
   // each time, about one per Produce request under load.
   if (timer_armed_at_ && *timer_armed_at_ <= at && *timer_armed_at_ > now) return;
   timer_armed_at_ = at;
-  timer_.expires_at(at);
-  timer_.async_wait([this, weak = std::weak_ptr<int>(alive_), at](boost::system::error_code ec) {
-    if (ec || !weak.lock()) return;
+  timer_->arm(at, [this, weak = std::weak_ptr<int>(alive_), at] {
+    if (!weak.lock()) return;
     if (timer_armed_at_ == at) timer_armed_at_.reset();
     run_pass();
   });
@@ -524,7 +529,7 @@ void ProducerEngine::fail_everything(std::error_code ec, const std::string& why)
   }
   stopping_ = true;
   take_incoming();
-  timer_.cancel();
+  timer_->cancel();
   timer_armed_at_.reset();
   {
     std::lock_guard lock(mu_);

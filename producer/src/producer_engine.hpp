@@ -7,10 +7,13 @@
 // closed_, fatal_, flush_requests_). Everything else (accumulator,
 // metadata, connections, timers, idempotence) is owned by the I/O thread,
 // which runs `io_` and is the only thread that calls delivery callbacks.
+//
+// The I/O side reads time, arms timers and talks to brokers through seams
+// (engine_seams.hpp: EngineClock, TimerFactory, BrokerLinkFactory): the
+// real ones in production, the simulation's in test/sim.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <future>
 #include <condition_variable>
@@ -25,8 +28,10 @@
 #include <thread>
 #include <vector>
 
+#include "broker_link.hpp"
 #include "delivery_policy.hpp"
 #include "delivery_queue.hpp"
+#include "engine_seams.hpp"
 #include "idempotence_state.hpp"
 #include "inbox.hpp"
 #include "parked_inboxes.hpp"
@@ -37,7 +42,6 @@
 #include "sluice/partitioner/partitioner.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/net/broker_address.hpp"
-#include "sluice/net/broker_connection.hpp"
 #include "sluice/net/metadata_cache.hpp"
 #include "sluice/net/reconnect_backoff.hpp"
 #include "sluice/record.hpp"
@@ -100,6 +104,9 @@ struct InFlightProduce {
 class ProducerEngine {
  public:
   ProducerEngine(ProducerSettings settings, ProducerOptions options);
+  // The same on injected time, timers, broker links and randomness (the
+  // deterministic simulation, test/sim); empty members are the real ones.
+  ProducerEngine(ProducerSettings settings, ProducerOptions options, EngineSeams seams);
   ~ProducerEngine();
 
   void send(Record&& record, DeliveryCallback&& callback, bool urgent = false);
@@ -208,8 +215,8 @@ class ProducerEngine {
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
-  std::shared_ptr<net::BrokerConnection> connection(std::int32_t node_id);
-  std::shared_ptr<net::BrokerConnection> any_ready_connection();
+  std::shared_ptr<BrokerLink> connection(std::int32_t node_id);
+  std::shared_ptr<BrokerLink> any_ready_connection();
   void rebootstrap();
   void maintain_connections(Clock::time_point now);
   void note_throttle(std::int32_t node_id, std::int32_t throttle_ms);
@@ -257,20 +264,25 @@ class ProducerEngine {
   // --- I/O thread ---
   std::unique_ptr<boost::asio::io_context> own_io_;  // null when running on the application's
   boost::asio::io_context& io_;
+  // Time, timers and broker links (engine_seams.hpp): set once at
+  // construction, used by the I/O side.
+  std::shared_ptr<EngineClock> clock_;
+  std::shared_ptr<TimerFactory> timers_;
+  std::shared_ptr<BrokerLinkFactory> links_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // handlers check it (weak) before touching *this
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::promise<void> stopped_;  // set once the last I/O-side step of close() ran
   std::shared_future<void> stopped_future_ = stopped_.get_future().share();
   std::atomic<bool> stop_posted_{false};
-  boost::asio::steady_timer timer_;
+  std::unique_ptr<EngineTimer> timer_;
   std::optional<Clock::time_point> timer_armed_at_;  // when timer_'s pending wait fires (none: no wait)
-  boost::asio::steady_timer stats_timer_;
+  std::unique_ptr<EngineTimer> stats_timer_;
   RecordAccumulator accumulator_;
   IdempotenceState idempotence_;
   partitioner::Partitioner partitioner_;
   std::map<std::string, TopicState> topics_;
   net::MetadataCache metadata_;
-  std::map<std::int32_t, std::shared_ptr<net::BrokerConnection>> connections_;
+  std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
   // Per broker (bootstrap entries use ids -1, -2, ...): when the next
   // connection attempt may start, and the backoff that spaced it.
   std::map<std::int32_t, Clock::time_point> reconnect_at_;
@@ -300,7 +312,7 @@ class ProducerEngine {
   std::int64_t pass_wall_ms_ = 0;
   std::pair<Clock::time_point, std::int64_t> wall_cache_{};  // wall_ms(): the last time converted
   ProducerStatistics stats_;
-  std::minstd_rand rng_{std::random_device{}()};
+  std::minstd_rand rng_;  // retry jitter; seeded from EngineSeams::random_seed
   std::thread thread_;
   // Callbacks run here (own I/O thread mode), so a slow callback never
   // stalls the network. Null on the application's io_context: callbacks
@@ -315,13 +327,13 @@ class ProducerEngine {
  private:
   struct AdminOp;  // one create_topics() call, I/O thread side
   void admin_step();  // I/O thread: moves every pending admin call on, re-arms admin_timer_
-  void admin_send(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<net::BrokerConnection>& conn);
-  void admin_ask_controller(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<net::BrokerConnection>& conn);
+  void admin_send(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<BrokerLink>& conn);
+  void admin_ask_controller(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<BrokerLink>& conn);
   void on_create_topics(AdminOp& op, const net::RequestOutcome& out, std::int16_t version, std::int32_t node_id,
                         const std::string& broker);
   void admin_finish(AdminOp& op);
   std::vector<std::shared_ptr<AdminOp>> admin_ops_;         // I/O thread
-  std::optional<boost::asio::steady_timer> admin_timer_;  // I/O thread, made on first use
+  std::unique_ptr<EngineTimer> admin_timer_;  // I/O thread, made on first use
 };
 
 template <class F>

@@ -82,7 +82,11 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
   op->results = results;
   op->pending.assign(topics.size(), true);
   op->timeout = timeout;
-  op->deadline = deadline_after(Clock::now(), timeout);  // saturates: milliseconds::max() waits
+  // The deadline is the I/O side's (admin_step compares it with the engine's
+  // clock); this thread's own wait below measures real time. Both saturate:
+  // milliseconds::max() waits.
+  op->deadline = deadline_after(clock_->steady(), timeout);
+  const auto real_give_up = deadline_after(deadline_after(Clock::now(), timeout), std::chrono::seconds(1));
   auto answer = op->done.get_future();
   post([this, op] {
     admin_ops_.push_back(op);
@@ -90,10 +94,9 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
   });
   // The I/O thread reports the timeout itself; the grace covers an I/O
   // side that stopped (close() from another thread) or is not run at all.
-  const auto give_up = deadline_after(op->deadline, std::chrono::seconds(1));
   while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
     if (stop_posted_.load()) return fail_all(errc::closed, "the producer was closed before the broker answered");
-    if (Clock::now() >= give_up) {
+    if (Clock::now() >= real_give_up) {
       return fail_all(make_error_code(errc::timed_out),
                       "no answer within " + std::to_string(timeout.count()) + " ms (the I/O side did not run)");
     }
@@ -105,7 +108,7 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
 
 void ProducerEngine::admin_step() {
   if (stopping_) return;
-  const auto now = Clock::now();
+  const auto now = clock_->steady();
   std::optional<Clock::time_point> wake;
   auto wake_at = [&wake](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
   for (const auto& shared : admin_ops_) {
@@ -148,9 +151,9 @@ void ProducerEngine::admin_step() {
     }
     if (op.controller_id >= 0 && op.controller_id != conn->node_id()) {
       auto c = connection(op.controller_id);
-      if (c && c->state() == net::BrokerConnection::State::ready) {
+      if (c && c->state() == LinkState::ready) {
         conn = c;
-      } else if (c && c->state() != net::BrokerConnection::State::closed && now < op.controller_wait_until) {
+      } else if (c && c->state() != LinkState::closed && now < op.controller_wait_until) {
         wake_at(std::min(now + kAdminPoll, op.controller_wait_until));
         continue;
       }
@@ -159,17 +162,16 @@ void ProducerEngine::admin_step() {
   }
   std::erase_if(admin_ops_, [](const auto& op) { return op->finished; });
   if (admin_ops_.empty() || !wake) return;
-  if (!admin_timer_) admin_timer_.emplace(io_);
-  admin_timer_->expires_at(*wake);
-  admin_timer_->async_wait([this, weak = std::weak_ptr<int>(alive_)](boost::system::error_code ec) {
-    if (ec || !weak.lock()) return;
+  if (!admin_timer_) admin_timer_ = timers_->make_timer();
+  admin_timer_->arm(*wake, [this, weak = std::weak_ptr<int>(alive_)] {
+    if (!weak.lock()) return;
     admin_step();
   });
 }
 
 // Metadata without topics: the brokers and the controller id.
 void ProducerEngine::admin_ask_controller(const std::shared_ptr<AdminOp>& shared,
-                                          const std::shared_ptr<net::BrokerConnection>& conn) {
+                                          const std::shared_ptr<BrokerLink>& conn) {
   AdminOp& op = *shared;
   const auto version = conn->versions().version(ApiKey::Metadata);
   op.controller_known = true;  // if the answer says nothing: any broker
@@ -181,25 +183,22 @@ void ProducerEngine::admin_ask_controller(const std::shared_ptr<AdminOp>& shared
   protocol::MetadataRequest req;
   req.topics.emplace();
   req.allow_auto_topic_creation = false;
-  conn->send(
-      ApiKey::Metadata, [req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); },
-      true,
-      [this, shared, v = *version](const net::RequestOutcome& out) {
-        AdminOp& answered = *shared;
-        answered.in_flight = false;
-        if (answered.finished) return;
-        answered.controller_id = -1;
-        if (!out.ec) {
-          if (auto m = protocol::decode_metadata_response(out.body, v)) answered.controller_id = m->controller_id;
-        }
-        answered.controller_wait_until =
-            Clock::now() + std::min<Clock::duration>(kControllerWait, settings_.connect_timeout);
-        post([this] { admin_step(); });  // never re-entered from inside admin_step
-      });
+  conn->send_metadata(req, [this, shared, v = *version](const net::RequestOutcome& out) {
+    AdminOp& answered = *shared;
+    answered.in_flight = false;
+    if (answered.finished) return;
+    answered.controller_id = -1;
+    if (!out.ec) {
+      if (auto m = protocol::decode_metadata_response(out.body, v)) answered.controller_id = m->controller_id;
+    }
+    answered.controller_wait_until =
+        clock_->steady() + std::min<Clock::duration>(kControllerWait, settings_.connect_timeout);
+    post([this] { admin_step(); });  // never re-entered from inside admin_step
+  });
 }
 
 void ProducerEngine::admin_send(const std::shared_ptr<AdminOp>& shared,
-                                const std::shared_ptr<net::BrokerConnection>& conn) {
+                                const std::shared_ptr<BrokerLink>& conn) {
   AdminOp& op = *shared;
   const std::string broker =
       (conn->node_id() < 0 ? "bootstrap broker " : "broker " + std::to_string(conn->node_id()) + " at ") +
@@ -228,14 +227,12 @@ void ProducerEngine::admin_send(const std::shared_ptr<AdminOp>& shared,
   }
   // The broker waits this long for the creation to finish; the request's
   // own deadline is request.timeout.ms.
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(op.deadline - Clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(op.deadline - clock_->steady());
   req.timeout_ms = static_cast<std::int32_t>(
       std::clamp<std::int64_t>(std::min(left, settings_.request_timeout).count(), 1, INT32_MAX));
   op.in_flight = true;
-  conn->send(
-      ApiKey::CreateTopics, [req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); },
-      true,
-      [this, shared, v = *version, node = conn->node_id(), broker](const net::RequestOutcome& out) {
+  conn->send_create_topics(
+      req, [this, shared, v = *version, node = conn->node_id(), broker](const net::RequestOutcome& out) {
         on_create_topics(*shared, out, v, node, broker);
       });
 }
@@ -247,7 +244,7 @@ void ProducerEngine::on_create_topics(AdminOp& op, const net::RequestOutcome& ou
   const auto retry_later = [&](std::string why) {
     op.last_failure = std::move(why);
     op.controller_known = false;  // the controller may have moved
-    op.next_attempt = Clock::now() + settings_.retry_backoff;
+    op.next_attempt = clock_->steady() + settings_.retry_backoff;
     post([this] { admin_step(); });
   };
   if (out.ec) return retry_later(broker + ": " + out.ec.message());

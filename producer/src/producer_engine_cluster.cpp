@@ -13,19 +13,19 @@ namespace sluice::detail {
 
 using protocol::ApiKey;
 
-std::shared_ptr<net::BrokerConnection> ProducerEngine::any_ready_connection() {
+std::shared_ptr<BrokerLink> ProducerEngine::any_ready_connection() {
   for (auto& [id, c] : connections_) {
-    if (c->state() == net::BrokerConnection::State::ready) return c;
+    if (c->state() == LinkState::ready) return c;
   }
   return nullptr;
 }
 
 // The connection to `node_id`, started if needed. Bootstrap connections use
 // ids -1, -2, ... (the index in the bootstrap list).
-std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t node_id) {
+std::shared_ptr<BrokerLink> ProducerEngine::connection(std::int32_t node_id) {
   auto it = connections_.find(node_id);
-  if (it != connections_.end() && it->second->state() != net::BrokerConnection::State::closed) return it->second;
-  const auto now = Clock::now();
+  if (it != connections_.end() && it->second->state() != LinkState::closed) return it->second;
+  const auto now = clock_->steady();
   if (auto r = reconnect_at_.find(node_id); r != reconnect_at_.end() && now < r->second) return nullptr;
   std::optional<net::BrokerAddress> address;
   if (node_id < 0) {
@@ -42,12 +42,12 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
   options.send_buffer_bytes = settings_.send_buffer_bytes;
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
   options.security = settings_.security;
-  auto c = std::make_shared<net::BrokerConnection>(io_, node_id, *address, options);
+  auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;
   c->connect([this, node_id, where = address->to_string(), weak = std::weak_ptr(c)](std::error_code ec) {
     auto& backoff = backoff_
                         .try_emplace(node_id, settings_.reconnect_backoff, settings_.reconnect_backoff_max,
-                                     static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+                                     static_cast<std::uint64_t>(clock_->steady().time_since_epoch().count()) ^
                                          static_cast<std::uint64_t>(node_id))
                         .first->second;
     // TLS and SASL failures come with the broker's words and what to change (no credentials).
@@ -65,7 +65,7 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
           why.find(where) != std::string::npos
               ? why
               : (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where + ": " + why;
-      reconnect_at_[node_id] = Clock::now() + delay;
+      reconnect_at_[node_id] = clock_->steady() + delay;
       if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % bootstrap_.size();
       metadata_wanted_ = true;
     } else {
@@ -83,7 +83,7 @@ std::shared_ptr<net::BrokerConnection> ProducerEngine::connection(std::int32_t n
 }
 
 void ProducerEngine::request_metadata() {
-  if (metadata_in_flight_ || Clock::now() < next_metadata_at_) return;
+  if (metadata_in_flight_ || clock_->steady() < next_metadata_at_) return;
   auto conn = any_ready_connection();
   if (!conn) {
     // Once Metadata has named the cluster's brokers, ask one of them (the
@@ -97,7 +97,7 @@ void ProducerEngine::request_metadata() {
     }
     return;
   }
-  forget_idle_topics(Clock::now());
+  forget_idle_topics(clock_->steady());
   protocol::MetadataRequest req;
   req.topics.emplace();
   for (const auto& [name, topic] : topics_) req.topics->push_back({{}, name});
@@ -105,10 +105,7 @@ void ProducerEngine::request_metadata() {
   metadata_in_flight_ = true;
   metadata_wanted_ = false;
   const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
-  conn->send(
-      ApiKey::Metadata,
-      [&req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
-      [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+  conn->send_metadata(req, [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
 }
 
 bool ProducerEngine::topic_in_use(const std::string& name, const TopicState& topic) const {
@@ -134,7 +131,7 @@ void ProducerEngine::forget_idle_topics(Clock::time_point now) {
 void ProducerEngine::connect_known_broker() {
   const auto& brokers = metadata_.brokers();
   for (const auto& [id, c] : connections_) {
-    if (id >= 0 && c->state() != net::BrokerConnection::State::closed && brokers.count(id) != 0) return;
+    if (id >= 0 && c->state() != LinkState::closed && brokers.count(id) != 0) return;
   }
   std::vector<std::int32_t> ids;
   for (const auto& [id, address] : brokers) ids.push_back(id);
@@ -173,7 +170,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
       metadata_wanted_ = true;
     }
     use_bootstrap_ = false;
-    last_metadata_at_ = Clock::now();
+    last_metadata_at_ = clock_->steady();
     for (const auto& t : m->topics) {
       bool leaderless = false;
       for (const auto& p : t.partitions) leaderless |= p.leader_id < 0;
@@ -188,7 +185,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
     metadata_wanted_ = true;
   }
   // Back off before asking again: no storm of Metadata requests.
-  if (metadata_wanted_) next_metadata_at_ = Clock::now() + settings_.retry_backoff;
+  if (metadata_wanted_) next_metadata_at_ = clock_->steady() + settings_.retry_backoff;
   run_pass();
 }
 
@@ -210,14 +207,11 @@ void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
   }
   idempotence_.on_id_requested();
   protocol::InitProducerIdRequest req = idempotence_.id_request();
-  conn->send(
-      ApiKey::InitProducerId,
-      [req](protocol::BufferWriter& w, std::int16_t v) { return protocol::encode(req, w, v); }, true,
-      [this, v = *version](const net::RequestOutcome& out) { on_producer_id(out, v); });
+  conn->send_init_producer_id(req, [this, v = *version](const net::RequestOutcome& out) { on_producer_id(out, v); });
 }
 
 void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t version) {
-  const auto now = Clock::now();
+  const auto now = clock_->steady();
   if (out.ec) {
     idempotence_.on_id_response(out.ec, 0, -1, -1, now, jitter());
   } else if (auto r = protocol::decode_init_producer_id_response(out.body, version)) {
@@ -244,7 +238,7 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
   net::ClusterReach reach;
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto& c = it->second;
-    const bool ready = c->state() == net::BrokerConnection::State::ready;
+    const bool ready = c->state() == LinkState::ready;
     if (ready && settings_.connections_max_idle.count() > 0 && c->in_flight() == 0 &&
         now - c->last_used() >= settings_.connections_max_idle) {
       log(LogLevel::debug, "closing idle connection to " + c->address().to_string());
@@ -253,7 +247,7 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
       continue;
     }
     reach.reachable |= ready;
-    reach.bootstrap_connecting |= it->first < 0 && c->state() == net::BrokerConnection::State::connecting;
+    reach.bootstrap_connecting |= it->first < 0 && c->state() == LinkState::connecting;
     ++it;
   }
   reach.needed = !topics_.empty() && (metadata_wanted_ || !accumulator_.empty());
@@ -283,7 +277,7 @@ void ProducerEngine::rebootstrap() {
 
 void ProducerEngine::note_throttle(std::int32_t node_id, std::int32_t throttle_ms) {
   // KIP-219: the broker answered at once but asks us to hold off.
-  if (throttle_ms > 0) throttled_until_[node_id] = Clock::now() + std::chrono::milliseconds(throttle_ms);
+  if (throttle_ms > 0) throttled_until_[node_id] = clock_->steady() + std::chrono::milliseconds(throttle_ms);
 }
 
 }  // namespace sluice::detail

@@ -11,15 +11,6 @@
 
 namespace sluice::detail {
 
-namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 void ProducerEngine::take_incoming(bool place_now) {
   bool wake_senders = false;
   bool promised = false;
@@ -32,10 +23,10 @@ void ProducerEngine::take_incoming(bool place_now) {
     wake_senders = inbox_waiters_ > 0;  // some may wait for the inbox to be taken (admit)
   }
   if (wake_senders) inbox_cv_.notify_all();
-  const Clock::time_point previous_take = std::exchange(last_take_, Clock::now());
+  const Clock::time_point previous_take = std::exchange(last_take_, clock_->steady());
   if (taken_.empty() && parked_.empty()) return;
   pass_steady_ = last_take_;
-  pass_wall_ms_ = now_ms();
+  pass_wall_ms_ = clock_->wall_ms();
   wall_cache_ = {};
   // Records staged while a pass was promised (send() did not wake this
   // thread) were sent after the previous take, at most about linger.ms ago:

@@ -54,7 +54,9 @@ std::optional<DeliveryReport> ProducerEngine::admit(const RecordRef& record, std
       // (space_slack_bytes_ / _records_), not at every batch: a sender
       // woken per batch ran a batch's worth and blocked again, two context
       // switches each time. Room below that slack is found by looking again
-      // every kSpacePoll, so it is never missed for long.
+      // every kSpacePoll, so it is never missed for long. This thread blocks
+      // in real time, so it measures max.block.ms on the real steady clock,
+      // not the engine's (engine_clock.hpp).
       const auto deadline = Clock::now() + settings_.max_block;
       ++space_waiters_;
       for (auto now = Clock::now(); !has_space() && now < deadline; now = Clock::now()) {

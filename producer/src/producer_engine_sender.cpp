@@ -40,7 +40,7 @@ void ProducerEngine::send_ready_batches(Clock::time_point now) {
   }
   for (auto& [leader, partitions] : by_leader) {
     auto conn = connection(leader);
-    if (!conn || conn->state() != net::BrokerConnection::State::ready) continue;
+    if (!conn || conn->state() != LinkState::ready) continue;
     if (conn->in_flight() >= static_cast<std::size_t>(settings_.max_in_flight)) continue;
     if (auto t = throttled_until_.find(leader); t != throttled_until_.end()) {
       if (now < t->second) continue;
@@ -91,27 +91,23 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
   }
   if (request->batches.empty()) return;
   ++stats_.requests_sent;
-  request->sent_at = Clock::now();
+  request->sent_at = clock_->steady();
   const bool expect_response = settings_.acks != 0;
-  // A gathered write: the request's framing is encoded, each batch is sent
-  // from its builder's buffer in place. `request` (in the handler) owns the
-  // batches, and the connection runs the handler only once the write can no
-  // longer read them, so they stay alive and unchanged meanwhile; a retry
+  // `req` views each batch in its builder's buffer (a gathered write in
+  // production). `request` (in the handler) owns the batches, and the link
+  // runs the handler only once nothing can read them any more
+  // (broker_link.hpp), so they stay alive and unchanged meanwhile; a retry
   // re-stamps producer id/epoch/sequence in place (idempotence_.assign,
   // above) only after that.
-  conn->send_gathered(
-      ApiKey::Produce,
-      [&req](protocol::BufferWriter& w, std::int16_t v, protocol::Splices& splices) {
-        return protocol::encode_gathered(req, w, v, splices);
-      },
-      expect_response, [this, request](const net::RequestOutcome& out) { on_produce(request, out); });
+  conn->send_produce(req, expect_response,
+                     [this, request](const net::RequestOutcome& out) { on_produce(request, out); });
 }
 
 void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const net::RequestOutcome& out) {
   const std::string broker = "broker " + std::to_string(request->node_id);
   auto& batches = request->batches;
   for (auto& b : batches) accumulator_.returned(b->tp);
-  if (!out.ec) stats_.record_request(Clock::now() - request->sent_at);
+  if (!out.ec) stats_.record_request(clock_->steady() - request->sent_at);
   if (out.ec) {
     for (auto& b : batches) {
       handle_attempt(std::move(b), AttemptResult{out.ec, false, out.maybe_delivered}, -1,
@@ -166,7 +162,7 @@ void ProducerEngine::on_produce(std::shared_ptr<InFlightProduce> request, const 
 
 void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result,
                                     std::int64_t base_offset, std::string message, std::int16_t code) {
-  const auto now = Clock::now();
+  const auto now = clock_->steady();
   BatchDecision d = decide(*batch, result, retry_policy_, now, jitter());
   batch->maybe_sent |= d.possibly_persisted;
   if (d.refresh_metadata) metadata_wanted_ = true;
@@ -229,7 +225,11 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
     b->order_span = std::max<std::uint64_t>(batch->order_span / 2, 1);
     b->order = batch->order + (part == 0 ? 0 : b->order_span);
     b->attempts = 1;          // a retry: ready at once, ahead of newer batches
-    b->retry_at = Clock::now();
+    b->retry_at = clock_->steady();
+    // An earlier attempt of the original may have landed (the broker checks
+    // the size before it looks for duplicates): the halves' records may be
+    // in the log, and a failure of theirs must say so.
+    b->maybe_sent = batch->maybe_sent;
     const std::size_t from = part == 0 ? 0 : half, to = part == 0 ? half : n;
     for (std::size_t i = from; i < to; ++i) {
       const auto& r = decoded->records[i];

@@ -308,6 +308,65 @@ TEST_CASE("OUT_OF_ORDER_SEQUENCE bumps only for a real gap") {
   CHECK(s.producer_epoch() == 1);
 }
 
+// Found by the simulation (test/sim, seed 1148 before this fix): a batch
+// refused for good bumped the epoch while the next batch of its partition was
+// in flight; a fresh batch went out at once under the new epoch, sequence 0,
+// and the one in flight, back with OUT_OF_ORDER_SEQUENCE (the echo of the
+// gap), was stamped anew behind it: its records landed after later ones.
+TEST_CASE("after a bump, fresh batches wait for the partition's batches stamped under the old epoch") {
+  auto s = ready_state(42, 0);
+  auto refused = batch(1), in_flight = batch(2);
+  s.assign(*refused);    // sequence 0
+  s.assign(*in_flight);  // 1-2, sent right behind it
+  s.on_refused(*refused);  // e.g. MESSAGE_TOO_LARGE for a single record: a gap, the epoch goes up
+  REQUIRE(s.producer_epoch() == 1);
+  auto fresh = batch(1);
+  CHECK_FALSE(s.may_send(*fresh, 1));  // in_flight is still out under epoch 0
+  s.on_retriable_error(*in_flight, code(kafka_errc::out_of_order_sequence_number));  // the echo
+  CHECK(s.epoch_bumps() == 1);
+  CHECK(s.may_send(*in_flight, 0));  // back, first in its queue
+  s.assign(*in_flight);
+  CHECK(in_flight->producer_epoch == 1);
+  CHECK(in_flight->base_sequence == 0);
+  CHECK(s.may_send(*fresh, 1));  // now behind it, under the same epoch
+  s.assign(*fresh);
+  CHECK(fresh->base_sequence == 2);
+}
+
+// Found by the simulation (test/sim, seeds 485 and 1810 before this fix): a
+// batch given up (delivery.timeout.ms) left "the next sequence" at the one
+// after it, and OUT_OF_ORDER_SEQUENCE for exactly that sequence bumped the
+// epoch, even though a later batch had been acknowledged since: the broker
+// had everything up to that one. The bump resent the out-of-order batch
+// under the new epoch, behind its successors: appended a second time (485:
+// it had been appended, but had fallen out of the broker's five-batch window)
+// or out of order (1810: the broker, not knowing the producer yet, had
+// accepted a later batch first).
+TEST_CASE("OUT_OF_ORDER_SEQUENCE after given-up batches bumps only if nothing later was acknowledged") {
+  auto s = ready_state(42, 0);
+  auto given_up = batch(2), out_of_order = batch(1), acked = batch(3);
+  s.assign(*given_up);      // sequences 0-1
+  s.assign(*out_of_order);  // 2
+  s.assign(*acked);         // 3-5
+  s.on_acknowledged(*acked);
+  s.on_given_up(*given_up);
+  s.on_retriable_error(*out_of_order, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.epoch_bumps() == 0);
+  CHECK(s.producer_epoch() == 0);
+  s.assign(*out_of_order);  // its retry keeps its stamp
+  CHECK(out_of_order->producer_epoch == 0);
+  CHECK(out_of_order->base_sequence == 2);
+
+  // Nothing acknowledged past the given-up batch: the broker lost track, a real gap.
+  const TopicPartition q{"t", 1};
+  auto lost = batch(2, q), next = batch(1, q);
+  s.assign(*lost);
+  s.assign(*next);
+  s.on_given_up(*lost);
+  s.on_retriable_error(*next, code(kafka_errc::out_of_order_sequence_number));
+  CHECK(s.epoch_bumps() == 1);
+}
+
 TEST_CASE("an exhausted epoch asks for a new producer id") {
   auto s = ready_state(42, INT16_MAX);
   auto a = batch(1);
@@ -343,9 +402,8 @@ TEST_CASE("after its restart a partition sends no fresh batch before its older b
   s.assign(*x1);
   CHECK(x1->producer_epoch == 1);
   CHECK(x1->base_sequence == 0);
-  CHECK_FALSE(s.may_send(*x2, 1));  // still behind x1
-  s.on_acknowledged(*x1);
-  CHECK(s.may_send(*x2, 0));
+  // x1 went out stamped anew: x2 pipelines behind it, after it in sequence.
+  CHECK(s.may_send(*x2, 1));
   s.assign(*x2);
   CHECK(x2->base_sequence == 10);
   auto x3 = batch(1);

@@ -111,6 +111,12 @@ class SimCluster {
   void inject(std::string_view name, std::int32_t partition, PartitionFault fault);
   // The next response this node sends (any API) carries throttle_time_ms = ms.
   void throttle_next(std::int32_t node_id, std::int32_t ms);
+  // Answer as brokers before Kafka 2.5 (KIP-360) did: a producer id with no
+  // state on the partition is refused with UNKNOWN_PRODUCER_ID unless its
+  // batch starts at sequence 0 (2.5 and later accept any sequence; see
+  // producer_state.hpp). Off by default. The UNKNOWN_PRODUCER_ID one-shot
+  // fault is such a broker's answer, so runs that inject it turn this on.
+  void set_pre_kip360(bool on) noexcept { pre_kip360_ = on; }
 
   const SimTopic* topic(std::string_view name) const;
   const SimTopic* topic(const protocol::Uuid& id) const;
@@ -149,6 +155,7 @@ class SimCluster {
   std::int32_t placement_ = 0;  // round-robin start for the next topic
   std::vector<SimTopic> topics_;
   std::int64_t next_producer_id_ = 1000;
+  bool pre_kip360_ = false;
 };
 
 }  // namespace sluice::sim

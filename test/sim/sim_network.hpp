@@ -214,12 +214,14 @@ class SimNetwork {
     return heap_.empty() ? kNever : heap_.top().at;
   }
 
-  // The earliest event, with the clock moved to its time; nullopt when
-  // nothing is pending.
-  std::optional<Event> step() {
+  // The earliest event at or before `until`, with the clock moved to its
+  // time; nullopt when there is none. A request lost on the way is no event
+  // (it breaks its connection): the step goes on to the next one, never
+  // past `until`.
+  std::optional<Event> step(SimTime until = kNever) {
     while (true) {
       skip_stale();
-      if (heap_.empty()) return std::nullopt;
+      if (heap_.empty() || heap_.top().at > until) return std::nullopt;
       const Entry e = heap_.top();
       heap_.pop();
       clock_->advance_to(e.at);

@@ -113,6 +113,26 @@ TEST_CASE("a dropped request is never seen by the broker and breaks the connecti
   CHECK_THROWS_AS(f.net.send(c, 4), std::logic_error);
 }
 
+// Found running the producer in the simulation: after a request lost on the
+// way, step() went on to the next event whatever its time, so a driver that
+// asked for events up to its next timer had its clock moved seconds past it.
+TEST_CASE("a step never goes past its bound, even after a request lost on the way") {
+  Fixture f;
+  const ConnId c = f.open(1);
+  f.net.drop_next_request(c);
+  f.net.send(c, 1);
+  const SimTime lost_at = f.net.next_event_time();  // when the lost request would have arrived
+  CHECK_FALSE(f.net.step(lost_at));  // the loss is no event; the break comes later
+  CHECK(f.clock.now() == lost_at);
+  const SimTime break_at = f.net.next_event_time();
+  REQUIRE(break_at > lost_at);
+  CHECK_FALSE(f.net.step(break_at - 1));
+  CHECK(f.clock.now() == lost_at);
+  auto e = f.net.step(break_at);
+  REQUIRE(e);
+  CHECK(std::holds_alternative<Net::ConnectionClosed>(*e));
+}
+
 TEST_CASE("a dropped answer: the broker handled the request, the client sees only the break") {
   Fixture f;
   const ConnId c = f.open(1);

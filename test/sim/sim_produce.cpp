@@ -15,7 +15,9 @@
 //      undecodable record) -> CORRUPT_MESSAGE.
 //   5. Producer state (producer_state.hpp): duplicate -> NONE at the
 //      original offsets, else INVALID_PRODUCER_EPOCH /
-//      OUT_OF_ORDER_SEQUENCE_NUMBER, else append.
+//      OUT_OF_ORDER_SEQUENCE_NUMBER, else append. (Brokers before 2.5,
+//      set_pre_kip360: UNKNOWN_PRODUCER_ID first for an unknown producer id
+//      not at sequence 0.)
 //   6. DelayedProduce (acks=-1): the append stands but the answer may be
 //      NOT_ENOUGH_REPLICAS_AFTER_APPEND or REQUEST_TIMED_OUT, with the
 //      base offset filled in (only the error is changed).
@@ -162,6 +164,11 @@ ProduceResponse::Partition SimCluster::produce_partition(std::int32_t node_id, S
     return fail(kafka_errc::duplicate_sequence_number);
   }
   if (take_fault(PartitionFault::unknown_producer_id, idempotent)) return fail(kafka_errc::unknown_producer_id);
+  // Before 2.5 an unknown producer id had to start at sequence 0
+  // (ProducerAppendInfo.checkSequence threw UnknownProducerIdException).
+  if (pre_kip360_ && idempotent && batch.base_sequence != 0 && p.producers.find(batch.producer_id) == nullptr) {
+    return fail(kafka_errc::unknown_producer_id);
+  }
 
   // 5. Producer state.
   const BatchIdentity id{batch.producer_id, batch.producer_epoch, batch.base_sequence, batch.last_offset_delta,

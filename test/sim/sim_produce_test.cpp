@@ -214,6 +214,18 @@ TEST_CASE("injected faults of older brokers apply to idempotent batches only and
   CHECK(f.end() == 2);
 }
 
+TEST_CASE("a broker before 2.5 refuses an unknown producer id unless it starts at sequence 0") {
+  Fixture f;
+  CHECK(f.produce(idem_batch(5, 0, 3)).error_code == 0);  // current brokers: any sequence
+  f.cluster.set_pre_kip360(true);
+  CHECK(f.produce(idem_batch(6, 0, 3)).error_code == code(kafka_errc::unknown_producer_id));
+  CHECK(f.end() == 1);
+  CHECK(f.produce(idem_batch(6, 0, 0)).error_code == 0);
+  CHECK(f.produce(idem_batch(6, 0, 1)).error_code == 0);  // known now: sequences as usual
+  CHECK(f.produce(idem_batch(5, 0, 4)).error_code == 0);
+  CHECK(f.end() == 4);
+}
+
 TEST_CASE("throttle_next sets throttle_time_ms on the node's next answer only") {
   Fixture f;
   f.cluster.throttle_next(f.leader(), 250);

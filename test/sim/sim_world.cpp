@@ -37,8 +37,9 @@ void SimWorld::broker_down(std::int32_t node) {
 }
 
 std::optional<SimEvent> SimWorld::poll(SimTime until) {
-  while (net_.next_event_time() <= until && net_.next_event_time() != kNever) {
-    std::optional<SimEvent> e = net_.step();
+  // step(until) never goes past `until`, even after a lost request (which is
+  // no event), so the caller's timers are never overtaken.
+  while (std::optional<SimEvent> e = net_.step(until)) {
     trace_event(*e);
     if (auto* arrived = std::get_if<SimNet::RequestArrived>(&*e)) {
       serve(*arrived);

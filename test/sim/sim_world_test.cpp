@@ -47,6 +47,21 @@ TEST_CASE("a produce travels to the leader and its answer back") {
   CHECK(w.now() > 0);
 }
 
+TEST_CASE("poll(until) returns nothing after until, even when a request was lost on the way before it") {
+  SimWorld w(1);
+  w.cluster().create_topic("t", 1);
+  const ConnId c = open(w, w.cluster().partition("t", 0)->leader);
+  w.network().drop_next_request(c);
+  w.send(c, produce_call("t", 0, make_batch(BatchSpec{})));
+  const SimTime until = w.next_event_time();  // the lost request's arrival: no event for the client
+  CHECK_FALSE(w.poll(until));
+  CHECK(w.now() == until);
+  auto e = w.poll();
+  REQUIRE(e);
+  CHECK(std::holds_alternative<SimNet::ConnectionClosed>(*e));
+  CHECK(w.now() > until);
+}
+
 TEST_CASE("the batch is copied at send: the caller may free or change its bytes at once") {
   SimWorld w(1);
   w.cluster().create_topic("t", 1);
