@@ -33,27 +33,11 @@ constexpr auto kMetadata = static_cast<std::int16_t>(ApiKey::Metadata);
 
 // ApiVersions (v0-v2 form, what the fake is asked for... any version: flexible from v3).
 Bytes api_versions_with_sasl(std::int16_t version) {
-  struct Range {
-    ApiKey key;
-    std::int16_t min, max;
-  };
-  static constexpr Range ranges[] = {{ApiKey::Produce, 3, 13},       {ApiKey::Metadata, 0, 13},
-                                     {ApiKey::SaslHandshake, 0, 1},  {ApiKey::ApiVersions, 0, 4},
-                                     {ApiKey::SaslAuthenticate, 0, 2}};
-  const bool flex = version >= 3;
-  Bytes out;
-  protocol::BufferWriter w(out);
-  w.int16(0);
-  w.array_length(std::size(ranges), flex);
-  for (const auto& r : ranges) {
-    w.int16(static_cast<std::int16_t>(r.key));
-    w.int16(r.min);
-    w.int16(r.max);
-    if (flex) w.empty_tagged_fields();
-  }
-  if (version >= 1) w.int32(0);
-  if (flex) w.empty_tagged_fields();
-  return out;
+  auto key = [](ApiKey k) { return static_cast<std::int16_t>(k); };
+  static const std::vector<test::FakeBroker::ApiRange> ranges = {
+      {key(ApiKey::Produce), 3, 13},      {key(ApiKey::Metadata), 0, 13},        {key(ApiKey::SaslHandshake), 0, 1},
+      {key(ApiKey::ApiVersions), 0, 4},   {key(ApiKey::SaslAuthenticate), 0, 2}};
+  return test::FakeBroker::api_versions_body(version, 0, ranges);
 }
 
 // The request body after its header (v1, or v2 with tagged fields).

@@ -26,26 +26,10 @@ using State = net::BrokerConnection::State;
 
 namespace {
 
-struct Range {
-  std::int16_t key, min, max;
-};
+using Range = test::FakeBroker::ApiRange;
 
-// error, count (int32, or a compact array's from v3), entries, throttle (v1+), tags (v3+).
 Bytes api_versions(std::int16_t version, std::int16_t error, const std::vector<Range>& ranges) {
-  const bool flex = version >= 3;
-  Bytes out;
-  protocol::BufferWriter w(out);
-  w.int16(error);
-  w.array_length(ranges.size(), flex);
-  for (const auto& r : ranges) {
-    w.int16(r.key);
-    w.int16(r.min);
-    w.int16(r.max);
-    if (flex) w.empty_tagged_fields();
-  }
-  if (version >= 1) w.int32(0);
-  if (flex) w.empty_tagged_fields();
-  return out;
+  return test::FakeBroker::api_versions_body(version, error, ranges);
 }
 
 // What librdkafka 2.0.2's mock cluster lists (keys it serves, as captured).

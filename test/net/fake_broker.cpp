@@ -154,26 +154,28 @@ Bytes FakeBroker::response(const FakeRequest& to, std::span<const std::uint8_t> 
 }
 
 Bytes FakeBroker::api_versions_body(std::int16_t version) {
-  struct Range {
-    protocol::ApiKey key;
-    std::int16_t min, max;
-  };
-  static constexpr Range ranges[] = {{protocol::ApiKey::Produce, 3, 13},
-                                     {protocol::ApiKey::Metadata, 0, 13},
-                                     {protocol::ApiKey::ApiVersions, 0, 4},
-                                     {protocol::ApiKey::InitProducerId, 0, 5}};
+  static const std::vector<ApiRange> ranges = {{static_cast<std::int16_t>(protocol::ApiKey::Produce), 3, 13},
+                                               {static_cast<std::int16_t>(protocol::ApiKey::Metadata), 0, 13},
+                                               {static_cast<std::int16_t>(protocol::ApiKey::ApiVersions), 0, 4},
+                                               {static_cast<std::int16_t>(protocol::ApiKey::InitProducerId), 0, 5}};
+  return api_versions_body(version, 0, ranges);
+}
+
+// error_code, api_keys (int32 count, or a compact array's from v3), each
+// with tags from v3, throttle_time_ms (v1+), tags (v3+).
+Bytes FakeBroker::api_versions_body(std::int16_t version, std::int16_t error, const std::vector<ApiRange>& ranges) {
   const bool flex = version >= 3;
   Bytes out;
   protocol::BufferWriter w(out);
-  w.int16(0);  // error_code
-  w.array_length(std::size(ranges), flex);
+  w.int16(error);
+  w.array_length(ranges.size(), flex);
   for (const auto& r : ranges) {
-    w.int16(static_cast<std::int16_t>(r.key));
+    w.int16(r.key);
     w.int16(r.min);
     w.int16(r.max);
     if (flex) w.empty_tagged_fields();
   }
-  if (version >= 1) w.int32(0);  // throttle_time_ms
+  if (version >= 1) w.int32(0);
   if (flex) w.empty_tagged_fields();
   return out;
 }

@@ -68,7 +68,13 @@ class FakeBroker {
 
   // size + response header (v0 or v1, as `to` calls for) + body.
   static Bytes response(const FakeRequest& to, std::span<const std::uint8_t> body);
+  // An ApiVersions answer at `version`: Produce 3-13, Metadata 0-13,
+  // ApiVersions 0-4, InitProducerId 0-5; or the given error and ranges.
+  struct ApiRange {
+    std::int16_t key, min, max;
+  };
   static Bytes api_versions_body(std::int16_t version);
+  static Bytes api_versions_body(std::int16_t version, std::int16_t error, const std::vector<ApiRange>& ranges);
 
  private:
   bool failed(const boost::system::error_code& ec);
