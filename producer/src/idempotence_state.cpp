@@ -70,6 +70,7 @@ void IdempotenceState::restart(PartitionState& p, bool drain_first) const noexce
   p.next_sequence = 0;
   p.last_acked = -1;
   p.unresolved_next.reset();
+  p.maybe_written_next.reset();
   p.restart_on_new_id = false;
   p.drain_before_fresh = drain_first;
 }
@@ -140,12 +141,14 @@ void IdempotenceState::on_acknowledged(const ProducerBatch& b) {
   if (p.last_acked < 0 || later(last, p.last_acked)) p.last_acked = last;
 }
 
-void IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t code) {
-  if (!enabled_) return;
+bool IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t code) {
+  if (!enabled_) return false;
   PartitionState& p = partition(b.tp);
   // A batch stamped before its partition restarted: its error is the echo
   // of the trouble already handled; it is stamped anew when resent.
-  if (!stamped_by(b, p)) return;
+  if (!stamped_by(b, p)) return false;
+  const std::int32_t b_next = sequence_after(b.base_sequence, b.record_count());
+  if (b.maybe_sent && (!p.maybe_written_next || later(b_next, *p.maybe_written_next))) p.maybe_written_next = b_next;
   if (code == code_of(kafka_errc::unknown_producer_id)) {
     bump_for(b.tp, p, "UNKNOWN_PRODUCER_ID");
   } else if (code == code_of(kafka_errc::invalid_producer_epoch)) {
@@ -163,8 +166,11 @@ void IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t c
     const bool acked_past_unresolved =
         p.unresolved_next && p.last_acked >= 0 && !later(*p.unresolved_next, acked_next);
     const std::int32_t expected = p.unresolved_next && !acked_past_unresolved ? *p.unresolved_next : acked_next;
-    if (b.base_sequence == expected) bump_for(b.tp, p, "OUT_OF_ORDER_SEQUENCE_NUMBER for the next sequence");
+    if (b.base_sequence != expected) return false;
+    if (p.maybe_written_next && later(*p.maybe_written_next, b_next)) return true;  // see the header
+    bump_for(b.tp, p, "OUT_OF_ORDER_SEQUENCE_NUMBER for the next sequence");
   }
+  return false;
 }
 
 void IdempotenceState::on_refused(const ProducerBatch& b) {

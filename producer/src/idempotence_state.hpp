@@ -105,8 +105,16 @@ class IdempotenceState {
   void assign(ProducerBatch& batch);
   // The broker appended the batch (or said it was a duplicate).
   void on_acknowledged(const ProducerBatch& batch);
-  // The broker refused the batch with `code` and it will be retried.
-  void on_retriable_error(const ProducerBatch& batch, std::int16_t code);
+  // The attempt failed with `code` (the broker's, or 0: the connection) and
+  // the batch is to be retried. Returns true when it must not be: it is
+  // OUT_OF_ORDER for the sequence the broker expects next while a later
+  // batch of its partition may be in the log (written, its answer lost). A
+  // current broker takes any first sequence from a producer it has no state
+  // for, so that later batch may be all it has; bumping would resend it
+  // under the new epoch, a second copy. This batch was not appended and
+  // cannot be after its successors: the caller fails it (on_given_up), and
+  // the successors' resends are recognised under the old epoch.
+  bool on_retriable_error(const ProducerBatch& batch, std::int16_t code);
   // The broker refused the batch for good (not appended; retries were not
   // used up): its sequences are a gap in the partition.
   void on_refused(const ProducerBatch& batch);
@@ -136,6 +144,9 @@ class IdempotenceState {
     // Java's "unresolved sequence": a given-up batch may or may not be in
     // the log; the sequence after it, until settled.
     std::optional<std::int32_t> unresolved_next;
+    // The sequence after the latest batch that may be in the log without
+    // an acknowledgement (maybe_sent when retried), under this identity.
+    std::optional<std::int32_t> maybe_written_next;
     // A bump this partition caused while the producer id was exhausted (or
     // while one was being fetched): restart at sequence 0 under the new id
     // when it arrives.

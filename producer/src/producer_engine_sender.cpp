@@ -173,7 +173,18 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
       complete(*batch, base_offset, {}, "", false);
       return;
     case BatchAction::retry:
-      if (code != 0) idempotence_.on_retriable_error(*batch, code);
+      if (idempotence_.on_retriable_error(*batch, code)) {
+        // Later records of its partition may be in the log already: this
+        // batch (not appended) cannot go after them, and a bump would write
+        // them twice. It fails; they are resent and recognised.
+        idempotence_.on_given_up(*batch);
+        complete(*batch, -1, result.error,
+                 message + "; not retried: later records of " + batch->tp.str() +
+                     " may already be in the log (their answers were lost), and this batch cannot be written "
+                     "after them in order",
+                 batch->maybe_sent);
+        return;
+      }
       batch->retry_at = d.retry_at;
       accumulator_.reenqueue(std::move(batch));
       return;
