@@ -139,6 +139,9 @@ void IdempotenceState::on_acknowledged(const ProducerBatch& b) {
   if (!stamped_by(b, p)) return;
   const std::int32_t last = last_sequence(b);
   if (p.last_acked < 0 || later(last, p.last_acked)) p.last_acked = last;
+  // Acknowledged up to (or past) the batch it described: nothing later may
+  // be in the log unacknowledged any more.
+  if (p.maybe_written_next && !later(*p.maybe_written_next, sequence_after(last, 1))) p.maybe_written_next.reset();
 }
 
 bool IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t code) {
@@ -173,10 +176,16 @@ bool IdempotenceState::on_retriable_error(const ProducerBatch& b, std::int16_t c
   return false;
 }
 
-void IdempotenceState::on_refused(const ProducerBatch& b) {
+void IdempotenceState::on_refused(const ProducerBatch& b, std::int32_t others_in_flight) {
   if (!enabled_) return;
   PartitionState& p = partition(b.tp);
-  if (stamped_by(b, p)) bump_for(b.tp, p, "a batch the broker refused");
+  if (!stamped_by(b, p)) return;
+  const std::int32_t b_next = sequence_after(b.base_sequence, b.record_count());
+  if (others_in_flight > 0 || (p.maybe_written_next && later(*p.maybe_written_next, b_next))) {
+    on_given_up(b);  // see the header
+    return;
+  }
+  bump_for(b.tp, p, "a batch the broker refused");
 }
 
 void IdempotenceState::on_given_up(const ProducerBatch& b) {

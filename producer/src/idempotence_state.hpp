@@ -116,8 +116,14 @@ class IdempotenceState {
   // the successors' resends are recognised under the old epoch.
   bool on_retriable_error(const ProducerBatch& batch, std::int16_t code);
   // The broker refused the batch for good (not appended; retries were not
-  // used up): its sequences are a gap in the partition.
-  void on_refused(const ProducerBatch& batch);
+  // used up): its sequences are a gap in the partition, which a bump mends.
+  // Not at once while `others_in_flight` batches of the partition are out
+  // or a later one may be in the log: a broker with no state for this
+  // producer takes any first sequence, so a later batch may be appended,
+  // and a bump would restamp and resend it (a second copy). The gap is then
+  // settled like a given-up batch's once nothing of the partition is in
+  // flight (may_send): no bump if a later batch was acknowledged.
+  void on_refused(const ProducerBatch& batch, std::int32_t others_in_flight);
   // The batch is given up without a final answer (expired, retries or
   // delivery.timeout.ms used up, producer closed): it may be in the log, so
   // its partition's sequences are unresolved until nothing of it is in

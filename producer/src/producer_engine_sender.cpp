@@ -195,7 +195,7 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
       // Refused for good by the broker: its sequences are a gap. Otherwise
       // (retries or time used up, closing) it may be in the log.
       if (result.from_broker && d.cause == FailCause::not_retriable && !stopping_) {
-        idempotence_.on_refused(*batch);
+        idempotence_.on_refused(*batch, accumulator_.in_flight(batch->tp));
       } else {
         idempotence_.on_given_up(*batch);
       }
@@ -219,7 +219,7 @@ void ProducerEngine::handle_attempt(std::unique_ptr<ProducerBatch> batch, const 
 void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
   auto decoded = protocol::decode_record_batch(batch->builder.bytes());
   if (!decoded || decoded->records.size() != batch->callbacks.size()) {
-    idempotence_.on_refused(*batch);
+    idempotence_.on_refused(*batch, accumulator_.in_flight(batch->tp));
     complete(*batch, -1, protocol::kafka_error(static_cast<std::int16_t>(protocol::kafka_errc::message_too_large)),
              "the batch for " + batch->tp.str() + " is too large for the broker and could not be split", false);
     return;
@@ -264,7 +264,7 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
   for (auto& b : pieces) {
     if (auto ec = b->builder.finish(compression_); ec) {
       // Its sequences will be missing: the broker must not wait for them.
-      idempotence_.on_refused(*b);
+      idempotence_.on_refused(*b, accumulator_.in_flight(b->tp));
       complete(*b, -1, ec, "cannot compress the split batch for " + b->tp.str(), false);
       continue;
     }

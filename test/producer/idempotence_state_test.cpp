@@ -149,7 +149,7 @@ TEST_CASE("after a bump, another partition sends under the new epoch only when i
   auto in_flight = batch(1, other), refused = batch(1);
   s.assign(*in_flight);
   s.assign(*refused);
-  s.on_refused(*refused);  // e.g. INVALID_RECORD: its sequence is a gap in t-0
+  s.on_refused(*refused, 0);  // e.g. INVALID_RECORD: its sequence is a gap in t-0
   CHECK(s.producer_epoch() == 1);
   CHECK(s.next_sequence(tp) == 0);  // the cause restarts at once
   auto fresh = batch(1, other);
@@ -318,11 +318,14 @@ TEST_CASE("after a bump, fresh batches wait for the partition's batches stamped 
   auto refused = batch(1), in_flight = batch(2);
   s.assign(*refused);    // sequence 0
   s.assign(*in_flight);  // 1-2, sent right behind it
-  s.on_refused(*refused);  // e.g. MESSAGE_TOO_LARGE for a single record: a gap, the epoch goes up
-  REQUIRE(s.producer_epoch() == 1);
+  // e.g. MESSAGE_TOO_LARGE for a single record: a gap, but in_flight is
+  // still out (it may be appended), so no bump yet.
+  s.on_refused(*refused, 1);
+  CHECK(s.epoch_bumps() == 0);
   auto fresh = batch(1);
   CHECK_FALSE(s.may_send(*fresh, 1));  // in_flight is still out under epoch 0
-  s.on_retriable_error(*in_flight, code(kafka_errc::out_of_order_sequence_number));  // the echo
+  // Out of order: the broker has state and the gap is real, so the epoch goes up.
+  CHECK_FALSE(s.on_retriable_error(*in_flight, code(kafka_errc::out_of_order_sequence_number)));
   CHECK(s.epoch_bumps() == 1);
   CHECK(s.may_send(*in_flight, 0));  // back, first in its queue
   s.assign(*in_flight);
@@ -371,7 +374,7 @@ TEST_CASE("an exhausted epoch asks for a new producer id") {
   auto s = ready_state(42, INT16_MAX);
   auto a = batch(1);
   s.assign(*a);
-  s.on_refused(*a);
+  s.on_refused(*a, 0);
   CHECK(s.phase() == IdempotenceState::Phase::needs_id);
   CHECK(s.should_request_id(t0));
   s.on_id_requested();
@@ -390,13 +393,13 @@ TEST_CASE("after its restart a partition sends no fresh batch before its older b
   auto x0 = batch(10), x1 = batch(10);
   s.assign(*x0);
   s.assign(*x1);  // both in flight
-  s.on_refused(*x0);  // e.g. INVALID_RECORD: a gap, tp restarts under epoch 1
-  REQUIRE(s.producer_epoch() == 1);
+  s.on_refused(*x0, 1);  // e.g. INVALID_RECORD: a gap; x1 is still out, no bump yet
   auto x2 = batch(5);
   CHECK_FALSE(s.may_send(*x2, 1));  // x1 is still out
-  // x1 comes back out of order (its predecessor is missing): not a new
-  // cause, it is stamped anew when resent, ahead of x2.
-  s.on_retriable_error(*x1, code(kafka_errc::out_of_order_sequence_number));
+  // x1 comes back out of order (its predecessor is missing: a real gap):
+  // tp restarts under epoch 1, x1 is stamped anew when resent, ahead of x2.
+  CHECK_FALSE(s.on_retriable_error(*x1, code(kafka_errc::out_of_order_sequence_number)));
+  REQUIRE(s.producer_epoch() == 1);
   CHECK(s.epoch_bumps() == 1);
   CHECK(s.may_send(*x1, 0));
   s.assign(*x1);
@@ -423,7 +426,7 @@ TEST_CASE("a cause while a new producer id is on its way waits for that id inste
   s.on_retriable_error(*x0, code(kafka_errc::unknown_producer_id));
   REQUIRE(s.phase() == IdempotenceState::Phase::needs_id);
   s.on_retriable_error(*x1, code(kafka_errc::unknown_producer_id));  // its answer came before the new id
-  s.on_refused(*y0);                                                 // so did another partition's gap
+  s.on_refused(*y0, 0);                                              // so did another partition's gap
   CHECK(s.producer_id() == -1);
   CHECK(s.producer_epoch() == -1);
   CHECK(s.epoch_bumps() == 1);
@@ -478,5 +481,40 @@ TEST_CASE("OUT_OF_ORDER for the next sequence while a later batch may be in the 
   auto only = batch(1);
   t.assign(*only);
   CHECK_FALSE(t.on_retriable_error(*only, code(kafka_errc::out_of_order_sequence_number)));
+  CHECK(t.epoch_bumps() == 1);
+}
+
+// Found in the second review: X and Y go out fresh to a leader with no state
+// for the producer; X is refused for good (validated before the sequence
+// check), Y is appended (any first sequence is taken). X's refusal bumped at
+// once and restarted the partition, so Y, its answer lost, was stamped anew
+// at sequence 0 of the new epoch and appended a second time.
+TEST_CASE("a refused batch with a later one out does not bump before that one is back") {
+  auto s = ready_state(42, 0);
+  auto x = batch(5), y = batch(5);
+  s.assign(*x);  // 0-4
+  s.assign(*y);  // 5-9
+  s.on_refused(*x, 1);
+  CHECK(s.epoch_bumps() == 0);
+  // Y's answer is lost: resent under its own stamp, recognised by the broker.
+  y->maybe_sent = true;
+  CHECK_FALSE(s.on_retriable_error(*y, 0));
+  CHECK(s.may_send(*y, 0));
+  s.assign(*y);
+  CHECK(y->producer_epoch == 0);
+  CHECK(y->base_sequence == 5);
+  s.on_acknowledged(*y);
+  // Everything up to 9 is in the log as far as the broker is concerned: settled, no bump.
+  auto fresh = batch(1);
+  CHECK(s.may_send(*fresh, 0));
+  CHECK(s.epoch_bumps() == 0);
+  s.assign(*fresh);
+  CHECK(fresh->producer_epoch == 0);
+  CHECK(fresh->base_sequence == 10);
+  // Alone, a refusal is a gap mended by a bump, as before.
+  auto t = ready_state(42, 0);
+  auto only = batch(1);
+  t.assign(*only);
+  t.on_refused(*only, 0);
   CHECK(t.epoch_bumps() == 1);
 }
