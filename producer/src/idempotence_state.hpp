@@ -19,8 +19,10 @@
 //
 // Epoch bumps (KIP-360), for the causes the Java client bumps for and no
 // others: UNKNOWN_PRODUCER_ID, a real sequence gap (OUT_OF_ORDER_SEQUENCE for
-// the batch the broker must expect next), a sequenced batch the broker
-// refused for good (its sequences are missing from the log), and a partition
+// the batch the broker must expect next, unless a later batch may be in the
+// log: see on_retriable_error), a sequenced batch the broker refused for
+// good (its sequences are missing from the log; deferred while later
+// batches are out: see on_refused), and a partition
 // whose given-up batches (expired, retries used up) leave its sequences
 // unresolved once nothing of it is in flight. A bump is caused by one
 // partition: the producer's epoch goes up (a new producer id when it is
