@@ -36,6 +36,21 @@ protocol::Compression codec_of(const std::string& c) {
                          : protocol::Compression::none;
 }
 
+ClusterOptions cluster_options(const ProducerSettings& settings) {
+  auto parsed = net::parse_broker_list(settings.bootstrap_servers);
+  if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
+  ClusterOptions o;
+  o.bootstrap = std::move(parsed.brokers);
+  o.bootstrap_servers = settings.bootstrap_servers;
+  o.reconnect_backoff = settings.reconnect_backoff;
+  o.reconnect_backoff_max = settings.reconnect_backoff_max;
+  o.retry_backoff = settings.retry_backoff;
+  o.metadata_max_age = settings.metadata_max_age;
+  o.rebootstrap = {settings.rebootstrap, settings.rebootstrap_trigger};
+  o.allow_auto_create_topics = settings.allow_auto_create_topics;
+  return o;
+}
+
 }  // namespace
 
 ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options)
@@ -58,18 +73,17 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
           partitioner::partitioner_from_name(settings_.partitioner).value_or(partitioner::PartitionerKind::java_default),
           settings_.partitioner_ignore_keys, settings_.batch_size, nullptr,
           seams.random_seed ? *seams.random_seed : std::random_device{}()}),
+      cluster_(cluster_options(settings_)),
       rng_(static_cast<std::minstd_rand::result_type>(seams.random_seed ? *seams.random_seed ^ 0x5eedULL
                                                                         : std::random_device{}())) {
-  auto parsed = net::parse_broker_list(settings_.bootstrap_servers);
-  if (!parsed.ok()) throw ConfigError("bootstrap.servers", "property 'bootstrap.servers': " + parsed.error);
-  bootstrap_ = std::move(parsed.brokers);
-  compression_ = codec_of(settings_.compression);
+  sink_options_ = SinkOptions{settings_.acks, settings_.request_timeout, settings_.max_request_size,
+                              codec_of(settings_.compression),
+                              RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
+                                          settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence}};
   kick_bytes_ = std::min(settings_.batch_size, kInboxSoftLimit);
   space_slack_bytes_ = std::min<std::size_t>(settings_.buffer_memory / 16, std::size_t{1} << 20);
   space_slack_records_ = settings_.max_queued_records / 16;
   kick_records_ = static_cast<std::size_t>(std::max(settings_.batch_num_messages, 1));
-  retry_policy_ = RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
-                              settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence};
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
   work_.emplace(io_.get_executor());
   if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {
@@ -330,7 +344,7 @@ void ProducerEngine::run_pass() {
     PlaceTarget t;
     target(name, t);
     if (t.info == nullptr) {
-      metadata_wanted_ = true;
+      cluster_.want_metadata();
       continue;
     }
     pass_steady_ = clock_->steady();
@@ -351,7 +365,7 @@ void ProducerEngine::run_pass() {
     for (auto pending = std::exchange(topic.beyond, {}); auto& p : pending) place_or_keep(p);
     for (auto pending = std::exchange(topic.waiting, {}); auto& p : pending) place_or_keep(p);
   }
-  if (!parked_.empty()) metadata_wanted_ = true;
+  if (!parked_.empty()) cluster_.want_metadata();
   unpark_expired(now);  // also hands over parked records of a refused topic
   for (auto& [name, topic] : topics_) {
     if (!topic.waiting.empty() || !topic.beyond.empty()) fail_if_refused(name, topic);
@@ -360,8 +374,8 @@ void ProducerEngine::run_pass() {
   maintain_connections(now);
   // Periodic refresh (metadata.max.age.ms): finds new partitions and moved
   // leaders even when nothing fails.
-  if (!topics_.empty() && now >= last_metadata_at_ + settings_.metadata_max_age) metadata_wanted_ = true;
-  if (metadata_wanted_) request_metadata();
+  cluster_.note_time(now, !topics_.empty());
+  if (cluster_.metadata_wanted()) request_metadata(now);
   maybe_request_producer_id(now);
   send_ready_batches(now);
   // Bumps made while handling answers (on_produce runs this pass) or while
@@ -379,7 +393,7 @@ void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std
 }
 
 const net::TopicInfo* ProducerEngine::refused_topic(const std::string& name) const {
-  const net::TopicInfo* meta = metadata_.topic(name);
+  const net::TopicInfo* meta = cluster_.metadata().topic(name);
   if (meta == nullptr || meta->error_code == 0 || protocol::kafka_error_info(meta->error_code).retriable) return nullptr;
   return meta;
 }
@@ -487,23 +501,16 @@ void ProducerEngine::set_timer(Clock::time_point now) {
     if (!topic.beyond.empty()) future(topic.beyond.front().enqueued + settings_.max_block);
   }
   if (!parked_.empty()) future(parked_.front().enqueued + settings_.max_block);
-  if (!metadata_in_flight_ && !topics_.empty()) {
-    if (metadata_wanted_ && any_ready_connection()) {
-      consider(std::max(next_metadata_at_, now + std::chrono::milliseconds(1)));
-    }
-    future(last_metadata_at_ + settings_.metadata_max_age);
-  }
+  if (auto t = cluster_.next_wakeup(now, !topics_.empty(), any_ready_connection() != nullptr)) consider(*t);
   if (idempotence_.phase() == IdempotenceState::Phase::needs_id && !accumulator_.empty()) {
     future(idempotence_.id_retry_at());
   }
-  for (auto& [id, at] : reconnect_at_) future(at);
   if (settings_.connections_max_idle.count() > 0) {
     for (auto& [id, c] : connections_) {
       if (c->in_flight() == 0) future(c->last_used() + settings_.connections_max_idle);
     }
   }
-  if (unreachable_since_ && settings_.rebootstrap) future(*unreachable_since_ + settings_.rebootstrap_trigger);
-  for (auto& [id, until] : throttled_until_) future(until);
+  for (auto& [id, s] : sinks_) future(s.throttled_until());
   if (!next) return;
   // Never spin: wait at least 1 ms, at most 1 s (a safety net for expiry).
   auto at = std::clamp(*next, now + std::chrono::milliseconds(1), now + std::chrono::seconds(1));

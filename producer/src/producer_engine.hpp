@@ -29,6 +29,8 @@
 #include <vector>
 
 #include "broker_link.hpp"
+#include "broker_sink.hpp"
+#include "cluster_view.hpp"
 #include "delivery_policy.hpp"
 #include "delivery_queue.hpp"
 #include "engine_seams.hpp"
@@ -88,17 +90,6 @@ struct RecordView {
   std::span<const protocol::RecordHeaderView> headers;
   std::optional<std::int64_t> timestamp_ms;
   const std::optional<std::string>* key_string = nullptr;  // the key as a string when at hand (user partitioner)
-};
-
-// A Produce request on its way: the batches it carries, in request order.
-struct InFlightProduce {
-  std::int32_t node_id = -1;
-  Clock::time_point sent_at{};
-  std::int16_t version = 0;
-  std::vector<std::unique_ptr<ProducerBatch>> batches;
-  // Per batch, the topic id it was sent under: a leader hint in the answer
-  // belongs to that topic, which a recreate may have replaced meanwhile.
-  std::vector<protocol::Uuid> topic_ids;
 };
 
 class ProducerEngine {
@@ -192,39 +183,33 @@ class ProducerEngine {
   double jitter();
 
   // --- I/O thread only: producer_engine_sender.cpp ---
+  BrokerSink& sink(std::int32_t node_id);
   void send_ready_batches(Clock::time_point now);
-  void send_to(std::int32_t node_id, const std::vector<TopicPartition>& partitions);
-  void on_produce(std::shared_ptr<InFlightProduce> request, const net::RequestOutcome& out);
-  void handle_attempt(std::unique_ptr<ProducerBatch> batch, const AttemptResult& result, std::int64_t base_offset,
-                      std::string message, std::int16_t code);
-  void split_and_requeue(std::unique_ptr<ProducerBatch> batch);
-  // Fails tp's queued batches: the topic was recreated with `count`
-  // partitions, fewer than tp's index.
-  void fail_vanished_partition(const TopicPartition& tp, std::size_t count);
+  void on_produce(const std::shared_ptr<InFlightProduce>& request, const net::RequestOutcome& out);
+  // What a sink decided: reports delivered, leader hints and metadata wishes
+  // passed to the cluster view.
+  void carry_out(SinkActions& actions);
   void expire(Clock::time_point now);
 
   // --- I/O thread only: producer_engine_cluster.cpp ---
-  void request_metadata();
+  void request_metadata(Clock::time_point now);
   // Whether records or batches of the topic are waiting for its metadata.
   bool topic_in_use(const std::string& name, const TopicState& topic) const;
   // Drops topics nothing was sent to for metadata.max.idle.ms (Java's
   // metadata.max.idle.ms): they are no longer asked for, and a topic in
   // error is not asked for every retry.backoff.ms for the producer's life.
   void forget_idle_topics(Clock::time_point now);
-  void connect_known_broker();
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
   std::shared_ptr<BrokerLink> connection(std::int32_t node_id);
   std::shared_ptr<BrokerLink> any_ready_connection();
-  void rebootstrap();
+  std::vector<LinkSummary> link_summaries() const;
+  void close_all_links();
   void maintain_connections(Clock::time_point now);
-  void note_throttle(std::int32_t node_id, std::int32_t throttle_ms);
 
   ProducerSettings settings_;
-  std::vector<net::BrokerAddress> bootstrap_;
-  protocol::Compression compression_ = protocol::Compression::none;
-  RetryPolicy retry_policy_;
+  SinkOptions sink_options_;  // every broker's sink's
 
   std::mutex close_mu_;  // serializes close() callers (one joins the I/O thread)
 
@@ -281,26 +266,10 @@ class ProducerEngine {
   IdempotenceState idempotence_;
   partitioner::Partitioner partitioner_;
   std::map<std::string, TopicState> topics_;
-  net::MetadataCache metadata_;
+  // Metadata, bootstrap, reconnect backoff, the Metadata schedule.
+  ClusterView cluster_;
   std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
-  // Per broker (bootstrap entries use ids -1, -2, ...): when the next
-  // connection attempt may start, and the backoff that spaced it.
-  std::map<std::int32_t, Clock::time_point> reconnect_at_;
-  std::map<std::int32_t, net::ReconnectBackoff> backoff_;
-  std::map<std::int32_t, Clock::time_point> throttled_until_;  // KIP-219 pauses
-  std::size_t next_bootstrap_ = 0;
-  std::size_t next_known_broker_ = 0;  // round robin over Metadata's brokers
-  bool use_bootstrap_ = true;          // until a Metadata answer, and after a re-bootstrap
-  bool metadata_in_flight_ = false;
-  bool metadata_wanted_ = false;
-  Clock::time_point next_metadata_at_{};
-  Clock::time_point last_metadata_at_{};  // last successful Metadata response
-  // Why the last connection attempt failed ("broker at host:port: ..."),
-  // cleared by a success: a record that times out without metadata carries
-  // it, so the application learns of a certificate or password problem from
-  // the record's report and not from the log alone. No credentials in it.
-  std::string last_connection_failure_;
-  std::optional<Clock::time_point> unreachable_since_;  // no connection ready since then
+  std::map<std::int32_t, BrokerSink> sinks_;  // per broker, made on first use
   bool stopping_ = false;
   bool flushing_ = false;
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)

@@ -139,9 +139,9 @@ void ProducerEngine::admin_step() {
     auto conn = any_ready_connection();
     if (!conn) {
       // Connects a bootstrap (or known) broker; its readiness is polled.
-      metadata_wanted_ = true;
-      request_metadata();
-      if (!last_connection_failure_.empty()) op.last_failure = last_connection_failure_;
+      cluster_.want_metadata();
+      request_metadata(now);
+      if (!cluster_.last_connection_failure().empty()) op.last_failure = cluster_.last_connection_failure();
       wake_at(now + kAdminPoll);
       continue;
     }
@@ -261,7 +261,7 @@ void ProducerEngine::on_create_topics(AdminOp& op, const net::RequestOutcome& ou
     admin_finish(op);
     return;
   }
-  note_throttle(node_id, m->throttle_time_ms);
+  sink(node_id).throttle(m->throttle_time_ms, clock_->steady());
   bool retry = false;
   for (std::size_t i = 0; i < op.topics.size(); ++i) {
     if (!op.pending[i]) continue;
@@ -312,7 +312,7 @@ void ProducerEngine::admin_finish(AdminOp& op) {
   post([this, created = op.created_any] {
     admin_step();  // forgets finished ops
     if (created) {
-      metadata_wanted_ = true;
+      cluster_.want_metadata();
       run_pass();
     }
   });

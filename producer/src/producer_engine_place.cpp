@@ -130,7 +130,7 @@ PlaceTarget& ProducerEngine::target(const std::string& topic, PlaceTarget& t) {
   t.name = &it->first;
   t.state = &it->second;
   t.state->last_used = last_take_;
-  t.info = metadata_.topic(topic);
+  t.info = cluster_.metadata().topic(topic);
   if (t.info != nullptr && (t.info->error_code != 0 || t.info->partitions.empty())) t.info = nullptr;
   t.available.clear();
   t.lanes.clear();
@@ -169,7 +169,7 @@ bool ProducerEngine::place(PlaceTarget& t, const RecordView& r, DeliveryCallback
     if (*r.partition >= count) {
       // Perhaps added since the last Metadata answer: ask again and wait
       // (expire() fails it after max.block.ms).
-      metadata_wanted_ = true;
+      cluster_.want_metadata();
       return false;
     }
     // Earlier records for this partition still wait: this one goes behind.
