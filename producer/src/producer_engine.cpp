@@ -23,11 +23,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::optional<protocol::ByteView> view(const std::optional<std::string>& s) {
-  if (!s) return std::nullopt;
-  return protocol::as_bytes(*s);
-}
-
 protocol::Compression codec_of(const std::string& c) {
   return c == "gzip"     ? protocol::Compression::gzip
          : c == "snappy" ? protocol::Compression::snappy
@@ -58,6 +53,8 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
 
 ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
     : settings_(std::move(settings)),
+      gate_(SendGateOptions{settings_.buffer_memory, settings_.max_queued_records, settings_.max_block,
+                            settings_.batch_size, settings_.batch_num_messages, options.io_context == nullptr}),
       options_(std::move(options)),
       own_io_(options_.io_context ? nullptr : std::make_unique<asio::io_context>()),
       io_(options_.io_context ? *options_.io_context : *own_io_),
@@ -74,16 +71,15 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
           settings_.partitioner_ignore_keys, settings_.batch_size, nullptr,
           seams.random_seed ? *seams.random_seed : std::random_device{}()}),
       cluster_(cluster_options(settings_)),
+      placer_(PlacerOptions{settings_.max_block, settings_.batch_size, settings_.batch_num_messages,
+                            settings_.metadata_max_idle, settings_.bootstrap_servers, options_.partitioner},
+              accumulator_, partitioner_, cluster_.metadata()),
       rng_(static_cast<std::minstd_rand::result_type>(seams.random_seed ? *seams.random_seed ^ 0x5eedULL
                                                                         : std::random_device{}())) {
   sink_options_ = SinkOptions{settings_.acks, settings_.request_timeout, settings_.max_request_size,
                               codec_of(settings_.compression),
                               RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
                                           settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence}};
-  kick_bytes_ = std::min(settings_.batch_size, kInboxSoftLimit);
-  space_slack_bytes_ = std::min<std::size_t>(settings_.buffer_memory / 16, std::size_t{1} << 20);
-  space_slack_records_ = settings_.max_queued_records / 16;
-  kick_records_ = static_cast<std::size_t>(std::max(settings_.batch_num_messages, 1));
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
   work_.emplace(io_.get_executor());
   if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {
@@ -122,11 +118,9 @@ StatisticsSnapshot ProducerEngine::snapshot() {
   s.counters.epoch_bumps = idempotence_.epoch_bumps();
   s.batch_size = settings_.batch_size;
   s.buffer_limit = settings_.buffer_memory;
-  {
-    std::lock_guard lock(mu_);
-    s.buffer_bytes = buffered_bytes_;
-    s.records_outstanding = outstanding_;
-  }
+  const SendGate::Use use = gate_.use();
+  s.buffer_bytes = use.bytes;
+  s.records_outstanding = use.records;
   s.batches_queued = accumulator_.queued_batches();
   s.producer_id = idempotence_.producer_id();
   s.producer_epoch = idempotence_.producer_epoch();
@@ -181,33 +175,16 @@ void ProducerEngine::stop_io() {
 
 // ---------------------------------------------------------------- app threads
 
-// Checks what can be checked at once and waits for buffer space (at most
-// max.block.ms; not at all on the I/O thread, where waiting would deadlock).
-// Returns a report when the record is refused. Called with mu_ held.
+// From a delivery callback (the I/O thread) waiting would deadlock: the
+// reports it waits for are delivered by this very thread. The flush is then
+// requested and what is outstanding returned. The deadline saturates:
+// wait_for(milliseconds::max()) overflowed and returned at once
+// (deadline.hpp); close() waits through here too.
 std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  ++flush_requests_;
-  if (!std::exchange(kick_posted_, true)) post([this] { run_pass(); });
-  // Records sent from now on belong to the next generation: this flush
-  // waits for the ones sent before it only.
-  const std::uint64_t target = generation_++;
-  auto remaining = [&] {
-    std::size_t n = 0;
-    for (auto it = pending_by_generation_.begin(); it != pending_by_generation_.end() && it->first <= target; ++it) {
-      n += it->second;
-    }
-    return n;
-  };
-  // From a delivery callback (the I/O thread) waiting would deadlock: the
-  // reports it waits for are delivered by this very thread. Request the
-  // flush and return what is outstanding.
-  // wait_until a saturated deadline: wait_for(milliseconds::max()) overflows
-  // and returned at once (deadline.hpp); close() waits through here too.
-  if (!on_io_thread()) {
-    done_cv_.wait_until(lock, deadline_after(Clock::now(), timeout), [&] { return remaining() == 0; });
-  }
-  --flush_requests_;
-  return remaining();
+  bool kick = false;
+  const std::uint64_t target = gate_.begin_flush(kick);
+  if (kick) post([this] { run_pass(); });
+  return gate_.end_flush(target, deadline_after(Clock::now(), timeout), !on_io_thread());
 }
 
 std::size_t ProducerEngine::purge() {
@@ -220,15 +197,9 @@ std::size_t ProducerEngine::purge() {
       n += b->callbacks.size();
       complete(*b, -1, errc::purged, "purged before it was sent (" + b->tp.str() + ")", false);
     }
-    for (auto& [name, topic] : topics_) {
-      for (auto* queue : {&topic.waiting, &topic.beyond}) {
-        for (auto& w : *queue) {
-          ++n;
-          fail_record(w, errc::purged, "purged while waiting for metadata of topic '" + name + "'");
-        }
-        queue->clear();
-      }
-    }
+    PlacerActions ended;
+    n += placer_.purge(ended);
+    carry_out(ended);
     done->set_value(n);
   });
   if (in_io_thread()) return 0;  // runs right after the calling callback returns
@@ -237,12 +208,7 @@ std::size_t ProducerEngine::purge() {
 }
 
 void ProducerEngine::close(std::chrono::milliseconds timeout) {
-  {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    space_cv_.notify_all();
-    inbox_cv_.notify_all();
-  }
+  gate_.close();
   if (on_io_thread()) {
     // From a delivery callback: no waiting here (the reports would have to
     // come from this very thread); what is left fails once this callback
@@ -296,40 +262,6 @@ void ProducerEngine::report_one(const DeliveryCallback& cb, const DeliveryReport
   }
 }
 
-void ProducerEngine::settle(std::span<const std::uint64_t> generations, std::size_t bytes) {
-  bool generation_done = false;
-  bool wake_senders = false;
-  {
-    std::lock_guard lock(mu_);
-    outstanding_ -= generations.size();
-    buffered_bytes_ -= bytes;
-    const bool bytes_free = buffered_bytes_ + space_slack_bytes_ <= settings_.buffer_memory;
-    const bool records_free = settings_.max_queued_records == 0 ||
-                              outstanding_ + space_slack_records_ <= settings_.max_queued_records;
-    wake_senders = space_waiters_ > 0 && bytes_free && records_free;
-    // A batch's records mostly share one generation: one lookup per run.
-    for (std::size_t i = 0; i < generations.size();) {
-      const std::uint64_t g = generations[i];
-      std::size_t j = i + 1;
-      while (j < generations.size() && generations[j] == g) ++j;
-      auto it = pending_by_generation_.find(g);
-      if (it != pending_by_generation_.end()) {
-        it->second -= std::min(it->second, j - i);
-        if (it->second == 0) {
-          pending_by_generation_.erase(it);
-          generation_done = true;
-        }
-      }
-      i = j;
-    }
-  }
-  // Woken once the lock is let go: a thread woken while it was held would
-  // only block again on mu_ (two more context switches per batch when
-  // send() waits for buffer space).
-  if (wake_senders) space_cv_.notify_all();
-  if (generation_done) done_cv_.notify_all();
-}
-
 void ProducerEngine::run_pass() {
   if (stopping_) return;
   const auto now = clock_->steady();
@@ -339,42 +271,17 @@ void ProducerEngine::run_pass() {
     fail_everything(idempotence_.fatal_error(), idempotence_.fatal_message());
     return;
   }
-  for (auto& [name, topic] : topics_) {
-    if ((topic.waiting.empty() && topic.beyond.empty()) || fail_if_refused(name, topic)) continue;
-    PlaceTarget t;
-    target(name, t);
-    if (t.info == nullptr) {
-      cluster_.want_metadata();
-      continue;
-    }
-    pass_steady_ = clock_->steady();
-    pass_wall_ms_ = clock_->wall_ms();
-    wall_cache_ = {};
-    // Records for partitions not listed before first (sent earlier), then
-    // those that waited for the topic's metadata; a partition still not
-    // listed keeps its records in `beyond`, in order.
-    auto place_or_keep = [&](PendingRecord& p) {
-      const Record& rec = p.record;
-      header_scratch_.clear();
-      for (const auto& h : rec.headers) header_scratch_.push_back({h.key, view(h.value)});
-      RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms, &rec.key};
-      if (!place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation)) {
-        topic.beyond.push_back(std::move(p));
-      }
-    };
-    for (auto pending = std::exchange(topic.beyond, {}); auto& p : pending) place_or_keep(p);
-    for (auto pending = std::exchange(topic.waiting, {}); auto& p : pending) place_or_keep(p);
-  }
-  if (!parked_.empty()) cluster_.want_metadata();
-  unpark_expired(now);  // also hands over parked records of a refused topic
-  for (auto& [name, topic] : topics_) {
-    if (!topic.waiting.empty() || !topic.beyond.empty()) fail_if_refused(name, topic);
+  {
+    PlacerActions actions;
+    placer_.place_waiting(clock_->steady(), clock_->wall_ms(), actions);
+    placer_.unpark(now, actions);  // also ends a refused topic's records
+    carry_out(actions);
   }
   expire(now);
   maintain_connections(now);
   // Periodic refresh (metadata.max.age.ms): finds new partitions and moved
   // leaders even when nothing fails.
-  cluster_.note_time(now, !topics_.empty());
+  cluster_.note_time(now, placer_.has_topics());
   if (cluster_.metadata_wanted()) request_metadata(now);
   maybe_request_producer_id(now);
   send_ready_batches(now);
@@ -385,37 +292,6 @@ void ProducerEngine::run_pass() {
                            "others move to the new epoch once their batches in flight are back)");
   }
   arm_timer(now);
-}
-
-void ProducerEngine::fail_record(PendingRecord& p, std::error_code ec, const std::string& message) {
-  fail_record(p.record.topic, p.record.partition.value_or(-1), std::move(p.callback), p.generation, p.reserved, ec,
-              message);
-}
-
-const net::TopicInfo* ProducerEngine::refused_topic(const std::string& name) const {
-  const net::TopicInfo* meta = cluster_.metadata().topic(name);
-  if (meta == nullptr || meta->error_code == 0 || protocol::kafka_error_info(meta->error_code).retriable) return nullptr;
-  return meta;
-}
-
-bool ProducerEngine::fail_if_refused(const std::string& name, TopicState& topic) {
-  const net::TopicInfo* meta = refused_topic(name);
-  if (meta == nullptr) return false;
-  // TOPIC_AUTHORIZATION_FAILED, INVALID_TOPIC_EXCEPTION: waiting for
-  // max.block.ms cannot help, so each record fails now (as the Java
-  // client's send does), while other topics keep flowing.
-  const std::int16_t code = meta->error_code;
-  const auto& info = protocol::kafka_error_info(code);
-  const std::string why = "topic '" + name + "': the broker answered " + info.name + " (" + info.message +
-                          "), which retrying cannot change" +
-                          (code == static_cast<std::int16_t>(protocol::kafka_errc::topic_authorization_failed)
-                               ? ": grant this principal WRITE on the topic (a Kafka ACL), or use another topic"
-                               : "");
-  for (auto* queue : {&topic.waiting, &topic.beyond}) {
-    for (auto& w : *queue) fail_record(w, protocol::kafka_error(code), why);
-    queue->clear();
-  }
-  return true;
 }
 
 void ProducerEngine::fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback,
@@ -429,7 +305,7 @@ void ProducerEngine::fail_record(std::string topic, std::int32_t partition, Deli
   r.error_message = message;
   deliver([this, cb = std::move(callback), r = std::move(r), generation, bytes = reserved] {
     report_one(cb, r);
-    settle(std::span<const std::uint64_t>(&generation, 1), bytes);
+    gate_.settle(std::span<const std::uint64_t>(&generation, 1), bytes);
   });
 }
 
@@ -455,7 +331,7 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
       if (!report.error) report.offset = base_offset < 0 ? -1 : base_offset + static_cast<std::int64_t>(i);
       report_one(callbacks[i], report);
     }
-    settle(generations, bytes);
+    gate_.settle(generations, bytes);
   });
   batch.callbacks.clear();
   batch.timestamps.clear();
@@ -473,14 +349,7 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   // linger at the previous take so the wait is not counted twice.
   const bool promise =
       settings_.linger.count() > 0 && timer_armed_at_ && *timer_armed_at_ <= now + settings_.linger;
-  bool kick = false;
-  {
-    std::lock_guard lock(mu_);
-    pass_promised_ = promise;
-    // Records staged while an earlier promise stood (this pass may have
-    // been that promise) must not wait for a pass nobody will run.
-    if (!promise && !incoming_.empty() && !kick_posted_) kick_posted_ = kick = true;
-  }
+  const bool kick = gate_.promise_pass(promise);
   if (kick) post([this] { run_pass(); });
 }
 
@@ -496,12 +365,8 @@ void ProducerEngine::set_timer(Clock::time_point now) {
   auto future = [&](Clock::time_point t) {
     if (t > now) consider(t);
   };
-  for (auto& [name, topic] : topics_) {
-    if (!topic.waiting.empty()) future(topic.waiting.front().enqueued + settings_.max_block);
-    if (!topic.beyond.empty()) future(topic.beyond.front().enqueued + settings_.max_block);
-  }
-  if (!parked_.empty()) future(parked_.front().enqueued + settings_.max_block);
-  if (auto t = cluster_.next_wakeup(now, !topics_.empty(), any_ready_connection() != nullptr)) consider(*t);
+  if (auto t = placer_.next_wakeup(now)) consider(*t);
+  if (auto t = cluster_.next_wakeup(now, placer_.has_topics(), any_ready_connection() != nullptr)) consider(*t);
   if (idempotence_.phase() == IdempotenceState::Phase::needs_id && !accumulator_.empty()) {
     future(idempotence_.id_retry_at());
   }
@@ -527,33 +392,21 @@ void ProducerEngine::set_timer(Clock::time_point now) {
 }
 
 void ProducerEngine::fail_everything(std::error_code ec, const std::string& why) {
-  {
-    std::lock_guard lock(mu_);
-    if (ec != make_error_code(errc::closed) && !fatal_) {
-      fatal_ = ec;
-      fatal_message_ = why;
-    }
-  }
+  if (ec != make_error_code(errc::closed)) gate_.set_fatal(ec, why);
   stopping_ = true;
   take_incoming();
   timer_->cancel();
   timer_armed_at_.reset();
-  {
-    std::lock_guard lock(mu_);
-    pass_promised_ = false;
-  }
+  gate_.promise_pass(false);
   // Closing connections completes their in-flight requests (outcome unknown).
   auto conns = std::exchange(connections_, {});
   for (auto& [id, c] : conns) c->close(net::net_errc::shutting_down);
   for (auto& b : accumulator_.take_all()) {
     complete(*b, -1, ec, why + " (" + b->tp.str() + ")", b->maybe_sent);
   }
-  for (auto& [name, topic] : topics_) {
-    for (auto& w : topic.waiting) fail_record(w, ec, why + " (topic '" + name + "' had no metadata yet)");
-    topic.waiting.clear();
-    for (auto& w : topic.beyond) fail_record(w, ec, why + " (its partition was not in topic '" + name + "''s metadata yet)");
-    topic.beyond.clear();
-  }
+  PlacerActions ended;
+  placer_.fail_all(ec, why, ended);
+  carry_out(ended);
 }
 
 }  // namespace sluice::detail

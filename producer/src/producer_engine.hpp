@@ -35,11 +35,11 @@
 #include "delivery_queue.hpp"
 #include "engine_seams.hpp"
 #include "idempotence_state.hpp"
-#include "inbox.hpp"
-#include "parked_inboxes.hpp"
 #include "producer_batch.hpp"
 #include "producer_statistics.hpp"
 #include "record_accumulator.hpp"
+#include "record_placer.hpp"
+#include "send_gate.hpp"
 #include "sluice/config.hpp"
 #include "sluice/partitioner/partitioner.hpp"
 #include "sluice/producer.hpp"
@@ -49,48 +49,6 @@
 #include "sluice/record.hpp"
 
 namespace sluice::detail {
-
-struct PendingRecord {
-  Record record;
-  DeliveryCallback callback;
-  Clock::time_point enqueued;
-  std::size_t reserved = 0;  // buffer.memory charged
-  bool urgent = false;       // a sync send: no linger
-  std::uint64_t generation = 0;  // flush generation at send()
-};
-
-struct TopicState {
-  std::deque<PendingRecord> waiting;  // records waiting for metadata
-  // Records for an explicit partition the metadata does not list yet (it
-  // may have been added): they wait up to max.block.ms, in send order, while
-  // the topic's other records flow (order is per partition).
-  std::deque<PendingRecord> beyond;
-  // The last pass that had records of this topic at hand: a topic unused for
-  // metadata.max.idle.ms is dropped (forget_idle_topics).
-  Clock::time_point last_used{};
-};
-
-// Where one pass places records of one topic: looked up once per pass, not
-// per record. I/O thread only; valid for that pass (metadata may change
-// between passes).
-struct PlaceTarget {
-  const std::string* name = nullptr;         // key of topics_
-  TopicState* state = nullptr;
-  const net::TopicInfo* info = nullptr;      // null: no usable metadata yet, records wait
-  std::vector<std::int32_t> available;       // partitions with a leader, ascending
-  std::vector<RecordAccumulator::Lane*> lanes;  // by partition, looked up on first use
-};
-
-// A record to place, whichever way it arrived (staged in the inbox, or
-// waiting for metadata as a Record).
-struct RecordView {
-  std::optional<std::int32_t> partition;
-  std::optional<protocol::ByteView> key;
-  std::optional<protocol::ByteView> value;
-  std::span<const protocol::RecordHeaderView> headers;
-  std::optional<std::int64_t> timestamp_ms;
-  const std::optional<std::string>* key_string = nullptr;  // the key as a string when at hand (user partitioner)
-};
 
 class ProducerEngine {
  public:
@@ -127,7 +85,6 @@ class ProducerEngine {
   void deliver(std::function<void()> job);
 
   // --- app threads ---
-  std::optional<DeliveryReport> admit(const RecordRef& record, std::size_t reserved, std::unique_lock<std::mutex>& lock);
   // Runs `f` on the I/O side unless the engine is gone by then (an
   // application's io_context may outlive the producer).
   template <class F>
@@ -139,40 +96,14 @@ class ProducerEngine {
 
   // --- I/O thread only: producer_engine.cpp ---
   void run_pass();
-  // Takes the inbox; place_now: encodes records of topics with metadata
-  // into their batches at once (else every record waits in its topic).
+  // Takes the send gate's inbox and places it (place_now false: every
+  // record waits as a Record, for purge and close).
   void take_incoming(bool place_now = false);
-  PlaceTarget& target(const std::string& topic, PlaceTarget& t);
-  // Encodes the record into its partition's batch, or fails it. Returns
-  // false, leaving `callback` alone, when it names a partition beyond the
-  // topic's partition count (or one that records in `beyond` wait for): it
-  // goes to the topic's `beyond` queue and waits for metadata that lists the
-  // partition (added partitions), up to max.block.ms, as in Java's send().
-  bool place(PlaceTarget& t, const RecordView& r, DeliveryCallback&& callback, std::size_t reserved,
-             Clock::time_point enqueued, bool urgent, std::uint64_t generation);
-  // Wall-clock ms at steady time `t`, from one clock reading per pass.
-  std::int64_t wall_ms(Clock::time_point t);
-  // Places (or, place_now false, hands over as waiting Records) one staged
-  // record of `from`; returns false when its topic has no metadata yet.
-  bool place_staged(Inbox& from, Inbox::Entry& e, PlaceTarget& t, bool place_now);
-  // When no record of the inbox taken can be placed yet, it is parked
-  // whole (no copy); false otherwise (nothing done).
-  bool park_whole_inbox(bool place_now, Clock::time_point taken_at);
-  // Parked records past max.block.ms move to their topic's waiting queue,
-  // where expire() fails them.
-  void unpark_expired(Clock::time_point now);
   void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
-  // Records reported: free their buffer space and count them off their
-  // flush generations.
-  void settle(std::span<const std::uint64_t> generations, std::size_t bytes);
-  void fail_record(PendingRecord& pending, std::error_code ec, const std::string& message);
-  // A non-retriable topic error in Metadata (TOPIC_AUTHORIZATION_FAILED...):
-  // fails every record waiting for `topic` at once; false if none.
-  bool fail_if_refused(const std::string& name, TopicState& topic);
-  // Metadata for `name` if it carries a non-retriable topic error, else null.
-  const net::TopicInfo* refused_topic(const std::string& name) const;
   void fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback, std::uint64_t generation,
                    std::size_t reserved, std::error_code ec, const std::string& message);
+  // What the placer decided: records ended reported, metadata wished for.
+  void carry_out(PlacerActions& actions);
   void complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec, const std::string& message,
                 bool outcome_unknown);
   void fail_everything(std::error_code ec, const std::string& why);
@@ -193,12 +124,6 @@ class ProducerEngine {
 
   // --- I/O thread only: producer_engine_cluster.cpp ---
   void request_metadata(Clock::time_point now);
-  // Whether records or batches of the topic are waiting for its metadata.
-  bool topic_in_use(const std::string& name, const TopicState& topic) const;
-  // Drops topics nothing was sent to for metadata.max.idle.ms (Java's
-  // metadata.max.idle.ms): they are no longer asked for, and a topic in
-  // error is not asked for every retry.backoff.ms for the producer's life.
-  void forget_idle_topics(Clock::time_point now);
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
@@ -213,36 +138,9 @@ class ProducerEngine {
 
   std::mutex close_mu_;  // serializes close() callers (one joins the I/O thread)
 
-  // --- shared, guarded by mu_ ---
-  std::mutex mu_;
-  std::condition_variable done_cv_;   // a flush generation completed
-  std::condition_variable space_cv_;  // buffer space freed
-  std::condition_variable inbox_cv_;  // a pass took the inbox (for send()s waiting on kInboxSoftLimit)
-  std::size_t inbox_waiters_ = 0;
-  Inbox incoming_;                    // filled by send(); swapped out by a pass
-  std::size_t outstanding_ = 0;       // records accepted without a report yet
-  // flush(): records sent before it belong to generations up to the one it
-  // closes; it waits for those only, not for records sent after it began.
-  std::uint64_t generation_ = 0;
-  std::map<std::uint64_t, std::size_t> pending_by_generation_;
-  std::size_t buffered_bytes_ = 0;    // buffer.memory in use
-  std::size_t space_waiters_ = 0;     // send() calls waiting on space_cv_
-  std::size_t space_slack_bytes_ = 0;    // settle() wakes them when this much buffer.memory is free,
-  std::size_t space_slack_records_ = 0;  // and this many records below queue.buffering.max.messages
-  static constexpr std::chrono::milliseconds kSpacePoll{10};  // they look again this often anyway
-  static constexpr std::size_t kInboxSoftLimit = std::size_t{1} << 20;  // see admit()
-  std::size_t flush_requests_ = 0;
-  std::size_t purge_requests_ = 0;
-  bool kick_posted_ = false;
-  // A pass is due within linger.ms (the I/O thread's timer is armed for it):
-  // send() stages records without waking the I/O thread, unless one of
-  // these says a batch may be full already.
-  bool pass_promised_ = false;
-  std::size_t kick_bytes_ = 0;    // min(batch.size, kInboxSoftLimit)
-  std::size_t kick_records_ = 0;  // batch.num.messages
-  bool closed_ = false;
-  std::error_code fatal_;             // set once: every later send fails with it
-  std::string fatal_message_;
+  // The hand-over from application threads (its own lock): admission,
+  // buffer space, the inbox, flush generations.
+  SendGate gate_;
 
   ProducerOptions options_;
 
@@ -262,10 +160,9 @@ class ProducerEngine {
   std::unique_ptr<EngineTimer> timer_;
   std::optional<Clock::time_point> timer_armed_at_;  // when timer_'s pending wait fires (none: no wait)
   std::unique_ptr<EngineTimer> stats_timer_;
-  RecordAccumulator accumulator_;
+  RecordAccumulator accumulator_;  // the partition buffer
   IdempotenceState idempotence_;
   partitioner::Partitioner partitioner_;
-  std::map<std::string, TopicState> topics_;
   // Metadata, bootstrap, reconnect backoff, the Metadata schedule.
   ClusterView cluster_;
   std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
@@ -273,13 +170,7 @@ class ProducerEngine {
   bool stopping_ = false;
   bool flushing_ = false;
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)
-  ParkedInboxes parked_;                   // records of topics without metadata yet, in send order
-  std::vector<PlaceTarget> targets_;       // per topic index of taken_, for one pass
-  std::vector<protocol::RecordHeaderView> header_scratch_;
-  Clock::time_point pass_steady_{};        // one clock reading per pass: record timestamps
-  Clock::time_point last_take_{};          // when take_incoming() last swapped the inbox
-  std::int64_t pass_wall_ms_ = 0;
-  std::pair<Clock::time_point, std::int64_t> wall_cache_{};  // wall_ms(): the last time converted
+  RecordPlacer placer_;                    // after accumulator_, partitioner_ and cluster_, which it refers to
   ProducerStatistics stats_;
   std::minstd_rand rng_;  // retry jitter; seeded from EngineSeams::random_seed
   std::thread thread_;

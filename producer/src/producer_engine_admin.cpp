@@ -73,8 +73,7 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
                     "another thread");
   }
   {
-    std::lock_guard lock(mu_);
-    if (closed_ || stop_posted_.load()) return fail_all(errc::closed, "create_topics() after close()");
+    if (gate_.closed() || stop_posted_.load()) return fail_all(errc::closed, "create_topics() after close()");
   }
   timeout = std::max(timeout, std::chrono::milliseconds(0));
   auto op = std::make_shared<AdminOp>();

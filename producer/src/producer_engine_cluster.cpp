@@ -85,38 +85,19 @@ void ProducerEngine::request_metadata(Clock::time_point now) {
   if (step.kind == MetadataStep::Kind::connect) connection(step.node_id);
   if (step.kind != MetadataStep::Kind::ask) return;
   auto conn = connections_.at(step.node_id);
-  forget_idle_topics(now);
-  std::vector<std::string> names;
-  names.reserve(topics_.size());
-  for (const auto& [name, topic] : topics_) names.push_back(name);
-  const protocol::MetadataRequest req = cluster_.metadata_request(names);
+  // Topics unused for metadata.max.idle.ms are no longer asked for.
+  for (const auto& name : placer_.forget_idle(now)) {
+    log(LogLevel::debug, "topic '" + name + "' unused for metadata.max.idle.ms: no longer asked for");
+    cluster_.forget(name);
+  }
+  const protocol::MetadataRequest req = cluster_.metadata_request(placer_.topic_names());
   const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
   conn->send_metadata(req, [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
 }
 
-bool ProducerEngine::topic_in_use(const std::string& name, const TopicState& topic) const {
-  if (!topic.waiting.empty() || !topic.beyond.empty()) return true;
-  if (parked_.any_topic([&name](const std::string& t) { return t == name; })) return true;
-  return !accumulator_.topic_idle(name);
-}
-
-void ProducerEngine::forget_idle_topics(Clock::time_point now) {
-  for (auto it = topics_.begin(); it != topics_.end();) {
-    if (now - it->second.last_used >= settings_.metadata_max_idle && !topic_in_use(it->first, it->second)) {
-      log(LogLevel::debug, "topic '" + it->first + "' unused for metadata.max.idle.ms: no longer asked for");
-      cluster_.forget(it->first);
-      it = topics_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
-
 void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
-  const MetadataOutcome m = cluster_.on_metadata(out, version, clock_->steady(), [this](const std::string& name) {
-    auto it = topics_.find(name);
-    return it != topics_.end() && topic_in_use(it->first, it->second);
-  });
+  const MetadataOutcome m = cluster_.on_metadata(
+      out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); });
   if (m.rebootstrap) {
     log(LogLevel::warning, "Metadata answered REBOOTSTRAP_REQUIRED: reconnecting from bootstrap.servers");
     close_all_links();
@@ -184,7 +165,7 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
     reach.bootstrap_connecting |= it->first < 0 && c->state() == LinkState::connecting;
     ++it;
   }
-  reach.needed = !topics_.empty() && (cluster_.metadata_wanted() || !accumulator_.empty());
+  reach.needed = placer_.has_topics() && (cluster_.metadata_wanted() || !accumulator_.empty());
   if (cluster_.rebootstrap_due(now, reach)) {
     log(LogLevel::warning, "no broker reachable for " + std::to_string(settings_.rebootstrap_trigger.count()) +
                                " ms: re-bootstrapping from bootstrap.servers=" + settings_.bootstrap_servers);

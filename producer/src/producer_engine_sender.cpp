@@ -63,32 +63,9 @@ void ProducerEngine::expire(Clock::time_point now) {
   SinkActions actions;
   expire_batches(accumulator_, idempotence_, now, settings_.delivery_timeout, actions.ended);
   carry_out(actions);
-  for (auto& [name, topic] : topics_) {
-    while (!topic.beyond.empty() && now >= topic.beyond.front().enqueued + settings_.max_block) {
-      const net::TopicInfo* info = cluster_.metadata().topic(name);
-      const std::string count = info ? std::to_string(info->partitions.size()) : "no known";
-      fail_record(topic.beyond.front(), errc::invalid_partition,
-                  "partition " + std::to_string(topic.beyond.front().record.partition.value_or(-1)) + " of topic '" +
-                      name + "' is not in the metadata after max.block.ms (" +
-                      std::to_string(settings_.max_block.count()) + " ms; the topic has " + count +
-                      " partitions): send to an existing partition, or add partitions first");
-      topic.beyond.pop_front();
-    }
-    while (!topic.waiting.empty() && now >= topic.waiting.front().enqueued + settings_.max_block) {
-      const net::TopicInfo* info = cluster_.metadata().topic(name);
-      const std::string& last_failure = cluster_.last_connection_failure();
-      std::string why = info ? "topic '" + name + "' is unavailable (" +
-                                   protocol::kafka_error_info(info->error_code).name + ") after max.block.ms (" +
-                                   std::to_string(settings_.max_block.count()) +
-                                   " ms): create the topic, check its name, or allow.auto.create.topics"
-                             : "no metadata for topic '" + name +
-                                   "' within max.block.ms: no broker answered (bootstrap.servers=" +
-                                   settings_.bootstrap_servers + ")" +
-                                   (last_failure.empty() ? "" : "; last connection failure: " + last_failure);
-      fail_record(topic.waiting.front(), info ? errc::unknown_topic : errc::no_broker_available, why);
-      topic.waiting.pop_front();
-    }
-  }
+  PlacerActions records;
+  placer_.expire(now, cluster_.last_connection_failure(), records);
+  carry_out(records);
 }
 
 }  // namespace sluice::detail
