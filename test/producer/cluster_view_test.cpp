@@ -358,7 +358,7 @@ TEST_CASE("next_wakeup: the earliest of retry backoff, refresh, reconnect and re
   // Wanted, a link ready, no backoff: as soon as may be (never now: no spin).
   view.want_metadata();
   CHECK(view.next_wakeup(t0, true, true) == t0 + 1ms);
-  CHECK(view.next_wakeup(t0, true, false) == std::nullopt);  // a connection's completion wakes it
+  CHECK(view.next_wakeup(t0, true, false) == std::nullopt);  // due now: this pass dials
   CHECK(view.next_wakeup(t0, false, true) == std::nullopt);
 
   ask_and_answer(view, -1, cluster(), t0);
@@ -378,6 +378,23 @@ TEST_CASE("next_wakeup: the earliest of retry backoff, refresh, reconnect and re
   CHECK(view.next_wakeup(t0 + 1s, false, false) == t0 + 1s + d);
   // Past times are not wake-ups.
   CHECK(view.next_wakeup(t0 + 1h, false, false) == std::nullopt);
+}
+
+// The link a Metadata request went out on dropped: the retry must dial
+// first, after retry.backoff.ms. No link is ready, none is connecting and
+// none is in a reconnect backoff, so nothing else wakes the driver then.
+TEST_CASE("next_wakeup: a Metadata retry that must dial first still wakes the driver after retry.backoff.ms") {
+  ClusterView view(options());
+  ask_and_answer(view, -1, cluster(), t0);
+  view.want_metadata();
+  REQUIRE(is(step(view, t0 + 1s, {{-1, LinkPhase::ready}}), Kind::ask, -1));
+  view.metadata_request({"t"});
+  view.on_metadata(sluice::net::RequestOutcome{sluice::net::net_errc::connection_closed, {}, true}, kVersion,
+                   t0 + 1s, never);
+  const std::vector<LinkSummary> dropped{{-1, LinkPhase::closed}};
+  CHECK(is(view.metadata_step(t0 + 1s, dropped), Kind::nothing));
+  CHECK(view.next_wakeup(t0 + 1s, true, false) == t0 + 1s + 100ms);
+  CHECK(is(view.metadata_step(t0 + 1s + 100ms, dropped), Kind::connect, 1));
 }
 
 TEST_CASE("refused parts of an answer are reported and asked for again, the rest is used") {
