@@ -157,6 +157,9 @@ std::optional<Clock::time_point> ClusterView::next_wakeup(Clock::time_point now,
   };
   if (!in_flight_ && has_topics) {
     if (wanted_ && link_ready) consider(std::max(next_request_at_, now + std::chrono::milliseconds(1)));
+    // No link ready: metadata_step dials one once the backoff is over, and
+    // nothing else may wake the driver then (no connection under way).
+    if (wanted_ && !link_ready) future(next_request_at_);
     future(last_answer_at_ + options_.metadata_max_age);
   }
   for (const auto& [id, at] : reconnect_at_) future(at);
