@@ -130,7 +130,11 @@ void BrokerSink::handle_attempt(std::unique_ptr<ProducerBatch> batch, const Atte
   BatchDecision d = decide(*batch, result, policy, now, jitter);
   batch->maybe_sent |= d.possibly_persisted;
   if (d.refresh_metadata) out.refresh_metadata = true;
-  if (stopping && d.action == BatchAction::retry) d.action = BatchAction::fail, d.outcome_unknown = batch->maybe_sent;
+  // Closing: nothing is tried again, split halves included.
+  if (stopping && (d.action == BatchAction::retry || d.action == BatchAction::split)) {
+    d.action = BatchAction::fail;
+    d.outcome_unknown = batch->maybe_sent;
+  }
   switch (d.action) {
     case BatchAction::succeed:
       idempotence.on_acknowledged(*batch);

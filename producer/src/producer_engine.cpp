@@ -75,7 +75,9 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
                             settings_.metadata_max_idle, settings_.bootstrap_servers, options_.partitioner},
               accumulator_, partitioner_, cluster_.metadata()),
       rng_(static_cast<std::minstd_rand::result_type>(seams.random_seed ? *seams.random_seed ^ 0x5eedULL
-                                                                        : std::random_device{}())) {
+                                                                        : std::random_device{}())),
+      admin_(*this, *timers_, AdminOptions{settings_.retry_backoff, settings_.request_timeout, settings_.connect_timeout},
+             alive_) {
   sink_options_ = SinkOptions{settings_.acks, settings_.request_timeout, settings_.max_request_size,
                               codec_of(settings_.compression),
                               RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,

@@ -40,6 +40,7 @@
 #include "record_accumulator.hpp"
 #include "record_placer.hpp"
 #include "send_gate.hpp"
+#include "topic_admin.hpp"
 #include "sluice/config.hpp"
 #include "sluice/partitioner/partitioner.hpp"
 #include "sluice/producer.hpp"
@@ -50,7 +51,7 @@
 
 namespace sluice::detail {
 
-class ProducerEngine {
+class ProducerEngine final : private AdminHost {
  public:
   ProducerEngine(ProducerSettings settings, ProducerOptions options);
   // The same on injected time, timers, broker links and randomness (the
@@ -179,21 +180,21 @@ class ProducerEngine {
   // then run on the thread running it.
   std::unique_ptr<DeliveryQueue> deliveries_;
 
-  // --- admin: producer_engine_admin.cpp ---
+  // --- admin: producer_engine_admin.cpp (the topic admin's host) ---
  public:
   // Producer::create_topics: app threads; blocks until answered or timeout.
   std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
 
  private:
-  struct AdminOp;  // one create_topics() call, I/O thread side
-  void admin_step();  // I/O thread: moves every pending admin call on, re-arms admin_timer_
-  void admin_send(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<BrokerLink>& conn);
-  void admin_ask_controller(const std::shared_ptr<AdminOp>& op, const std::shared_ptr<BrokerLink>& conn);
-  void on_create_topics(AdminOp& op, const net::RequestOutcome& out, std::int16_t version, std::int32_t node_id,
-                        const std::string& broker);
-  void admin_finish(AdminOp& op);
-  std::vector<std::shared_ptr<AdminOp>> admin_ops_;         // I/O thread
-  std::unique_ptr<EngineTimer> admin_timer_;  // I/O thread, made on first use
+  Clock::time_point admin_now() override;
+  void admin_post(std::function<void()> f) override;
+  std::shared_ptr<BrokerLink> admin_ready_link() override;
+  std::shared_ptr<BrokerLink> admin_link(std::int32_t node_id) override;
+  std::string admin_last_failure() override;
+  void admin_throttled(std::int32_t node_id, std::int32_t throttle_ms) override;
+  void admin_created_topics() override;
+  bool admin_stopping() override;
+  TopicAdmin admin_;  // I/O thread
 };
 
 template <class F>

@@ -756,3 +756,15 @@ TEST_CASE("closing: a retriable error ends the batch with closed instead of a re
   CHECK(rig.accumulator.in_flight(tp0) == 0);
   CHECK(rig.idempotence.epoch_bumps() == 0);
 }
+
+TEST_CASE("closing: MESSAGE_TOO_LARGE ends the batch with closed instead of splitting it") {
+  Rig rig;
+  rig.add(tp0, 4);
+  auto req = rig.build({tp0}, t0);
+  const auto out = answered(rig, *req, answer({part(0, kafka_errc::message_too_large)}), t0, true);
+  REQUIRE(out.ended.size() == 1);
+  CHECK(out.ended[0].error == sluice::errc::closed);
+  CHECK(out.ended[0].batch->callbacks.size() == 4);
+  CHECK_FALSE(out.ended[0].outcome_unknown);  // refused whole, never written
+  CHECK(rig.accumulator.empty());
+}
