@@ -1,18 +1,18 @@
 #include "sluice/producer.hpp"
 
-#include "producer_engine.hpp"
+#include "producer_driver.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice {
 
 Producer::Producer(const Config& config, ProducerOptions options)
-    : engine_(std::make_unique<detail::ProducerEngine>(config.resolve(), std::move(options))) {}
+    : engine_(std::make_unique<detail::ProducerDriver>(config.resolve(), std::move(options))) {}
 
 Producer::~Producer() {
   if (engine_->on_io_thread()) {
     // Destroyed inside its own callback: waiting here would wait for this
     // very thread, so the engine finishes once the callback has returned.
-    detail::ProducerEngine::destroy_after_callback(std::move(engine_));
+    detail::ProducerDriver::destroy_after_callback(std::move(engine_));
     return;
   }
   close(engine_->settings().delivery_timeout);

@@ -1,6 +1,6 @@
 // decide_rebootstrap (metadata.recovery.rebootstrap.trigger.ms) on a fake
 // clock: the engine feeds it what each pass sees and keeps the state it
-// returns, exactly as ProducerEngine::maintain_connections does.
+// returns, exactly as ProducerDriver::maintain_connections does.
 #include "sluice/net/rebootstrap_trigger.hpp"
 
 #include <catch2/catch.hpp>

@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "producer_engine.hpp"
+#include "producer_driver.hpp"
 #include "sim_broker_link.hpp"
 #include "sim_engine_clock.hpp"
 #include "sim_history.hpp"
@@ -71,7 +71,7 @@ class SimProducerRun {
     seams.links = links_;
     seams.random_seed = seed;
     // As sluice::Producer builds it (producer.cpp), plus the seams.
-    engine_ = std::make_unique<detail::ProducerEngine>(Config::from_map(scenario.properties).resolve(),
+    engine_ = std::make_unique<detail::ProducerDriver>(Config::from_map(scenario.properties).resolve(),
                                                       std::move(producer_options), std::move(seams));
   }
 
@@ -246,7 +246,7 @@ class SimProducerRun {
   std::vector<std::uint64_t> next_seq_;  // per thread: the next record's seq
   SimTime end_time_ = 0;
   std::string hang_;
-  std::unique_ptr<detail::ProducerEngine> engine_;
+  std::unique_ptr<detail::ProducerDriver> engine_;
 };
 
 }  // namespace

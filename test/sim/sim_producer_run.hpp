@@ -1,5 +1,5 @@
 #pragma once
-// SimProducerRun: the real producer engine (sluice::detail::ProducerEngine,
+// SimProducerRun: the real producer engine (sluice::detail::ProducerDriver,
 // the class behind sluice::Producer) run inside SimWorld, single-threaded, on
 // simulated time: one seed and scenario give one exact run, replayable bit
 // for bit (the trace hash says so).

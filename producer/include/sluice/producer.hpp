@@ -63,7 +63,7 @@ struct ProducerOptions {
 };
 
 namespace detail {
-class ProducerEngine;
+class ProducerDriver;
 }
 
 class Producer {
@@ -151,7 +151,7 @@ class Producer {
   std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
 
  private:
-  std::unique_ptr<detail::ProducerEngine> engine_;
+  std::unique_ptr<detail::ProducerDriver> engine_;
 };
 
 }  // namespace sluice

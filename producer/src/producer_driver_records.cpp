@@ -1,12 +1,13 @@
-// ProducerEngine, send(): what application threads call to hand over a
-// record: the checks made at once; buffer space, staging and waking the
-// I/O thread are the send gate's (send_gate.hpp). See producer_engine.hpp
-// for the threads.
+// ProducerDriver, records in: send() on application threads (the checks
+// made at once; buffer space, staging and waking the I/O thread are the send
+// gate's, send_gate.hpp), and on the I/O thread the take of what was staged,
+// which the record placer (record_placer.hpp) puts into batches. See
+// producer_driver.hpp for the threads.
 #include <algorithm>
 #include <future>
 #include <string>
 
-#include "producer_engine.hpp"
+#include "producer_driver.hpp"
 #include "sluice/errors.hpp"
 
 namespace sluice::detail {
@@ -28,7 +29,7 @@ std::size_t estimate_size(const RecordRef& r) {
 
 }  // namespace
 
-void ProducerEngine::send(Record&& record, DeliveryCallback&& callback, bool urgent) {
+void ProducerDriver::send(Record&& record, DeliveryCallback&& callback, bool urgent) {
   if (settings_.sync && !urgent) {
     DeliveryReport r = send_sync(std::move(record));
     if (callback) callback(r);
@@ -37,7 +38,7 @@ void ProducerEngine::send(Record&& record, DeliveryCallback&& callback, bool urg
   send(RecordRef::of(record), std::move(callback), urgent);
 }
 
-void ProducerEngine::send(const RecordRef& record, DeliveryCallback&& callback, bool urgent) {
+void ProducerDriver::send(const RecordRef& record, DeliveryCallback&& callback, bool urgent) {
   if (settings_.sync && !urgent) {
     DeliveryReport r = send_sync(record.to_record());
     if (callback) callback(r);
@@ -67,7 +68,7 @@ void ProducerEngine::send(const RecordRef& record, DeliveryCallback&& callback, 
   if (kick) post([this] { run_pass(); });
 }
 
-DeliveryReport ProducerEngine::send_sync(Record record) {
+DeliveryReport ProducerDriver::send_sync(Record record) {
   if (on_io_thread()) {
     DeliveryReport r;
     r.topic = record.topic;
@@ -80,6 +81,22 @@ DeliveryReport ProducerEngine::send_sync(Record record) {
   auto future = promise.get_future();
   send(std::move(record), [&promise](const DeliveryReport& r) { promise.set_value(r); }, true);
   return future.get();
+}
+
+void ProducerDriver::take_incoming(bool place_now) {
+  const TakenInbox took = gate_.take(taken_);
+  flushing_ = took.flushing;
+  PlacerActions actions;
+  placer_.place_taken(taken_, took.promised, clock_->steady(), clock_->wall_ms(), place_now, actions);
+  carry_out(actions);
+}
+
+void ProducerDriver::carry_out(PlacerActions& actions) {
+  if (actions.metadata_wanted) cluster_.want_metadata();
+  for (auto& e : actions.ended) {
+    fail_record(std::move(e.topic), e.partition, std::move(e.callback), e.generation, e.reserved, e.error, e.message);
+  }
+  actions.ended.clear();
 }
 
 }  // namespace sluice::detail

@@ -1,4 +1,4 @@
-// ProducerEngine's sender side against a scripted broker (test/net's
+// ProducerDriver's sender side against a scripted broker (test/net's
 // FakeBroker): what a real broker cannot be made to do on cue. The other
 // sender paths run against real brokers in test/integration.
 #include <boost/asio/io_context.hpp>

@@ -1,8 +1,8 @@
-// ProducerEngine, sender side: hands ready partitions to their leaders'
+// ProducerDriver, sender side: hands ready partitions to their leaders'
 // sinks (broker_sink.hpp), writes the requests they build, feeds the
 // answers back, and carries out what the sinks decided (reports, leader
-// hints, metadata). Runs on the I/O thread only; see producer_engine.hpp.
-#include "producer_engine.hpp"
+// hints, metadata). Runs on the I/O thread only; see producer_driver.hpp.
+#include "producer_driver.hpp"
 #include "produce_routing.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -11,7 +11,7 @@ namespace sluice::detail {
 
 using protocol::ApiKey;
 
-BrokerSink& ProducerEngine::sink(std::int32_t node_id) {
+BrokerSink& ProducerDriver::sink(std::int32_t node_id) {
   auto it = sinks_.find(node_id);
   if (it == sinks_.end()) {
     it = sinks_.try_emplace(node_id, node_id, sink_options_,
@@ -21,7 +21,7 @@ BrokerSink& ProducerEngine::sink(std::int32_t node_id) {
   return it->second;
 }
 
-void ProducerEngine::send_ready_batches(Clock::time_point now) {
+void ProducerDriver::send_ready_batches(Clock::time_point now) {
   SinkActions actions;
   Routing routing = route_ready(accumulator_, idempotence_, cluster_.metadata(), settings_.max_in_flight, now,
                                 flushing_, actions.ended);
@@ -45,21 +45,21 @@ void ProducerEngine::send_ready_batches(Clock::time_point now) {
   carry_out(actions);
 }
 
-void ProducerEngine::on_produce(const std::shared_ptr<InFlightProduce>& request, const net::RequestOutcome& out) {
+void ProducerDriver::on_produce(const std::shared_ptr<InFlightProduce>& request, const net::RequestOutcome& out) {
   SinkActions actions;
   sink(request->node_id).on_answer(*request, out, clock_->steady(), jitter(), stopping_, actions);
   carry_out(actions);
   run_pass();
 }
 
-void ProducerEngine::carry_out(SinkActions& actions) {
+void ProducerDriver::carry_out(SinkActions& actions) {
   if (actions.refresh_metadata) cluster_.want_metadata();
   for (const auto& hint : actions.leader_hints) cluster_.apply(hint);
   for (auto& e : actions.ended) complete(*e.batch, e.base_offset, e.error, e.message, e.outcome_unknown);
   actions.ended.clear();
 }
 
-void ProducerEngine::expire(Clock::time_point now) {
+void ProducerDriver::expire(Clock::time_point now) {
   SinkActions actions;
   expire_batches(accumulator_, idempotence_, now, settings_.delivery_timeout, actions.ended);
   carry_out(actions);

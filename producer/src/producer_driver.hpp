@@ -1,12 +1,24 @@
 #pragma once
-// ProducerEngine: the Asio shell that runs the producer's sans-I/O parts
-// (RecordAccumulator, delivery_policy, IdempotenceState) on its I/O thread.
+// ProducerDriver: the Asio shell that runs the producer's sans-I/O parts on
+// its I/O thread and carries out what they decide:
+//   SendGate         application threads hand records over (its own lock)
+//   RecordPlacer     records into their partitions' batches
+//   RecordAccumulator the partition buffer: batches, linger, readiness
+//   produce_routing  ready partitions by leader; expiry
+//   BrokerSink       per broker: Produce requests and what answers mean
+//   IdempotenceState producer id, epochs, sequences, bumps
+//   ClusterView      metadata, bootstrap, reconnect backoff, Metadata schedule
+//   TopicAdmin       create_topics, beside the cluster view
+// The driver owns the links (BrokerLink), the timers and the delivery of
+// reports; a pass (run_pass) takes the gate's inbox, places, expires,
+// maintains links, asks for metadata and a producer id, and drains ready
+// batches into their sinks.
 //
 // Threads: send()/flush()/close()/purge() run on application threads and
-// touch only `mu_`-guarded members (incoming_, outstanding_, buffer use,
-// closed_, fatal_, flush_requests_). Everything else (accumulator,
-// metadata, connections, timers, idempotence) is owned by the I/O thread,
-// which runs `io_` and is the only thread that calls delivery callbacks.
+// touch only the send gate (and post work to the I/O thread). Everything
+// else is owned by the I/O thread, which runs `io_`; delivery callbacks run
+// on the callback thread (DeliveryQueue) or, on an application's
+// io_context, on the thread running it.
 //
 // The I/O side reads time, arms timers and talks to brokers through seams
 // (engine_seams.hpp: EngineClock, TimerFactory, BrokerLinkFactory): the
@@ -51,13 +63,13 @@
 
 namespace sluice::detail {
 
-class ProducerEngine final : private AdminHost {
+class ProducerDriver final : private AdminHost {
  public:
-  ProducerEngine(ProducerSettings settings, ProducerOptions options);
+  ProducerDriver(ProducerSettings settings, ProducerOptions options);
   // The same on injected time, timers, broker links and randomness (the
   // deterministic simulation, test/sim); empty members are the real ones.
-  ProducerEngine(ProducerSettings settings, ProducerOptions options, EngineSeams seams);
-  ~ProducerEngine();
+  ProducerDriver(ProducerSettings settings, ProducerOptions options, EngineSeams seams);
+  ~ProducerDriver();
 
   void send(Record&& record, DeliveryCallback&& callback, bool urgent = false);
   // The same from views: the bytes are copied before it returns.
@@ -76,7 +88,7 @@ class ProducerEngine final : private AdminHost {
   // callback's job or handler has returned; then the engine closes without
   // a flush (every record left is reported once, on that same thread, as
   // close(0) from a callback would) and is destroyed.
-  static void destroy_after_callback(std::unique_ptr<ProducerEngine> self);
+  static void destroy_after_callback(std::unique_ptr<ProducerDriver> self);
 
  private:
   bool in_io_thread() const noexcept { return io_.get_executor().running_in_this_thread(); }
@@ -95,7 +107,7 @@ class ProducerEngine final : private AdminHost {
   StatisticsSnapshot snapshot();  // I/O thread (or after stop)
   void arm_statistics_timer();
 
-  // --- I/O thread only: producer_engine.cpp ---
+  // --- I/O thread only: producer_driver.cpp ---
   void run_pass();
   // Takes the send gate's inbox and places it (place_now false: every
   // record waits as a Record, for purge and close).
@@ -114,7 +126,7 @@ class ProducerEngine final : private AdminHost {
   void set_timer(Clock::time_point now);
   double jitter();
 
-  // --- I/O thread only: producer_engine_sender.cpp ---
+  // --- I/O thread only: producer_driver_produce.cpp ---
   BrokerSink& sink(std::int32_t node_id);
   void send_ready_batches(Clock::time_point now);
   void on_produce(const std::shared_ptr<InFlightProduce>& request, const net::RequestOutcome& out);
@@ -123,7 +135,7 @@ class ProducerEngine final : private AdminHost {
   void carry_out(SinkActions& actions);
   void expire(Clock::time_point now);
 
-  // --- I/O thread only: producer_engine_cluster.cpp ---
+  // --- I/O thread only: producer_driver_cluster.cpp ---
   void request_metadata(Clock::time_point now);
   void on_metadata(const net::RequestOutcome& out, std::int16_t version);
   void maybe_request_producer_id(Clock::time_point now);
@@ -180,7 +192,7 @@ class ProducerEngine final : private AdminHost {
   // then run on the thread running it.
   std::unique_ptr<DeliveryQueue> deliveries_;
 
-  // --- admin: producer_engine_admin.cpp (the topic admin's host) ---
+  // --- admin: producer_driver_admin.cpp (the topic admin's host) ---
  public:
   // Producer::create_topics: app threads; blocks until answered or timeout.
   std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
@@ -198,7 +210,7 @@ class ProducerEngine final : private AdminHost {
 };
 
 template <class F>
-void ProducerEngine::post(F&& f) {
+void ProducerDriver::post(F&& f) {
   boost::asio::post(io_, [weak = std::weak_ptr<int>(alive_), f = std::forward<F>(f)]() mutable {
     if (weak.lock()) f();
   });

@@ -1,11 +1,11 @@
-// ProducerEngine, admin side: Producer::create_topics on the application
+// ProducerDriver, admin side: Producer::create_topics on the application
 // thread (checks, then one AdminOp handed to the topic admin, topic_admin.hpp,
 // and a wait for its answer), and the AdminHost the topic admin uses.
 #include <algorithm>
 #include <future>
 
 #include "deadline.hpp"
-#include "producer_engine.hpp"
+#include "producer_driver.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/create_topics.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -24,7 +24,7 @@ std::string quoted(const std::string& topic) { return "topic '" + topic + "'"; }
 
 // ------------------------------------------------------------ app threads
 
-std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const NewTopic> topics,
+std::vector<CreateTopicResult> ProducerDriver::create_topics(std::span<const NewTopic> topics,
                                                              std::chrono::milliseconds timeout) {
   std::vector<CreateTopicResult> results(topics.size());
   for (std::size_t i = 0; i < topics.size(); ++i) {
@@ -75,11 +75,11 @@ std::vector<CreateTopicResult> ProducerEngine::create_topics(std::span<const New
 
 // ---------------------------------------------------------------- AdminHost (I/O thread)
 
-Clock::time_point ProducerEngine::admin_now() { return clock_->steady(); }
+Clock::time_point ProducerDriver::admin_now() { return clock_->steady(); }
 
-void ProducerEngine::admin_post(std::function<void()> f) { post(std::move(f)); }
+void ProducerDriver::admin_post(std::function<void()> f) { post(std::move(f)); }
 
-std::shared_ptr<BrokerLink> ProducerEngine::admin_ready_link() {
+std::shared_ptr<BrokerLink> ProducerDriver::admin_ready_link() {
   if (auto conn = any_ready_connection()) return conn;
   // Connects a bootstrap (or known) broker.
   cluster_.want_metadata();
@@ -87,19 +87,19 @@ std::shared_ptr<BrokerLink> ProducerEngine::admin_ready_link() {
   return nullptr;
 }
 
-std::shared_ptr<BrokerLink> ProducerEngine::admin_link(std::int32_t node_id) { return connection(node_id); }
+std::shared_ptr<BrokerLink> ProducerDriver::admin_link(std::int32_t node_id) { return connection(node_id); }
 
-std::string ProducerEngine::admin_last_failure() { return cluster_.last_connection_failure(); }
+std::string ProducerDriver::admin_last_failure() { return cluster_.last_connection_failure(); }
 
-void ProducerEngine::admin_throttled(std::int32_t node_id, std::int32_t throttle_ms) {
+void ProducerDriver::admin_throttled(std::int32_t node_id, std::int32_t throttle_ms) {
   sink(node_id).throttle(throttle_ms, clock_->steady());
 }
 
-void ProducerEngine::admin_created_topics() {
+void ProducerDriver::admin_created_topics() {
   cluster_.want_metadata();
   run_pass();
 }
 
-bool ProducerEngine::admin_stopping() { return stopping_; }
+bool ProducerDriver::admin_stopping() { return stopping_; }
 
 }  // namespace sluice::detail

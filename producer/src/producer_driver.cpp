@@ -1,9 +1,9 @@
-// ProducerEngine: application-thread calls (flush, purge, close; send() is
-// in producer_engine_send.cpp), passes, reports, timers. Placement is in
-// producer_engine_place.cpp, the sender side in producer_engine_sender.cpp,
+// ProducerDriver: application-thread calls (flush, purge, close; send() is
+// in producer_driver_records.cpp), passes, reports, timers. Placement is in
+// producer_driver_records.cpp, the sender side in producer_driver_produce.cpp,
 // the cluster side (connections, metadata, producer ids) in
-// producer_engine_cluster.cpp.
-#include "producer_engine.hpp"
+// producer_driver_cluster.cpp.
+#include "producer_driver.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -48,10 +48,10 @@ ClusterOptions cluster_options(const ProducerSettings& settings) {
 
 }  // namespace
 
-ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options)
-    : ProducerEngine(std::move(settings), std::move(options), EngineSeams{}) {}
+ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions options)
+    : ProducerDriver(std::move(settings), std::move(options), EngineSeams{}) {}
 
-ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
+ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
     : settings_(std::move(settings)),
       gate_(SendGateOptions{settings_.buffer_memory, settings_.max_queued_records, settings_.max_block,
                             settings_.batch_size, settings_.batch_num_messages, options.io_context == nullptr}),
@@ -93,7 +93,7 @@ ProducerEngine::ProducerEngine(ProducerSettings settings, ProducerOptions option
   }
 }
 
-void ProducerEngine::deliver(std::function<void()> job) {
+void ProducerDriver::deliver(std::function<void()> job) {
   if (deliveries_) {
     deliveries_->post(std::move(job));
   } else {
@@ -101,7 +101,7 @@ void ProducerEngine::deliver(std::function<void()> job) {
   }
 }
 
-void ProducerEngine::arm_statistics_timer() {
+void ProducerDriver::arm_statistics_timer() {
   stats_timer_->arm(clock_->steady() + settings_.statistics_interval, [this, weak = std::weak_ptr<int>(alive_)] {
     if (!weak.lock() || stopping_) return;
     const std::string json = to_json(snapshot());
@@ -114,7 +114,7 @@ void ProducerEngine::arm_statistics_timer() {
   });
 }
 
-StatisticsSnapshot ProducerEngine::snapshot() {
+StatisticsSnapshot ProducerDriver::snapshot() {
   StatisticsSnapshot s;
   s.counters = stats_;
   s.counters.epoch_bumps = idempotence_.epoch_bumps();
@@ -140,7 +140,7 @@ StatisticsSnapshot ProducerEngine::snapshot() {
   return s;
 }
 
-std::string ProducerEngine::statistics_json() {
+std::string ProducerDriver::statistics_json() {
   if (in_io_thread() || stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     return to_json(snapshot());
   }
@@ -154,9 +154,9 @@ std::string ProducerEngine::statistics_json() {
   return future.get();
 }
 
-ProducerEngine::~ProducerEngine() { close(std::chrono::milliseconds(0)); }
+ProducerDriver::~ProducerDriver() { close(std::chrono::milliseconds(0)); }
 
-void ProducerEngine::log(LogLevel level, const std::string& message) const {
+void ProducerDriver::log(LogLevel level, const std::string& message) const {
   if (!options_.log_sink || static_cast<int>(level) > static_cast<int>(options_.log_level)) return;
   try {
     options_.log_sink(level, message);
@@ -167,7 +167,7 @@ void ProducerEngine::log(LogLevel level, const std::string& message) const {
 
 // The I/O side's last step: everything left fails, connections close, and
 // nothing of this engine runs afterwards.
-void ProducerEngine::stop_io() {
+void ProducerDriver::stop_io() {
   fail_everything(errc::closed, "producer closed before the record was acknowledged");
   stats_timer_->cancel();
   work_.reset();
@@ -182,14 +182,14 @@ void ProducerEngine::stop_io() {
 // requested and what is outstanding returned. The deadline saturates:
 // wait_for(milliseconds::max()) overflowed and returned at once
 // (deadline.hpp); close() waits through here too.
-std::size_t ProducerEngine::flush(std::chrono::milliseconds timeout) {
+std::size_t ProducerDriver::flush(std::chrono::milliseconds timeout) {
   bool kick = false;
   const std::uint64_t target = gate_.begin_flush(kick);
   if (kick) post([this] { run_pass(); });
   return gate_.end_flush(target, deadline_after(Clock::now(), timeout), !on_io_thread());
 }
 
-std::size_t ProducerEngine::purge() {
+std::size_t ProducerDriver::purge() {
   auto done = std::make_shared<std::promise<std::size_t>>();
   auto purged = done->get_future();
   post([this, done] {
@@ -209,7 +209,7 @@ std::size_t ProducerEngine::purge() {
   return purged.get();
 }
 
-void ProducerEngine::close(std::chrono::milliseconds timeout) {
+void ProducerDriver::close(std::chrono::milliseconds timeout) {
   gate_.close();
   if (on_io_thread()) {
     // From a delivery callback: no waiting here (the reports would have to
@@ -232,8 +232,8 @@ void ProducerEngine::close(std::chrono::milliseconds timeout) {
   if (deliveries_ && !deliveries_->on_this_thread()) deliveries_->drain_and_stop();
 }
 
-void ProducerEngine::destroy_after_callback(std::unique_ptr<ProducerEngine> self) {
-  ProducerEngine* engine = self.release();  // deleted by the step below, on this thread
+void ProducerDriver::destroy_after_callback(std::unique_ptr<ProducerDriver> self) {
+  ProducerDriver* engine = self.release();  // deleted by the step below, on this thread
   engine->close(std::chrono::milliseconds(0));  // from a callback: posts stop_io, waits for nothing
   if (engine->deliveries_) {
     // Own I/O thread. Neither wait below can block on this thread's work:
@@ -253,9 +253,9 @@ void ProducerEngine::destroy_after_callback(std::unique_ptr<ProducerEngine> self
 
 // ---------------------------------------------------------------- I/O thread
 
-double ProducerEngine::jitter() { return std::uniform_real_distribution<double>(0.8, 1.2)(rng_); }
+double ProducerDriver::jitter() { return std::uniform_real_distribution<double>(0.8, 1.2)(rng_); }
 
-void ProducerEngine::report_one(const DeliveryCallback& cb, const DeliveryReport& r) {
+void ProducerDriver::report_one(const DeliveryCallback& cb, const DeliveryReport& r) {
   if (!cb) return;
   try {
     cb(r);
@@ -264,7 +264,7 @@ void ProducerEngine::report_one(const DeliveryCallback& cb, const DeliveryReport
   }
 }
 
-void ProducerEngine::run_pass() {
+void ProducerDriver::run_pass() {
   if (stopping_) return;
   const auto now = clock_->steady();
   take_incoming(true);
@@ -296,7 +296,7 @@ void ProducerEngine::run_pass() {
   arm_timer(now);
 }
 
-void ProducerEngine::fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback,
+void ProducerDriver::fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback,
                                  std::uint64_t generation, std::size_t reserved, std::error_code ec,
                                  const std::string& message) {
   ++stats_.records_failed;
@@ -311,7 +311,7 @@ void ProducerEngine::fail_record(std::string topic, std::int32_t partition, Deli
   });
 }
 
-void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec,
+void ProducerDriver::complete(ProducerBatch& batch, std::int64_t base_offset, std::error_code ec,
                               const std::string& message, bool outcome_unknown) {
   const std::size_t n = batch.callbacks.size();
   (ec ? stats_.records_failed : stats_.records_acked) += n;
@@ -343,7 +343,7 @@ void ProducerEngine::complete(ProducerBatch& batch, std::int64_t base_offset, st
   accumulator_.recycle(batch);
 }
 
-void ProducerEngine::arm_timer(Clock::time_point now) {
+void ProducerDriver::arm_timer(Clock::time_point now) {
   set_timer(now);
   // A pass due within linger.ms takes whatever send() stages meanwhile, so
   // send() need not wake this thread for it (see send()). Taken that way, a
@@ -355,7 +355,7 @@ void ProducerEngine::arm_timer(Clock::time_point now) {
   if (kick) post([this] { run_pass(); });
 }
 
-void ProducerEngine::set_timer(Clock::time_point now) {
+void ProducerDriver::set_timer(Clock::time_point now) {
   std::optional<Clock::time_point> next = accumulator_.next_wakeup(now, flushing_);
   auto consider = [&next](Clock::time_point t) {
     if (!next || t < *next) next = t;
@@ -393,7 +393,7 @@ void ProducerEngine::set_timer(Clock::time_point now) {
   });
 }
 
-void ProducerEngine::fail_everything(std::error_code ec, const std::string& why) {
+void ProducerDriver::fail_everything(std::error_code ec, const std::string& why) {
   if (ec != make_error_code(errc::closed)) gate_.set_fatal(ec, why);
   stopping_ = true;
   take_incoming();

@@ -1,8 +1,8 @@
-// ProducerEngine, cluster side: carries out what the cluster view
+// ProducerDriver, cluster side: carries out what the cluster view
 // (cluster_view.hpp) decides: dials brokers, sends Metadata and
 // InitProducerId, closes idle links, re-bootstraps. Runs on the I/O thread
-// only; see producer_engine.hpp.
-#include "producer_engine.hpp"
+// only; see producer_driver.hpp.
+#include "producer_driver.hpp"
 
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -21,14 +21,14 @@ std::string describe(std::int32_t node_id, const std::string& where) {
 
 }  // namespace
 
-std::shared_ptr<BrokerLink> ProducerEngine::any_ready_connection() {
+std::shared_ptr<BrokerLink> ProducerDriver::any_ready_connection() {
   for (auto& [id, c] : connections_) {
     if (c->state() == LinkState::ready) return c;
   }
   return nullptr;
 }
 
-std::vector<LinkSummary> ProducerEngine::link_summaries() const {
+std::vector<LinkSummary> ProducerDriver::link_summaries() const {
   std::vector<LinkSummary> out;
   out.reserve(connections_.size());
   for (const auto& [id, c] : connections_) {
@@ -42,7 +42,7 @@ std::vector<LinkSummary> ProducerEngine::link_summaries() const {
 
 // The connection to `node_id`, started if needed (not while its reconnect
 // backoff runs).
-std::shared_ptr<BrokerLink> ProducerEngine::connection(std::int32_t node_id) {
+std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   auto it = connections_.find(node_id);
   if (it != connections_.end() && it->second->state() != LinkState::closed) return it->second;
   if (!cluster_.may_connect(node_id, clock_->steady())) return nullptr;
@@ -80,7 +80,7 @@ std::shared_ptr<BrokerLink> ProducerEngine::connection(std::int32_t node_id) {
   return c;
 }
 
-void ProducerEngine::request_metadata(Clock::time_point now) {
+void ProducerDriver::request_metadata(Clock::time_point now) {
   const MetadataStep step = cluster_.metadata_step(now, link_summaries());
   if (step.kind == MetadataStep::Kind::connect) connection(step.node_id);
   if (step.kind != MetadataStep::Kind::ask) return;
@@ -95,7 +95,7 @@ void ProducerEngine::request_metadata(Clock::time_point now) {
   conn->send_metadata(req, [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
 }
 
-void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
+void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
   const MetadataOutcome m = cluster_.on_metadata(
       out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); });
   if (m.rebootstrap) {
@@ -108,7 +108,7 @@ void ProducerEngine::on_metadata(const net::RequestOutcome& out, std::int16_t ve
 
 // The idempotent producer needs a producer id before its first batch; any
 // broker hands one out (idempotent-only: no coordinator).
-void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
+void ProducerDriver::maybe_request_producer_id(Clock::time_point now) {
   if (!idempotence_.should_request_id(now) || accumulator_.empty()) return;
   auto conn = any_ready_connection();
   if (!conn) {
@@ -126,7 +126,7 @@ void ProducerEngine::maybe_request_producer_id(Clock::time_point now) {
   conn->send_init_producer_id(req, [this, v = *version](const net::RequestOutcome& out) { on_producer_id(out, v); });
 }
 
-void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t version) {
+void ProducerDriver::on_producer_id(const net::RequestOutcome& out, std::int16_t version) {
   const auto now = clock_->steady();
   if (out.ec) {
     idempotence_.on_id_response(out.ec, 0, -1, -1, now, jitter());
@@ -149,7 +149,7 @@ void ProducerEngine::on_producer_id(const net::RequestOutcome& out, std::int16_t
 // a broker and reached none for metadata.recovery.rebootstrap.trigger.ms,
 // start again from bootstrap.servers (the cluster view decides:
 // rebootstrap_due).
-void ProducerEngine::maintain_connections(Clock::time_point now) {
+void ProducerDriver::maintain_connections(Clock::time_point now) {
   net::ClusterReach reach;
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto& c = it->second;
@@ -175,7 +175,7 @@ void ProducerEngine::maintain_connections(Clock::time_point now) {
 
 // Closes every link. The map is emptied before closing: closing a link that
 // is still connecting runs its handler (and a pass) at once.
-void ProducerEngine::close_all_links() {
+void ProducerDriver::close_all_links() {
   auto conns = std::exchange(connections_, {});
   for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);
 }
