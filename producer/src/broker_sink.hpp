@@ -25,6 +25,7 @@
 #include <system_error>
 #include <vector>
 
+#include "cluster_view.hpp"
 #include "delivery_policy.hpp"
 #include "idempotence_state.hpp"
 #include "producer_batch.hpp"
@@ -45,17 +46,6 @@ struct BatchEnd {
   std::error_code error;          // empty: acknowledged
   std::string message;
   bool outcome_unknown = false;   // failed, and it may be in the log
-};
-
-// Where the broker says a partition's leader is now (KIP-951), for the
-// topic id the batch was sent under.
-struct LeaderHint {
-  std::string topic;
-  std::int32_t partition = -1;
-  std::int32_t leader_id = -1;
-  std::int32_t leader_epoch = -1;
-  std::vector<protocol::ProduceResponse::NodeEndpoint> endpoints;
-  protocol::Uuid topic_id;
 };
 
 // What a sink's step produced besides the batches it keeps or requeues.

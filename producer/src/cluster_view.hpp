@@ -22,7 +22,6 @@
 #include <system_error>
 #include <vector>
 
-#include "broker_sink.hpp"
 #include "producer_batch.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/in_flight_requests.hpp"
@@ -30,8 +29,20 @@
 #include "sluice/net/rebootstrap_trigger.hpp"
 #include "sluice/net/reconnect_backoff.hpp"
 #include "sluice/protocol/metadata.hpp"
+#include "sluice/protocol/produce.hpp"
 
 namespace sluice::detail {
+
+// Where the broker says a partition's leader is now (KIP-951), for the
+// topic id the batch was sent under.
+struct LeaderHint {
+  std::string topic;
+  std::int32_t partition = -1;
+  std::int32_t leader_id = -1;
+  std::int32_t leader_epoch = -1;
+  std::vector<protocol::ProduceResponse::NodeEndpoint> endpoints;
+  protocol::Uuid topic_id;
+};
 
 struct ClusterOptions {
   std::vector<net::BrokerAddress> bootstrap;  // parsed bootstrap.servers, not empty
