@@ -20,6 +20,7 @@ versions Sluice negotiated with each broker come from its debug log.
 Exit 0 when every scenario passed, 1 otherwise, 2 when it could not run.
 """
 import argparse
+import copy
 import json
 import os
 import re
@@ -113,6 +114,7 @@ class Suite:
         if not self.produce.exists():
             raise RuntimeError(f"{self.produce} not built: cmake --build {args.build} --target interop_produce")
         self.results, self.versions = [], {}
+        self.negative_control = None  # what the checker caught in altered reports (once per run)
 
     # --- producing
     def run_produce(self, name, topic, bootstrap, records, props=(), create=None, extra=()):
@@ -197,6 +199,29 @@ class Suite:
                 break
         return problems
 
+    def control(self, topic, sent, fresh, partitions):
+        """The checker must catch an altered header value, timestamp and a dropped report in both readers.
+        Returns problems (empty when all six were caught)."""
+        bad = copy.deepcopy(sent)
+        acked = [s for s in bad if s["error"] is None]
+        with_h = next(s for s in acked if s["headers"])
+        with_h["headers"][0][1] = (with_h["headers"][0][1] or "") + "00"
+        other = next(s for s in acked if s is not with_h)
+        other["timestamp"] += 1
+        dropped = next(s for s in acked if s is not with_h and s is not other)
+        bad.remove(dropped)
+        caught = self.check(topic, bad, fresh, partitions)
+        missed = []
+        for reader in ("java", "kcat"):
+            for what, needle in (("header", f"record {with_h['i']} at"), ("timestamp", f"record {other['i']} at"),
+                                 ("dropped report", f"offset {dropped['offset']} is no acknowledged")):
+                if not any(p.startswith(f"{reader}:") and needle in p for p in caught):
+                    missed.append(f"{reader} {what}")
+        if missed:
+            return [f"negative control: the checker did not catch {', '.join(missed)} (it reported {caught[:6]})"]
+        self.negative_control = "caught in both readers"
+        return []
+
     def scenario(self, name, what, records, props=(), create="3:3", bootstrap=None, topic=None, extra=(),
                  after=None, expect=None):
         if self.args.only and not any(name.startswith(o) for o in self.args.only):
@@ -222,6 +247,8 @@ class Suite:
                 problems.append(str(e))
         if partitions:
             problems += self.check(topic, sent, fresh, partitions)
+            if not problems and fresh and self.negative_control is None:
+                problems += self.control(topic, sent, fresh, partitions)
         acked = sum(1 for s in sent if s["error"] is None)
         res = {"name": name, "what": what, "records": records, "acked": acked, "passed": not problems,
                "problems": problems[:20], "produce_seconds": round(seconds, 1),
@@ -285,13 +312,14 @@ class Suite:
 
         # The producer is still sending when the leader of partition 0 dies
         # (kill -9 after 600 acknowledgements of 3000 at 1000 records/s).
-        self.scenario("leader-kill", f"kill -9 of broker {victim} (leader of partition 0) mid-run, "
-                      "RF 3, min.insync.replicas=2, idempotent", 3000, topic=topic,
+        self.scenario("leader-kill", "kill -9 of the broker leading partition 0 after 600 of 3000 records "
+                      "(1000/s), RF 3, min.insync.replicas=2, idempotent; restarted afterwards", 3000, topic=topic,
                       extra=["--rate", "1000", "--fault-cmd", f"kill -9 {pid}", "--fault-after", "600"],
                       after=after)
         res = self.results[-1]
         if res["name"] == "leader-kill" and "after" in state:
-            res["what"] += f"; partition 0 moved to broker {state['after'][0][0]}"
+            res["note"] = f"broker {victim} killed, partition 0 moved to broker {state['after'][0][0]}"
+            print(f"       {res['note']}", flush=True)
 
 
 def main():
@@ -331,7 +359,8 @@ def main():
     passed = bool(results) and all(r["passed"] for r in results)
     out = {"kafka_version": cluster.version, "readers": [f"Java KafkaConsumer {cluster.version}", kcat],
            "scenarios": results, "passed": passed, "seconds": round(time.monotonic() - t0),
-           "negotiated": {k: sorted(v) for k, v in suite.versions.items()}, "work": str(suite.work)}
+           "negotiated": {k: sorted(v) for k, v in suite.versions.items()}, "work": str(suite.work),
+           "negative_control": suite.negative_control}
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
     n_ok = sum(1 for r in results if r["passed"])
