@@ -71,9 +71,13 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
     if (ec) {
       log(detail.empty() ? LogLevel::info : LogLevel::error,
           name + ": cannot connect (" + why + "); next attempt in " + std::to_string(delay.count()) + " ms");
-    } else if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
-      log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
-                             "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");
+    } else {
+      // The API versions this connection will use (test/interop reads them for docs/COMPATIBILITY.md).
+      if (conn) log(LogLevel::debug, "connected to " + name + ": API versions " + conn->versions().summary());
+      if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
+        log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
+                               "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");
+      }
     }
     run_pass();
   });
