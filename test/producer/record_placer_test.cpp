@@ -632,3 +632,29 @@ TEST_CASE("a record without a timestamp gets the wall time it was taken at, one 
     CHECK(b->created == t0 + 7ms);
   }
 }
+
+TEST_CASE("a topic no longer sent to is forgotten after metadata.max.idle.ms, though the inbox still knows its name") {
+  // An inbox keeps the names of the topics it staged (cleared, it keeps
+  // them for the next pass): a later take of other topics' records must
+  // neither keep such a topic in use nor bring it back once forgotten.
+  Rig rig;  // metadata.max.idle.ms = 60 s
+  rig.update(metadata({topic_meta("old", 1), topic_meta("new", 1)}));
+  rig.send(rec("old", 0), "o");
+  rig.take(t0);
+  REQUIRE(rig.accumulator.take_head(TopicPartition{"old", 0}));
+  rig.accumulator.returned(TopicPartition{"old", 0});  // acknowledged: nothing of "old" left
+  SECTION("records of other topics taken meanwhile do not keep it in use") {
+    rig.send(rec("new", 0), "n1");
+    rig.take(t0 + 30s);
+    CHECK(rig.inbox.topic_count() == 2);  // the premise: "old" is still named there
+    CHECK(rig.placer.forget_idle(t0 + 60s) == std::vector<std::string>{"old"});
+  }
+  SECTION("records of other topics taken later do not bring it back") {
+    CHECK(rig.placer.forget_idle(t0 + 60s) == std::vector<std::string>{"old"});
+    rig.send(rec("new", 0), "n1");
+    rig.take(t0 + 61s);
+    CHECK(rig.inbox.topic_count() == 2);
+    CHECK(rig.placer.topic_names() == std::vector<std::string>{"new"});
+    CHECK(rig.batch("new", 0) == Names{"n1"});
+  }
+}
