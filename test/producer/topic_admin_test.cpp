@@ -555,3 +555,35 @@ TEST_CASE("nothing moves while the host is stopping or once the driver is gone")
     CHECK(rig.bootstrap->metadata.empty());
   }
 }
+
+TEST_CASE("at the deadline, only a CreateTopics that went out may have created the topic") {
+  SECTION("only Metadata went out: the topic was not created") {
+    Rig rig;
+    auto op = make_op({NewTopic{"t"}}, 1s);
+    auto done = op->done.get_future();
+    rig.admin.start(op);
+    REQUIRE(rig.bootstrap->metadata.size() == 1);  // never answered
+    rig.fire_timer();
+    REQUIRE(ready(done));
+    const auto results = done.get();
+    CHECK(results[0].error == sluice::errc::timed_out);  // a broker was reached
+    CHECK_THAT(results[0].error_message, !Contains("may have been created"));
+    CHECK(rig.bootstrap->creates.empty());
+  }
+  SECTION("a CreateTopics whose connection broke, then no broker reachable again: it may have been created") {
+    Rig rig;
+    auto op = make_op({NewTopic{"t"}}, 1s);
+    auto done = op->done.get_future();
+    rig.admin.start(op);
+    rig.bootstrap->answer_metadata(0, -1);
+    rig.host.run_posted();
+    REQUIRE(rig.bootstrap->creates.size() == 1);
+    rig.bootstrap->fail_create(0, sluice::net::net_errc::connection_closed);  // maybe delivered
+    rig.host.ready = nullptr;
+    rig.host.run_posted();
+    while (!ready(done)) rig.fire_timer();
+    const auto results = done.get();
+    CHECK(results[0].error == sluice::errc::timed_out);
+    CHECK_THAT(results[0].error_message, Contains("may have been created nevertheless"));
+  }
+}
