@@ -69,9 +69,14 @@ bool RecordPlacer::park_whole_inbox(Inbox& taken, bool place_now, Clock::time_po
   // Only when no record taken could be placed now: no topic taken has
   // metadata, and none has records waiting as Records ahead of it. (Parked
   // records are older: the inbox goes behind them, send order is kept.)
+  // Only the topics of the records taken: an inbox also keeps the names of
+  // earlier passes' topics, and looking those up would keep a topic no
+  // longer sent to in use (and bring it back once forgotten).
   if (!place_now || taken.empty()) return false;
-  for (std::uint32_t i = 0; i < taken.topic_count(); ++i) {
-    Target& t = target(taken.topic_at(i), targets_[i]);
+  for (const auto& e : taken.entries()) {
+    Target& t = targets_[e.topic];
+    if (t.state != nullptr) continue;  // looked at already: it cannot be placed
+    target(taken.topic(e), t);
     if (t.info != nullptr || !t.state->waiting.empty()) return false;
   }
   for (auto& e : taken.entries()) e.enqueued = taken_at;

@@ -41,7 +41,10 @@ void TopicAdmin::step() {
     AdminOp& op = *shared;
     if (op.finished) continue;
     if (now >= op.deadline) {
-      const bool reached = op.in_flight || op.controller_known;
+      // A CreateTopics that went out and got no final answer (unanswered, or
+      // its connection broke) may have created the topic; Metadata alone
+      // cannot.
+      const bool reached = op.in_flight || op.controller_known || op.create_sent;
       for (std::size_t i = 0; i < op.topics.size(); ++i) {
         if (!op.pending[i]) continue;
         auto& r = op.results[i];
@@ -49,7 +52,7 @@ void TopicAdmin::step() {
         r.error_message = quoted(r.name) + ": " +
                           (reached ? "no answer from the broker within " : "no broker reachable within ") +
                           std::to_string(op.timeout.count()) + " ms" +
-                          (op.in_flight ? " (the topic may have been created nevertheless)" : "") +
+                          (op.create_sent ? " (the topic may have been created nevertheless)" : "") +
                           (op.last_failure.empty() ? "" : "; last failure: " + op.last_failure);
         op.pending[i] = false;
       }
@@ -152,6 +155,7 @@ void TopicAdmin::send(const std::shared_ptr<AdminOp>& shared, const std::shared_
   req.timeout_ms = static_cast<std::int32_t>(
       std::clamp<std::int64_t>(std::min(left, options_.request_timeout).count(), 1, INT32_MAX));
   op.in_flight = true;
+  op.create_sent = true;
   conn->send_create_topics(
       req, [this, shared, v = *version, node = conn->node_id(), broker](const net::RequestOutcome& out) {
         on_create_topics(*shared, out, v, node, broker);

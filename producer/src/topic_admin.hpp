@@ -70,6 +70,7 @@ struct AdminOp {
   Clock::time_point next_attempt{};  // after a retriable failure
   std::string last_failure;          // why the last attempt failed: the timeout message carries it
   bool created_any = false;
+  bool create_sent = false;  // a CreateTopics went out: the topics may exist whatever came back
 };
 
 class TopicAdmin {
