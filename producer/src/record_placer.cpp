@@ -209,7 +209,9 @@ void RecordPlacer::fail_all(std::error_code ec, const std::string& why, PlacerAc
   for (auto& [name, topic] : topics_) {
     for (auto& w : topic.waiting) end(w, ec, why + " (topic '" + name + "' had no metadata yet)", out);
     topic.waiting.clear();
-    for (auto& w : topic.beyond) end(w, ec, why + " (its partition was not in topic '" + name + "''s metadata yet)", out);
+    for (auto& w : topic.beyond) {
+      end(w, ec, why + " (its partition was not yet in the metadata of topic '" + name + "')", out);
+    }
     topic.beyond.clear();
   }
 }
