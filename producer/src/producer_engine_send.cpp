@@ -49,7 +49,7 @@ std::optional<DeliveryReport> ProducerEngine::admit(const RecordRef& record, std
     return (bytes_ok && count_ok) || closed_ || fatal_;
   };
   if (!has_space()) {
-    if (!on_io_thread() && settings_.max_block.count() > 0) {
+    if (!on_io_thread() && settings_.enqueue_timeout.count() > 0) {
       // settle() wakes waiters once the buffer has some room to spare
       // (space_slack_bytes_ / _records_), not at every batch: a sender
       // woken per batch ran a batch's worth and blocked again, two context
@@ -57,7 +57,7 @@ std::optional<DeliveryReport> ProducerEngine::admit(const RecordRef& record, std
       // every kSpacePoll, so it is never missed for long. This thread blocks
       // in real time, so it measures max.block.ms on the real steady clock,
       // not the engine's (engine_clock.hpp).
-      const auto deadline = Clock::now() + settings_.max_block;
+      const auto deadline = Clock::now() + settings_.enqueue_timeout;
       ++space_waiters_;
       for (auto now = Clock::now(); !has_space() && now < deadline; now = Clock::now()) {
         space_cv_.wait_for(lock, std::min<Clock::duration>(deadline - now, kSpacePoll));
@@ -72,7 +72,7 @@ std::optional<DeliveryReport> ProducerEngine::admit(const RecordRef& record, std
                         std::to_string(buffered_bytes_) + " of buffer.memory=" + std::to_string(settings_.buffer_memory) + " bytes, " +
                         std::to_string(outstanding_) + " records" +
                         (on_io_thread() ? "; send() from a delivery callback never waits)"
-                                        : ") after max.block.ms=" + std::to_string(settings_.max_block.count()) +
+                                        : ") after " + std::to_string(settings_.enqueue_timeout.count()) + " ms (max.block.ms, or queue.enqueue.timeout.ms if set)" +
                                               ": the brokers are not keeping up or are unreachable"));
     }
   }

@@ -68,7 +68,7 @@ void ProducerEngine::send_to(std::int32_t node_id, const std::vector<TopicPartit
     if (b->attempts == 0) {
       // Compressed once; a retry resends the same bytes (only the producer
       // state in the header may change, which needs no re-encoding).
-      if (auto ec = b->builder.finish(compression_); ec) {
+      if (auto ec = b->builder.finish(compression_, settings_.compression_level); ec) {
         accumulator_.returned(tp);
         complete(*b, -1, ec, "cannot compress the batch for " + tp.str() + ": " + ec.message(), false);
         continue;
@@ -262,7 +262,7 @@ void ProducerEngine::split_and_requeue(std::unique_ptr<ProducerBatch> batch) {
   ProducerBatch* const stamped[2] = {pieces[0].get(), pieces[1].get()};
   idempotence_.on_split(*batch, stamped);
   for (auto& b : pieces) {
-    if (auto ec = b->builder.finish(compression_); ec) {
+    if (auto ec = b->builder.finish(compression_, settings_.compression_level); ec) {
       // Its sequences will be missing: the broker must not wait for them.
       idempotence_.on_refused(*b, accumulator_.in_flight(b->tp));
       complete(*b, -1, ec, "cannot compress the split batch for " + b->tp.str(), false);
