@@ -38,4 +38,30 @@ SignalBlock::SignalBlock() {
 
 SignalBlock::~SignalBlock() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
 
+std::int64_t SendWatcher::now_ms() noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+SendWatcher::SendWatcher(std::function<void()> unblock, std::chrono::milliseconds grace)
+    : unblock_(std::move(unblock)), grace_(grace) {
+  thread_ = std::thread([this] {
+    const auto tick = std::min(grace_, std::chrono::milliseconds(20));
+    while (!stop_.load()) {
+      std::this_thread::sleep_for(tick);
+      const std::int64_t since = since_.load(std::memory_order_relaxed);
+      if (interrupt_count() > 0 && since >= 0 && now_ms() - since >= grace_.count()) {
+        unblock_();
+        unblocked_.fetch_add(1);
+        std::this_thread::sleep_for(grace_);
+      }
+    }
+  });
+}
+
+SendWatcher::~SendWatcher() {
+  stop_.store(true);
+  thread_.join();
+}
+
 }  // namespace sluice::bench
