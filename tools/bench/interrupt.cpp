@@ -1,5 +1,6 @@
 #include "interrupt.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 namespace sluice::bench {
@@ -38,22 +39,25 @@ SignalBlock::SignalBlock() {
 
 SignalBlock::~SignalBlock() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
 
-std::int64_t SendWatcher::now_ms() noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 SendWatcher::SendWatcher(std::function<void()> unblock, std::chrono::milliseconds grace)
     : unblock_(std::move(unblock)), grace_(grace) {
   thread_ = std::thread([this] {
-    const auto tick = std::min(grace_, std::chrono::milliseconds(20));
+    const auto tick = std::max(std::chrono::milliseconds(1), std::min(grace_, std::chrono::milliseconds(20)));
+    std::uint64_t seen = 0;  // an odd value of calls_ first seen at seen_at
+    auto seen_at = std::chrono::steady_clock::now();
     while (!stop_.load()) {
       std::this_thread::sleep_for(tick);
-      const std::int64_t since = since_.load(std::memory_order_relaxed);
-      if (interrupt_count() > 0 && since >= 0 && now_ms() - since >= grace_.count()) {
+      const std::uint64_t calls = calls_.load(std::memory_order_relaxed);
+      const auto now = std::chrono::steady_clock::now();
+      if (calls % 2 == 0 || calls != seen) {
+        seen = calls;
+        seen_at = now;
+        continue;
+      }
+      if (interrupt_count() > 0 && now - seen_at >= grace_) {
         unblock_();
         unblocked_.fetch_add(1);
-        std::this_thread::sleep_for(grace_);
+        seen_at = std::chrono::steady_clock::now();  // again after another grace if still blocked
       }
     }
   });

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <thread>
 
@@ -46,16 +47,18 @@ class SendWatcher {
   SendWatcher(const SendWatcher&) = delete;
   SendWatcher& operator=(const SendWatcher&) = delete;
 
-  // Around each send() call, on the sending thread.
-  void entering() noexcept { since_.store(now_ms(), std::memory_order_relaxed); }
-  void left() noexcept { since_.store(-1, std::memory_order_relaxed); }
+  // Around each send() call, on the sending thread (two relaxed
+  // increments: no clock read per record).
+  void entering() noexcept { calls_.fetch_add(1, std::memory_order_relaxed); }
+  void left() noexcept { calls_.fetch_add(1, std::memory_order_relaxed); }
   int unblocked() const noexcept { return unblocked_.load(); }  // how often `unblock` ran
 
  private:
-  static std::int64_t now_ms() noexcept;
   std::function<void()> unblock_;
   std::chrono::milliseconds grace_;
-  std::atomic<std::int64_t> since_{-1};  // when the current send() began (ms, steady), -1 outside
+  // Odd while inside send(); the same odd value `grace` apart: one send()
+  // has been blocked that long.
+  std::atomic<std::uint64_t> calls_{0};
   std::atomic<bool> stop_{false};
   std::atomic<int> unblocked_{0};
   std::thread thread_;
