@@ -11,6 +11,8 @@ std::string BrokerAddress::to_string() const {
 
 namespace {
 
+constexpr std::string_view kDefaultPort = "9092";
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -23,7 +25,7 @@ BrokerListParse parse_broker_list(std::string_view list) {
   BrokerListParse out;
   auto fail = [&out](std::string_view entry, const char* why) {
     out.brokers.clear();
-    out.error = "broker list entry '" + std::string(entry) + "': " + why + " (expected host:port, e.g. localhost:9092 or [::1]:9092)";
+    out.error = "broker list entry '" + std::string(entry) + "': " + why + " (expected host[:port], e.g. localhost:9092 or [::1]:9092; the port defaults to 9092)";
     return out;
   };
   std::size_t start = 0;
@@ -40,14 +42,19 @@ BrokerListParse parse_broker_list(std::string_view list) {
       auto close = entry.find(']');
       if (close == std::string_view::npos) return fail(entry, "unterminated '[' in IPv6 address");
       host = entry.substr(1, close - 1);
-      if (close + 1 >= entry.size() || entry[close + 1] != ':') return fail(entry, "missing port");
-      port = entry.substr(close + 2);
+      if (close + 1 == entry.size()) port = kDefaultPort;  // "[::1]"
+      else if (entry[close + 1] != ':') return fail(entry, "expected ':' and a port after ']'");
+      else port = entry.substr(close + 2);
     } else {
       auto colon = entry.rfind(':');
-      if (colon == std::string_view::npos) return fail(entry, "missing port");
-      host = entry.substr(0, colon);
-      if (host.find(':') != std::string_view::npos) return fail(entry, "IPv6 address must be in brackets");
-      port = entry.substr(colon + 1);
+      if (colon == std::string_view::npos) {
+        host = entry;
+        port = kDefaultPort;  // as librdkafka and kcat: "localhost" is localhost:9092
+      } else {
+        host = entry.substr(0, colon);
+        if (host.find(':') != std::string_view::npos) return fail(entry, "IPv6 address must be in brackets");
+        port = entry.substr(colon + 1);
+      }
     }
     if (host.empty()) return fail(entry, "empty host");
     unsigned value = 0;

@@ -94,6 +94,7 @@ void BrokerConnection::try_endpoint(tcp::resolver::results_type::const_iterator 
     if (options_.receive_buffer_bytes > 0) {
       socket_.set_option(boost::asio::socket_base::receive_buffer_size(options_.receive_buffer_bytes), ignored);
     }
+    if (options_.keepalive) socket_.set_option(boost::asio::socket_base::keep_alive(true), ignored);
   }
   socket_.async_connect(it->endpoint(), [this, self, it](boost::system::error_code ec) {
     if (state_ != State::connecting) return;

@@ -1,6 +1,8 @@
 #include "tls_context.hpp"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -52,7 +54,32 @@ std::optional<TlsSetupError> setup_error(const char* property, std::string messa
   return TlsSetupError{property, std::move(message)};
 }
 
+// A memory BIO over `pem` (read only; valid while `pem` is).
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+BioPtr memory_bio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+}
+
 std::optional<TlsSetupError> load_trust(SSL_CTX* ctx, const TlsOptions& options) {
+  if (!options.ca_pem.empty()) {
+    if (!options.ca_location.empty()) {
+      return setup_error("ssl.ca.pem", "ssl.ca.pem and ssl.ca.location are both set: set one of them");
+    }
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    auto bio = memory_bio(options.ca_pem);
+    int added = 0;
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+      const int ok = X509_STORE_add_cert(store, cert);
+      X509_free(cert);
+      if (ok != 1) return setup_error("ssl.ca.pem", "cannot add a certificate of ssl.ca.pem: " + openssl_error());
+      ++added;
+    }
+    ERR_clear_error();  // the loop ends on "no start line"
+    if (added == 0) {
+      return setup_error("ssl.ca.pem", "no PEM certificate (-----BEGIN CERTIFICATE-----) found in ssl.ca.pem");
+    }
+    return std::nullopt;
+  }
   if (options.ca_location.empty()) {
     if (options.verify_certificate && SSL_CTX_set_default_verify_paths(ctx) != 1) {
       return setup_error("ssl.ca.location", "cannot load the system's default CA store (" + openssl_error() +
@@ -80,29 +107,145 @@ std::optional<TlsSetupError> load_trust(SSL_CTX* ctx, const TlsOptions& options)
   return std::nullopt;
 }
 
-std::optional<TlsSetupError> load_client_certificate(SSL_CTX* ctx, const TlsOptions& options) {
+// ssl.crl.location: every CRL in the file joins the store, and the broker's
+// certificate is checked against its issuer's CRL (as librdkafka does).
+std::optional<TlsSetupError> load_crl(SSL_CTX* ctx, const TlsOptions& options) {
+  const std::string& path = options.crl_location;
+  if (path.empty()) return std::nullopt;
+  std::error_code fs_ec;
+  if (!std::filesystem::is_regular_file(path, fs_ec)) {
+    return setup_error("ssl.crl.location", "ssl.crl.location '" + path + "' is not a readable file");
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+  if (lookup == nullptr || X509_load_crl_file(lookup, path.c_str(), X509_FILETYPE_PEM) <= 0) {
+    return setup_error("ssl.crl.location", "no CRL (-----BEGIN X509 CRL-----) could be read from ssl.crl.location '" +
+                                               path + "': " + openssl_error());
+  }
+  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+  return std::nullopt;
+}
+
+std::optional<TlsSetupError> check_key_matches(SSL_CTX* ctx, const std::string& key_source,
+                                               const std::string& cert_source) {
+  if (SSL_CTX_check_private_key(ctx) != 1 || ERR_peek_error() != 0) {
+    ERR_clear_error();
+    return setup_error(key_source.substr(0, key_source.find(' ')).c_str(),
+                       "the private key in " + key_source + " does not belong to the certificate in " + cert_source);
+  }
+  return std::nullopt;
+}
+
+// ssl.keystore.location: certificate, chain and key from one PKCS#12 file.
+std::optional<TlsSetupError> load_keystore(SSL_CTX* ctx, const TlsOptions& options) {
+  const std::string& path = options.keystore_location;
+  std::error_code fs_ec;
+  if (!std::filesystem::is_regular_file(path, fs_ec)) {
+    return setup_error("ssl.keystore.location", "ssl.keystore.location '" + path + "' is not a readable file");
+  }
+  using P12 = std::unique_ptr<PKCS12, decltype(&PKCS12_free)>;
+  std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(path.c_str(), "rb"), &BIO_free);
+  P12 p12(file ? d2i_PKCS12_bio(file.get(), nullptr) : nullptr, &PKCS12_free);
+  if (!p12) {
+    return setup_error("ssl.keystore.location", "ssl.keystore.location '" + path +
+                                                    "' is not a PKCS#12 file (JKS is not supported: convert it with "
+                                                    "keytool -importkeystore -deststoretype PKCS12): " +
+                                                    openssl_error());
+  }
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  if (PKCS12_parse(p12.get(), options.keystore_password.c_str(), &key, &cert, &chain) != 1) {
+    const std::string why = openssl_error();
+    return setup_error("ssl.keystore.password", "cannot open the PKCS#12 file ssl.keystore.location '" + path +
+                                                    "' with ssl.keystore.password (" + why +
+                                                    "): check the password");
+  }
+  std::optional<TlsSetupError> error;
+  if (cert == nullptr || key == nullptr) {
+    error = setup_error("ssl.keystore.location", "the PKCS#12 file ssl.keystore.location '" + path +
+                                                     "' holds no certificate with its private key");
+  } else if (SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+    error = setup_error("ssl.keystore.location",
+                        "cannot use the certificate and key of ssl.keystore.location '" + path + "': " + openssl_error());
+  } else {
+    for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+      if (SSL_CTX_add1_chain_cert(ctx, sk_X509_value(chain, i)) != 1) {
+        error = setup_error("ssl.keystore.location", "cannot add a chain certificate of ssl.keystore.location '" +
+                                                         path + "': " + openssl_error());
+        break;
+      }
+    }
+  }
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  sk_X509_pop_free(chain, X509_free);
+  if (error) return error;
+  return check_key_matches(ctx, "ssl.keystore.location '" + path + "'", "the same file");
+}
+
+std::optional<TlsSetupError> load_certificate_pem(SSL_CTX* ctx, const TlsOptions& options) {
+  auto bio = memory_bio(options.certificate_pem);
+  X509* leaf = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+  if (leaf == nullptr) {
+    ERR_clear_error();
+    return setup_error("ssl.certificate.pem", "no PEM certificate (-----BEGIN CERTIFICATE-----) in ssl.certificate.pem");
+  }
+  const int used = SSL_CTX_use_certificate(ctx, leaf);
+  X509_free(leaf);
+  if (used != 1) return setup_error("ssl.certificate.pem", "cannot use ssl.certificate.pem: " + openssl_error());
+  while (X509* more = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    const long ok = SSL_CTX_add0_chain_cert(ctx, more);  // takes ownership
+    if (ok != 1) {
+      X509_free(more);
+      return setup_error("ssl.certificate.pem", "cannot add a chain certificate of ssl.certificate.pem: " +
+                                                    openssl_error());
+    }
+  }
+  ERR_clear_error();
+  return std::nullopt;
+}
+
+std::optional<TlsSetupError> load_key_pem(SSL_CTX* ctx, const TlsOptions& options) {
+  auto bio = memory_bio(options.key_pem);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback,
+                                          const_cast<std::string*>(&options.key_password));
+  if (key == nullptr) {
+    const std::string why = openssl_error();
+    return options.key_password.empty()
+               ? setup_error("ssl.key.pem", "cannot read a PEM private key from ssl.key.pem (" + why +
+                                                "); if it is encrypted, set ssl.key.password")
+               : setup_error("ssl.key.password", "cannot decrypt the private key in ssl.key.pem with ssl.key.password (" +
+                                                     why + "): check the password");
+  }
+  const int used = SSL_CTX_use_PrivateKey(ctx, key);
+  EVP_PKEY_free(key);
+  if (used != 1) {
+    ERR_clear_error();
+    return setup_error("ssl.key.pem", "the private key in ssl.key.pem does not belong to the client certificate");
+  }
+  return std::nullopt;
+}
+
+std::optional<TlsSetupError> load_certificate_file(SSL_CTX* ctx, const TlsOptions& options) {
   const std::string& cert = options.certificate_location;
-  const std::string& key = options.key_location;
-  if (cert.empty() && key.empty()) return std::nullopt;
-  if (cert.empty()) {
-    return setup_error("ssl.certificate.location",
-                       "ssl.key.location is set but ssl.certificate.location is not: a client certificate needs both");
-  }
-  if (key.empty()) {
-    return setup_error("ssl.key.location",
-                       "ssl.certificate.location is set but ssl.key.location is not: a client certificate needs both");
-  }
   std::error_code fs_ec;
   if (!std::filesystem::is_regular_file(cert, fs_ec)) {
     return setup_error("ssl.certificate.location", "ssl.certificate.location '" + cert + "' is not a readable file");
-  }
-  if (!std::filesystem::is_regular_file(key, fs_ec)) {
-    return setup_error("ssl.key.location", "ssl.key.location '" + key + "' is not a readable file");
   }
   if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1) {
     return setup_error("ssl.certificate.location",
                        "cannot read a PEM certificate (chain) from ssl.certificate.location '" + cert +
                            "': " + openssl_error());
+  }
+  return std::nullopt;
+}
+
+std::optional<TlsSetupError> load_key_file(SSL_CTX* ctx, const TlsOptions& options) {
+  const std::string& key = options.key_location;
+  std::error_code fs_ec;
+  if (!std::filesystem::is_regular_file(key, fs_ec)) {
+    return setup_error("ssl.key.location", "ssl.key.location '" + key + "' is not a readable file");
   }
   // The callback's user data points at options.key_password only while the
   // key is read; it is unhooked right after.
@@ -112,7 +255,7 @@ std::optional<TlsSetupError> load_client_certificate(SSL_CTX* ctx, const TlsOpti
   SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
   if (loaded != 1 && ERR_GET_LIB(ERR_peek_error()) == ERR_LIB_X509 &&
       ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
-    loaded = 1;  // it read the key fine; the check below explains the mismatch
+    loaded = 1;  // it read the key fine; the check after explains the mismatch
   }
   if (loaded != 1) {
     const std::string why = openssl_error();
@@ -125,11 +268,96 @@ std::optional<TlsSetupError> load_client_certificate(SSL_CTX* ctx, const TlsOpti
                                                "' with ssl.key.password (" + why +
                                                "): check the password, and that the key is PEM");
   }
-  if (SSL_CTX_check_private_key(ctx) != 1 || ERR_peek_error() != 0) {
-    ERR_clear_error();
-    return setup_error("ssl.key.location", "the private key in ssl.key.location '" + key +
-                                               "' does not belong to the certificate in ssl.certificate.location '" +
-                                               cert + "'");
+  return std::nullopt;
+}
+
+// The client certificate and key: from PEM files, PEM text, or a PKCS#12
+// keystore, one source each.
+std::optional<TlsSetupError> load_client_certificate(SSL_CTX* ctx, const TlsOptions& options) {
+  const bool cert_file = !options.certificate_location.empty(), cert_pem = !options.certificate_pem.empty();
+  const bool key_file = !options.key_location.empty(), key_pem = !options.key_pem.empty();
+  const bool keystore = !options.keystore_location.empty();
+  if (keystore) {
+    if (cert_file || cert_pem || key_file || key_pem) {
+      return setup_error("ssl.keystore.location", "ssl.keystore.location and ssl.certificate.*/ssl.key.* both give "
+                                                  "the client certificate: set one of them");
+    }
+    return load_keystore(ctx, options);
+  }
+  if (!cert_file && !cert_pem && !key_file && !key_pem) return std::nullopt;
+  if (cert_file && cert_pem) {
+    return setup_error("ssl.certificate.pem", "ssl.certificate.pem and ssl.certificate.location are both set: set one");
+  }
+  if (key_file && key_pem) return setup_error("ssl.key.pem", "ssl.key.pem and ssl.key.location are both set: set one");
+  if (!cert_file && !cert_pem) {
+    return setup_error("ssl.certificate.location", std::string(key_pem ? "ssl.key.pem" : "ssl.key.location") +
+                                                       " is set but ssl.certificate.location (or ssl.certificate.pem) "
+                                                       "is not: a client certificate needs both");
+  }
+  if (!key_file && !key_pem) {
+    return setup_error("ssl.key.location", std::string(cert_pem ? "ssl.certificate.pem" : "ssl.certificate.location") +
+                                               " is set but ssl.key.location (or ssl.key.pem) is not: a client "
+                                               "certificate needs both");
+  }
+  if (auto e = cert_pem ? load_certificate_pem(ctx, options) : load_certificate_file(ctx, options)) return e;
+  if (auto e = key_pem ? load_key_pem(ctx, options) : load_key_file(ctx, options)) return e;
+  return check_key_matches(ctx, key_pem ? "ssl.key.pem" : "ssl.key.location '" + options.key_location + "'",
+                           cert_pem ? "ssl.certificate.pem"
+                                    : "ssl.certificate.location '" + options.certificate_location + "'");
+}
+
+bool is_tls13_suite(std::string_view name) {
+  return name == "TLS_AES_128_GCM_SHA256" || name == "TLS_AES_256_GCM_SHA384" ||
+         name == "TLS_CHACHA20_POLY1305_SHA256" || name == "TLS_AES_128_CCM_SHA256" ||
+         name == "TLS_AES_128_CCM_8_SHA256";
+}
+
+// ssl.cipher.suites: TLS 1.3 suites go to SSL_CTX_set_ciphersuites, the
+// rest to SSL_CTX_set_cipher_list, IANA names (Java's spelling, e.g.
+// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) translated to OpenSSL's.
+std::optional<TlsSetupError> set_cipher_suites(SSL_CTX* ctx, const std::string& suites) {
+  if (suites.empty()) return std::nullopt;
+  std::string tls12, tls13;
+  std::size_t at = 0;
+  while (at <= suites.size()) {
+    std::size_t end = suites.find_first_of(",:", at);
+    if (end == std::string::npos) end = suites.size();
+    std::string name = suites.substr(at, end - at);
+    at = end + 1;
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) continue;
+    if (is_tls13_suite(name)) {
+      tls13 += (tls13.empty() ? "" : ":") + name;
+      continue;
+    }
+    if (name.starts_with("TLS_") || name.starts_with("SSL_")) {
+      // Java's (IANA) name: find OpenSSL's name of the same cipher.
+      std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> all(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
+      std::string openssl_name;
+      if (all && SSL_CTX_set_cipher_list(all.get(), "ALL:COMPLEMENTOFALL") == 1) {
+        STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(all.get());
+        for (int i = 0; i < sk_SSL_CIPHER_num(list); ++i) {
+          const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
+          const char* standard = SSL_CIPHER_standard_name(c);
+          if (standard != nullptr && name == standard) openssl_name = SSL_CIPHER_get_name(c);
+        }
+      }
+      ERR_clear_error();
+      if (openssl_name.empty()) {
+        return setup_error("ssl.cipher.suites", "ssl.cipher.suites names '" + name +
+                                                    "', a cipher suite this OpenSSL does not know");
+      }
+      name = openssl_name;
+    }
+    tls12 += (tls12.empty() ? "" : ":") + name;
+  }
+  if (!tls12.empty() && SSL_CTX_set_cipher_list(ctx, tls12.c_str()) != 1) {
+    return setup_error("ssl.cipher.suites", "no cipher of ssl.cipher.suites ('" + tls12 +
+                                                "') is known to OpenSSL: " + openssl_error());
+  }
+  if (!tls13.empty() && SSL_CTX_set_ciphersuites(ctx, tls13.c_str()) != 1) {
+    return setup_error("ssl.cipher.suites", "cannot use the TLS 1.3 suites '" + tls13 + "': " + openssl_error());
   }
   return std::nullopt;
 }
@@ -200,13 +428,19 @@ std::unique_ptr<ssl::context> make_tls_context(const TlsOptions& options, std::o
   ERR_clear_error();
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
   SSL_CTX* native = ctx->native_handle();
-  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
-    error = setup_error("security.protocol", "cannot require TLS 1.2 or later: " + openssl_error());
+  const int min_version = options.tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+  const int max_version = options.tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  if (SSL_CTX_set_min_proto_version(native, min_version) != 1 ||
+      SSL_CTX_set_max_proto_version(native, max_version) != 1) {
+    error = setup_error("ssl.enabled.protocols", "cannot limit TLS to the versions of ssl.enabled.protocols: " +
+                                                     openssl_error());
     return nullptr;
   }
+  if ((error = set_cipher_suites(native, options.cipher_suites))) return nullptr;
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_verify(native, options.verify_certificate ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
   if ((error = load_trust(native, options))) return nullptr;
+  if ((error = load_crl(native, options))) return nullptr;
   if ((error = load_client_certificate(native, options))) return nullptr;
   return ctx;
 }

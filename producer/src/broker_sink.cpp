@@ -31,7 +31,7 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
       parts_.partitioner.on_batch_closed(tp.topic, tp.partition);
       // Compressed once; a retry resends the same bytes (only the producer
       // state in the header may change, which needs no re-encoding).
-      if (auto ec = b->builder.finish(options_.compression); ec) {
+      if (auto ec = b->builder.finish(options_.compression, options_.compression_level); ec) {
         accumulator.returned(tp);
         end(std::move(b), -1, ec, "cannot compress the batch for " + tp.str() + ": " + ec.message(), false, out);
         continue;
@@ -234,7 +234,7 @@ void BrokerSink::split_and_requeue(std::unique_ptr<ProducerBatch> batch, Clock::
   ProducerBatch* const stamped[2] = {pieces[0].get(), pieces[1].get()};
   idempotence.on_split(*batch, stamped);
   for (auto& b : pieces) {
-    if (auto ec = b->builder.finish(options_.compression); ec) {
+    if (auto ec = b->builder.finish(options_.compression, options_.compression_level); ec) {
       // Its sequences will be missing: the broker must not wait for them.
       idempotence.on_refused(*b, accumulator.in_flight(b->tp));
       std::string why = "cannot compress the split batch for " + b->tp.str();

@@ -75,6 +75,7 @@ struct SinkOptions {
   std::size_t max_request_size = 1048576;
   protocol::Compression compression = protocol::Compression::none;
   RetryPolicy retry;
+  std::optional<int> compression_level;  // compression.level (none: the codec's default)
 };
 
 // The parts of the core a sink works on, owned by the driver (I/O thread).

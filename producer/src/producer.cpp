@@ -1,12 +1,23 @@
 #include "sluice/producer.hpp"
 
+#include "log_setup.hpp"
 #include "producer_driver.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice {
 
+namespace {
+
+std::unique_ptr<detail::ProducerDriver> start_engine(const Config& config, ProducerOptions options) {
+  ProducerSettings settings = config.resolve();
+  detail::prepare_logging(settings, options);  // log_level, debug, the stderr sink (log.cpp)
+  return std::make_unique<detail::ProducerDriver>(std::move(settings), std::move(options));
+}
+
+}  // namespace
+
 Producer::Producer(const Config& config, ProducerOptions options)
-    : engine_(std::make_unique<detail::ProducerDriver>(config.resolve(), std::move(options))) {}
+    : engine_(start_engine(config, std::move(options))) {}
 
 Producer::~Producer() {
   if (engine_->on_io_thread()) {

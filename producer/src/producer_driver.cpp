@@ -54,7 +54,8 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
 ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
     : settings_(std::move(settings)),
       gate_(SendGateOptions{settings_.buffer_memory, settings_.max_queued_records, settings_.max_block,
-                            settings_.batch_size, settings_.batch_num_messages, options.io_context == nullptr}),
+                            settings_.enqueue_timeout, settings_.batch_size, settings_.batch_num_messages,
+                            options.io_context == nullptr}),
       options_(std::move(options)),
       own_io_(options_.io_context ? nullptr : std::make_unique<asio::io_context>()),
       io_(options_.io_context ? *options_.io_context : *own_io_),
@@ -81,7 +82,8 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
   sink_options_ = SinkOptions{settings_.acks, settings_.request_timeout, settings_.max_request_size,
                               codec_of(settings_.compression),
                               RetryPolicy{settings_.retries, settings_.retry_backoff, settings_.retry_backoff_max,
-                                          settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence}};
+                                          settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence},
+                              settings_.compression_level};
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
   work_.emplace(io_.get_executor());
   if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {

@@ -55,6 +55,7 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.max_response_bytes = settings_.max_response_bytes;
   options.send_buffer_bytes = settings_.send_buffer_bytes;
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
+  options.keepalive = settings_.socket_keepalive;
   options.security = settings_.security;
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;

@@ -29,7 +29,7 @@ namespace sluice::detail {
 struct AccumulatorOptions {
   std::size_t batch_size = 16384;
   std::int32_t batch_num_messages = 10000;
-  std::chrono::milliseconds linger{5};
+  std::chrono::microseconds linger{5000};  // linger.ms, to the microsecond
   std::size_t max_request_size = 1048576;
   std::chrono::milliseconds delivery_timeout{120000};
 };

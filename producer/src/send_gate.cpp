@@ -39,15 +39,15 @@ std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryC
     return (bytes_ok && count_ok) || closed_ || fatal_;
   };
   if (!has_space()) {
-    if (may_wait && options_.max_block.count() > 0) {
+    if (may_wait && options_.enqueue_timeout.count() > 0) {
       // settle() wakes waiters once the buffer has some room to spare
       // (slack_bytes_ / _records_), not at every batch: a sender woken per
       // batch ran a batch's worth and blocked again, two context switches
       // each time. Room below that slack is found by looking again every
       // kSpacePoll, so it is never missed for long. This thread blocks in
-      // real time, so it measures max.block.ms on the real steady clock,
+      // real time, so it measures its wait on the real steady clock,
       // not the engine's (engine_clock.hpp).
-      const auto deadline = Clock::now() + options_.max_block;
+      const auto deadline = Clock::now() + options_.enqueue_timeout;
       ++space_waiters_;
       for (auto now = Clock::now(); !has_space() && now < deadline; now = Clock::now()) {
         space_cv_.wait_for(lock, std::min<Clock::duration>(deadline - now, kSpacePoll));
@@ -62,8 +62,9 @@ std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryC
                         std::to_string(buffered_bytes_) + " of buffer.memory=" +
                         std::to_string(options_.buffer_memory) + " bytes, " + std::to_string(outstanding_) +
                         " records" +
-                        (may_wait ? ") after max.block.ms=" + std::to_string(options_.max_block.count()) +
-                                        ": the brokers are not keeping up or are unreachable"
+                        (may_wait ? ") after " + std::to_string(options_.enqueue_timeout.count()) +
+                                        " ms (max.block.ms, or queue.enqueue.timeout.ms if set): the brokers are "
+                                        "not keeping up or are unreachable"
                                   : "; send() from a delivery callback never waits)"));
     }
   }

@@ -34,6 +34,9 @@ struct SendGateOptions {
   std::size_t buffer_memory = 33554432;
   std::size_t max_queued_records = 0;  // queue.buffering.max.messages (0: no limit)
   std::chrono::milliseconds max_block{60000};
+  // How long an offer waits for buffer space: max.block.ms, or
+  // queue.enqueue.timeout.ms when set (config.hpp).
+  std::chrono::milliseconds enqueue_timeout{60000};
   std::size_t batch_size = 16384;
   std::int32_t batch_num_messages = 10000;
   // The inbox is a hand-over, not a second buffer: once it holds

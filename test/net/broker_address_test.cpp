@@ -24,7 +24,7 @@ TEST_CASE("a listener-style prefix is accepted") {
 }
 
 TEST_CASE("bad entries are named in the error") {
-  for (const char* bad : {"host", "host:", "host:0", "host:70000", "host:12ab", ":9092", "[::1", "::1:9092", ""}) {
+  for (const char* bad : {"host:", "[::1]9092", "host:0", "host:70000", "host:12ab", ":9092", "[::1", "::1:9092", ""}) {
     auto r = parse_broker_list(bad);
     INFO(bad);
     CHECK_FALSE(r.ok());
@@ -33,4 +33,15 @@ TEST_CASE("bad entries are named in the error") {
       CHECK(r.error.find(std::string("'") + bad + "'") != std::string::npos);
     }
   }
+}
+
+// Reported: `-b 127.0.0.1` was refused; librdkafka and kcat assume 9092.
+TEST_CASE("an entry without a port gets 9092") {
+  auto r = parse_broker_list("127.0.0.1,kafka2:9093,[::1],PLAINTEXT://kafka3");
+  REQUIRE(r.ok());
+  REQUIRE(r.brokers.size() == 4);
+  CHECK(r.brokers[0].to_string() == "127.0.0.1:9092");
+  CHECK(r.brokers[1].to_string() == "kafka2:9093");
+  CHECK(r.brokers[2].to_string() == "[::1]:9092");
+  CHECK(r.brokers[3].to_string() == "kafka3:9092");
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 
 #include "fake_broker.hpp"
 #include "io_wait.hpp"
@@ -264,4 +265,77 @@ TEST_CASE("plaintext client answered with a TLS alert: tls_expected at once, not
   INFO(c->failure_detail());
   CHECK(contains(c->failure_detail(), "SASL_SSL"));
   CHECK(contains(c->failure_detail(), tls_listener.address().to_string()));
+}
+
+TEST_CASE("TLS: ssl.crl.location: a revoked broker certificate fails, an unrevoked one connects") {
+  TlsHarness h;
+  SECTION("revoked") {
+    auto o = tls_options(h.pki.ca_cert());
+    o.security.tls.crl_location = h.pki.crl("revoked", {h.server.cert});
+    auto c = h.connection(o, "localhost");
+    const auto ec = test::connect_and_wait(h.io, c);
+    INFO(c->failure_detail());
+    CHECK(ec == net_errc::certificate_verify_failed);
+    CHECK(contains(c->failure_detail(), "revoked"));
+  }
+  SECTION("not revoked") {
+    auto other = h.pki.issue("other", Pki::server_spec("elsewhere", {"DNS:elsewhere"}));
+    auto o = tls_options(h.pki.ca_cert());
+    o.security.tls.crl_location = h.pki.crl("others", {other.cert});
+    auto c = h.connection(o, "localhost");
+    const auto ec = test::connect_and_wait(h.io, c);
+    INFO(c->failure_detail());
+    CHECK_FALSE(ec);
+  }
+}
+
+TEST_CASE("TLS: a PKCS#12 keystore gives the client certificate, and in-memory PEM does too") {
+  TlsHarness h(Pki::server_spec("localhost", {"DNS:localhost"}), true);
+  auto client = h.pki.issue("client", Pki::client_spec("alice"));
+  auto o = tls_options(h.pki.ca_cert());
+  SECTION("PKCS#12") {
+    o.security.tls.keystore_location = h.pki.pkcs12("client", client, "store-pw");
+    o.security.tls.keystore_password = "store-pw";
+  }
+  SECTION("PEM text") {
+    auto text = [](const std::string& path) {
+      std::ifstream in(path);
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    o.security.tls.ca_location.clear();
+    o.security.tls.ca_pem = text(h.pki.ca_cert());
+    o.security.tls.certificate_pem = text(client.cert);
+    o.security.tls.key_pem = text(client.key);
+  }
+  auto c = h.connection(o, "localhost");
+  const auto ec = test::connect_and_wait(h.io, c);
+  INFO(c->failure_detail());
+  CHECK_FALSE(ec);
+  CHECK(h.broker->handshake_done());
+}
+
+TEST_CASE("TLS: ssl.enabled.protocols and ssl.cipher.suites are what the handshake offers") {
+  TlsHarness h;
+  auto o = tls_options(h.pki.ca_cert());
+  SECTION("TLS 1.2 only, one ECDSA cipher by its IANA name") {
+    o.security.tls.tls13 = false;
+    o.security.tls.cipher_suites = "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+  }
+  SECTION("TLS 1.3 only, one suite") {
+    o.security.tls.tls12 = false;
+    o.security.tls.cipher_suites = "TLS_CHACHA20_POLY1305_SHA256";
+  }
+  auto c = h.connection(o, "localhost");
+  const auto ec = test::connect_and_wait(h.io, c);
+  INFO(c->failure_detail());
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("TLS: a TLS 1.2 cipher the broker's key cannot use fails the handshake") {
+  TlsHarness h;  // the test PKI's keys are EC: an RSA-only cipher list has nothing in common
+  auto o = tls_options(h.pki.ca_cert());
+  o.security.tls.tls13 = false;
+  o.security.tls.cipher_suites = "ECDHE-RSA-AES128-GCM-SHA256";
+  auto c = h.connection(o, "localhost");
+  CHECK(test::connect_and_wait(h.io, c));
 }

@@ -2,11 +2,13 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -154,6 +156,67 @@ std::string TestPki::hashed_ca_dir() {
   std::snprintf(name, sizeof name, "%08lx.0", X509_subject_name_hash(impl_->ca.get()));
   write_cert(dir + "/" + name, impl_->ca.get());
   return dir;
+}
+
+std::string TestPki::pkcs12(const std::string& name, const Issued& issued, const std::string& password) {
+  auto read_pem = [](const std::string& path, bool key) -> void* {
+    FILE* f = std::fopen(path.c_str(), "r");
+    check(f != nullptr, "fopen");
+    void* out = key ? static_cast<void*>(PEM_read_PrivateKey(f, nullptr, nullptr, nullptr))
+                    : static_cast<void*>(PEM_read_X509(f, nullptr, nullptr, nullptr));
+    std::fclose(f);
+    check(out != nullptr, "PEM_read");
+    return out;
+  };
+  Cert cert(static_cast<X509*>(read_pem(issued.cert, false)));
+  Key key(static_cast<EVP_PKEY*>(read_pem(issued.key, true)));
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  sk_X509_push(chain, impl_->ca.get());
+  PKCS12* p12 = PKCS12_create(password.c_str(), name.c_str(), key.get(), cert.get(), chain, 0, 0, 0, 0, 0);
+  sk_X509_free(chain);
+  check(p12 != nullptr, "PKCS12_create");
+  const std::string path = dir_ + "/" + name + ".p12";
+  FILE* f = std::fopen(path.c_str(), "wb");
+  check(f != nullptr, "fopen");
+  const int ok = i2d_PKCS12_fp(f, p12);
+  std::fclose(f);
+  PKCS12_free(p12);
+  check(ok == 1, "i2d_PKCS12_fp");
+  return path;
+}
+
+std::string TestPki::crl(const std::string& name, const std::vector<std::string>& revoked) {
+  X509_CRL* crl = X509_CRL_new();
+  check(crl != nullptr, "X509_CRL_new");
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(impl_->ca.get()));
+  ASN1_TIME* now = ASN1_TIME_adj(nullptr, std::time(nullptr), -1, 0);
+  ASN1_TIME* next = ASN1_TIME_adj(nullptr, std::time(nullptr), 30, 0);
+  X509_CRL_set1_lastUpdate(crl, now);
+  X509_CRL_set1_nextUpdate(crl, next);
+  for (const auto& path : revoked) {
+    FILE* f = std::fopen(path.c_str(), "r");
+    check(f != nullptr, "fopen");
+    Cert cert(PEM_read_X509(f, nullptr, nullptr, nullptr));
+    std::fclose(f);
+    check(cert != nullptr, "PEM_read_X509");
+    X509_REVOKED* r = X509_REVOKED_new();
+    X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(cert.get()));
+    X509_REVOKED_set_revocationDate(r, now);
+    X509_CRL_add0_revoked(crl, r);
+  }
+  X509_CRL_sort(crl);
+  check(X509_CRL_sign(crl, impl_->ca_key.get(), EVP_sha256()) > 0, "X509_CRL_sign");
+  const std::string path = dir_ + "/" + name + ".crl.pem";
+  FILE* f = std::fopen(path.c_str(), "w");
+  check(f != nullptr, "fopen");
+  const int ok = PEM_write_X509_CRL(f, crl);
+  std::fclose(f);
+  ASN1_TIME_free(now);
+  ASN1_TIME_free(next);
+  X509_CRL_free(crl);
+  check(ok == 1, "PEM_write_X509_CRL");
+  return path;
 }
 
 }  // namespace sluice::test

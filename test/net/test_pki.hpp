@@ -53,6 +53,11 @@ class TestPki {
   Issued issue(const std::string& name, const Spec& spec);
   // A file `name` holding `text` (for malformed-input tests).
   std::string write_file(const std::string& name, const std::string& text);
+  // `issued` (unencrypted key) with the CA as its chain, in a PKCS#12 file
+  // sealed with `password`.
+  std::string pkcs12(const std::string& name, const Issued& issued, const std::string& password);
+  // A PEM CRL of the CA revoking the certificates in these PEM files.
+  std::string crl(const std::string& name, const std::vector<std::string>& revoked);
   // A directory holding the CA under its subject hash (`openssl rehash` layout).
   std::string hashed_ca_dir();
 

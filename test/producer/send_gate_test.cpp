@@ -19,6 +19,7 @@ SendGateOptions small_gate() {
   o.buffer_memory = 1000;
   o.max_queued_records = 0;
   o.max_block = std::chrono::milliseconds(0);
+  o.enqueue_timeout = std::chrono::milliseconds(0);
   o.batch_size = 300;
   o.batch_num_messages = 3;
   o.bound_inbox = true;
@@ -122,13 +123,14 @@ TEST_CASE("a full buffer refuses at once where waiting is not allowed, naming bu
 TEST_CASE("max.block.ms passed with the buffer still full: queue_full after max.block.ms") {
   SendGateOptions o = small_gate();
   o.max_block = std::chrono::milliseconds(1);
+  o.enqueue_timeout = std::chrono::milliseconds(1);
   SendGate gate(o);
   bool kick = false;
   REQUIRE_FALSE(offer(gate, 1000, kick));
   auto refused = offer(gate, 1, kick);
   REQUIRE(refused);
   CHECK(refused->error == sluice::errc::queue_full);
-  CHECK_THAT(refused->error_message, Catch::Contains("after max.block.ms=1"));
+  CHECK_THAT(refused->error_message, Catch::Contains("after 1 ms (max.block.ms, or queue.enqueue.timeout.ms if set)"));
 }
 
 TEST_CASE("queue.buffering.max.messages bounds the records outstanding") {
@@ -195,6 +197,7 @@ TEST_CASE("a flush that cannot wait returns what is left") {
 TEST_CASE("a sender blocked on a full buffer is admitted once a report frees space") {
   SendGateOptions o = small_gate();
   o.max_block = std::chrono::minutes(5);  // the test ends long before: settle() below frees space
+  o.enqueue_timeout = o.max_block;
   SendGate gate(o);
   bool kick = false;
   REQUIRE_FALSE(offer(gate, 1000, kick));

@@ -62,7 +62,8 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
         flag = arg.substr(0, eq);
         inline_value = arg.substr(eq + 1);
       }
-    } else if (arg.size() > 2 && (arg.starts_with("-b") || arg.starts_with("-t") || arg.starts_with("-X"))) {
+    } else if (arg.size() > 2 && (arg.starts_with("-b") || arg.starts_with("-t") || arg.starts_with("-X") ||
+                                   arg.starts_with("-d"))) {
       flag = arg.substr(0, 2);  // kcat style: -Xacks=1
       inline_value = arg.substr(2);
     }
@@ -103,6 +104,12 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
       o.properties.emplace_back("batch.size", std::to_string(to_int(flag, value(), 1, INT32_MAX)));
     } else if (flag == "--key-mode") {
       o.key_mode = to_key_mode(flag, value());
+    } else if (flag == "-d") {
+      o.properties.emplace_back("debug", std::string(value()));
+    } else if (flag == "-q") {
+      no_value();
+      o.quiet = true;
+      o.properties.emplace_back("log_level", "3");
     } else if (flag == "-X") {
       o.properties.push_back(split_property("-X", value()));
     } else if (flag == "--json") {
@@ -127,9 +134,9 @@ std::string bench_usage(std::string_view program) {
   std::string p(program);
   std::string pad(p.size(), ' ');
   return "usage: " + p + " -b BROKERS -t TOPIC [--num-records N] [--record-size BYTES]\n" +  //
-         "       " + pad + " [--throughput RECORDS_PER_S] [--acks 0|1|all] [--compression CODEC]\n" +
+         "       " + pad + " [--throughput RECORDS_PER_S] [--acks 0|1|-1|all] [--compression CODEC]\n" +
          "       " + pad + " [--linger-ms MS] [--batch-size BYTES] [--key-mode none|random|seq]\n" +
-         "       " + pad + " [--create-partitions N] [-X property=value]... [--json]\n" +
+         "       " + pad + " [--create-partitions N] [-X property=value]... [-d CONTEXTS] [-q] [--json]\n" +
          "\n"
          "Produces N records of BYTES random letters to TOPIC and reports records/s, MiB/s,\n"
          "send->ack latency percentiles, client CPU and peak RSS.\n"
@@ -150,6 +157,9 @@ std::string bench_usage(std::string_view program) {
          "  --create-partitions N    create TOPIC with N partitions first if it does not exist\n"
          "                           (replication factor: the broker's default)\n"
          "  -X property=value        any client property (repeatable)\n"
+         "  -d CONTEXTS              client debug output on stderr (property debug, librdkafka's\n"
+         "                           context names, e.g. broker,topic,msg or all)\n"
+         "  -q                       quiet: no progress line, only errors on stderr (log_level=3)\n"
          "  --json                   print the report as one JSON object\n"
          "\n"
          "Exit status: 0 every record acknowledged, 1 some record failed or got no report,\n"

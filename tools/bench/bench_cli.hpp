@@ -25,10 +25,12 @@ struct BenchOptions {
   // 0: do not create.
   std::int32_t create_partitions = 0;
   // Client properties in command-line order: --acks, --compression,
-  // --linger-ms and --batch-size become their property, -X adds any other.
+  // --linger-ms and --batch-size become their property, -d CONTEXTS is
+  // debug=CONTEXTS, -q is log_level=3, -X adds any other.
   // Both clients know these names; the client checks the rest.
   std::vector<std::pair<std::string, std::string>> properties;
   bool json = false;
+  bool quiet = false;  // -q: no progress line or notes on stderr, the client logs errors only
   bool help = false;
 };
 
@@ -40,7 +42,7 @@ class UsageError : public std::invalid_argument {
 };
 
 // Parses argv[1..argc). Long flags take "--flag value" or "--flag=value";
-// -b, -t and -X also take their value attached ("-Xacks=1"). Throws
+// -b, -t, -d and -X also take their value attached ("-Xacks=1"). Throws
 // UsageError. With --help, required flags may be missing.
 BenchOptions parse_bench_options(int argc, const char* const* argv);
 

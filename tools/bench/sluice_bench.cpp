@@ -88,9 +88,13 @@ int main(int argc, char** argv) {
 
   install_interrupt_handlers();
   std::unique_ptr<sluice::Producer> producer;
+  std::unique_ptr<SendWatcher> watcher;
   try {
     SignalBlock block;  // the I/O thread inherits the mask: signals go to this thread
     producer = std::make_unique<sluice::Producer>(*config);
+    // A send() blocked on a full buffer (up to max.block.ms) is cut short by
+    // SIGINT/SIGTERM: what was never sent fails (purged), freeing space.
+    watcher = std::make_unique<SendWatcher>([p = producer.get()] { p->purge(); });
   } catch (const std::exception& e) {
     return fail(std::string("cannot start the producer: ") + e.what(), 2);
   }
@@ -100,13 +104,13 @@ int main(int argc, char** argv) {
     const auto setup = create_topic_if_missing(*producer, opt.topic, opt.create_partitions,
                                                settings.max_block);
     if (!setup.ok) return fail(setup.message, 1);
-    std::fprintf(stderr, "sluice-bench: %s\n", setup.message.c_str());
+    if (!opt.quiet) std::fprintf(stderr, "sluice-bench: %s\n", setup.message.c_str());
   }
 
   const auto n = static_cast<std::size_t>(opt.num_records);
   const std::string value = make_value(opt.record_size);
   KeyMaker keys(opt.key_mode);
-  ProgressLine progress(::isatty(STDERR_FILENO) != 0, Clock::now());
+  ProgressLine progress(!opt.quiet && ::isatty(STDERR_FILENO) != 0, Clock::now());
   auto show_progress = [&](std::int64_t sent, const Run& run) {
     progress.update(Clock::now(), sent, run.tally.acked_count(), run.tally.failed_count(), run.tally.acked_bytes());
   };
@@ -124,7 +128,9 @@ int main(int argc, char** argv) {
     // RD_KAFKA_MSG_F_COPY: the producer copies the bytes, no Record is built.
     sluice::RecordRef record{.topic = opt.topic, .value = value};
     if (keys.has_keys()) record.key = keys.key(i);
+    watcher->entering();
     producer->send_ref(record, [r = &run, i](const sluice::DeliveryReport& rep) { r->on_report(i, rep); });
+    watcher->left();
     ++sent;
     if (pacer.throttled() || (i & 255) == 0) show_progress(sent, run);
   }
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
   const Clock::time_point t_end = Clock::now();
   const ProcessUsage usage1 = process_usage();
   progress.finish();
+  watcher.reset();
   // Fails what is still without a report (errc::closed, counted as a
   // failure) and joins the I/O thread: after this no callback touches `run`.
   producer->close(0ms);

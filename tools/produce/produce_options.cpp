@@ -8,7 +8,7 @@ namespace {
 
 // Flags that take a value.
 bool takes_value(char f) {
-  return f == 'b' || f == 't' || f == 'p' || f == 'K' || f == 'D' || f == 'H' || f == 'X' || f == 'F';
+  return f == 'b' || f == 't' || f == 'p' || f == 'K' || f == 'D' || f == 'H' || f == 'X' || f == 'F' || f == 'd';
 }
 
 std::int32_t to_partition(std::string_view v) {
@@ -71,6 +71,11 @@ ProduceOptions parse_produce_options(int argc, const char* const* argv) {
         break;
       }
       case 'F': o.properties_file = std::string(value()); break;
+      case 'd': o.properties.emplace_back("debug", std::string(value())); break;
+      case 'q':
+        o.quiet = true;
+        o.properties.emplace_back("log_level", "3");
+        break;
       case 'v': o.verbose = true; break;
       case 'P': break;  // kcat's producer mode: the only mode here
       default: throw UsageError("unknown option '" + std::string(arg) + "' (see -h)");
@@ -87,7 +92,8 @@ ProduceOptions parse_produce_options(int argc, const char* const* argv) {
 
 std::string produce_usage() {
   return "usage: sluice-produce -b BROKERS -t TOPIC [-p PARTITION] [-K DELIM] [-D DELIM]\n"
-         "                      [-H name=value]... [-X property=value]... [-F FILE] [-v] [FILE...]\n"
+         "                      [-H name=value]... [-X property=value]... [-F FILE] [-d CONTEXTS]\n"
+         "                      [-q] [-v] [FILE...]\n"
          "\n"
          "Sends one record per line of each FILE (stdin when none, or for '-'), in order.\n"
          "\n"
@@ -99,7 +105,11 @@ std::string produce_usage() {
          "  -D DELIM          record delimiter instead of newline\n"
          "  -H name=value     add this header to every record (repeatable; 'name' alone: null value)\n"
          "  -X property=value any producer property (repeatable)\n"
-         "  -F FILE           read producer properties from a Java .properties file (before -X)\n"
+         "  -F FILE           read producer properties from a Java .properties file; -X, -d\n"
+         "                    and -q override what it sets, under any name\n"
+         "  -d CONTEXTS       debug output on stderr (property debug: librdkafka's context\n"
+         "                    names, e.g. broker,topic,msg or all)\n"
+         "  -q                quiet: only errors on stderr (property log_level=3)\n"
          "  -v                print each delivery report (file:line: partition, offset) on stdout\n"
          "  -P                accepted for kcat compatibility (producing is the only mode)\n"
          "\n"

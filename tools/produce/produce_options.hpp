@@ -1,7 +1,7 @@
 #pragma once
 // The command line of sluice-produce, kcat's producer conventions:
 //   sluice-produce -b BROKERS -t TOPIC [-p PARTITION] [-K DELIM] [-D DELIM]
-//                  [-H name=value]... [-X prop=value]... [-F FILE] [-v] [FILE...]
+//                  [-H name=value]... [-X prop=value]... [-F FILE] [-d CONTEXTS] [-q] [-v] [FILE...]
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,10 +19,13 @@ struct ProduceOptions {
   std::string key_delimiter;                // -K, unescaped; empty: no keys
   std::string delimiter = "\n";             // -D, unescaped
   std::vector<std::pair<std::string, std::optional<std::string>>> headers;  // -H, on every record
-  std::vector<std::pair<std::string, std::string>> properties;              // -X, in order
+  // -X, -d (debug=CONTEXTS) and -q (log_level=3), in command-line order;
+  // they override -F's properties, whatever name either uses.
+  std::vector<std::pair<std::string, std::string>> properties;
   std::optional<std::string> properties_file;                               // -F
   std::vector<std::string> files;           // "-" or none: stdin
   bool verbose = false;                     // -v: print each delivery report
+  bool quiet = false;                       // -q: errors only on stderr
   bool help = false;
 };
 

@@ -62,8 +62,11 @@ int fail(const std::string& message, int code) {
 
 sluice::Config make_config(const ProduceOptions& o) {
   sluice::Config config = o.properties_file ? sluice::Config::from_properties_file(*o.properties_file) : sluice::Config{};
-  for (const auto& [name, value] : o.properties) config.set(name, value);
-  if (!o.bootstrap.empty()) config.set("bootstrap.servers", o.bootstrap);
+  // The command line wins over the file, under any name (-X
+  // queue.buffering.max.ms over the file's linger.ms; -b over its
+  // metadata.broker.list).
+  for (const auto& [name, value] : o.properties) config.replace(name, value);
+  if (!o.bootstrap.empty()) config.replace("bootstrap.servers", o.bootstrap);
   return config;
 }
 
@@ -106,9 +109,13 @@ int main(int argc, char** argv) {
 
   sluice::bench::install_interrupt_handlers();
   std::unique_ptr<sluice::Producer> producer;
+  std::unique_ptr<sluice::bench::SendWatcher> watcher;
   try {
     sluice::bench::SignalBlock block;  // the I/O thread inherits the mask: signals interrupt our read()
     producer = std::make_unique<sluice::Producer>(*config);
+    // A send() blocked on a full buffer is cut short by a signal: what was
+    // never sent fails (purged) and frees the space.
+    watcher = std::make_unique<sluice::bench::SendWatcher>([p = producer.get()] { p->purge(); });
   } catch (const std::exception& e) {
     return fail(std::string("cannot start the producer: ") + e.what(), 2);
   }
@@ -128,9 +135,11 @@ int main(int argc, char** argv) {
     record.value.emplace(kv.value);
     record.headers = headers;
     ++sent;
+    watcher->entering();
     producer->send(std::move(record), [&reports, name = &input.name, line](const sluice::DeliveryReport& r) {
       reports.on_report(*name, line, r);
     });
+    watcher->left();
   };
 
   std::string read_error;
@@ -166,11 +175,14 @@ int main(int argc, char** argv) {
   const auto deadline = std::chrono::steady_clock::now() + settings.max_block + settings.delivery_timeout + 5s;
   while (producer->flush(200ms) > 0 && std::chrono::steady_clock::now() < deadline && interrupt_count() < 2) {
   }
+  watcher.reset();
   producer->close(0ms);  // what is left fails (and is reported) with errc::closed
   producer.reset();
 
   if (!read_error.empty()) return fail(read_error, 2);
+  // Interrupted: 130 (128 + SIGINT) like sluice-bench, whatever the records
+  // cut short by it reported.
+  if (interrupt_count() > 0) return 130;
   std::lock_guard lock(reports.mu);
-  if (reports.failed > 0 || reports.acked != sent) return 1;
-  return interrupt_count() > 0 ? 130 : 0;
+  return reports.failed > 0 || reports.acked != sent ? 1 : 0;
 }

@@ -74,7 +74,19 @@ std::vector<LogRecord> to_log(const std::vector<KcatRecord>& records, const std:
   return log;
 }
 
+// A run that could not be carried out or checked: the stderr line, and with
+// --json (or --json-file) a JSON object saying so, so a script reading
+// stdout always gets one.
+int fail_run(const VerifyOptions& opt, const RunFacts& facts, int code, const std::string& message) {
+  if (opt.json) std::cout << failure_json(facts, message, code) << std::endl;
+  if (!opt.json_file.empty()) std::ofstream(opt.json_file, std::ios::trunc) << failure_json(facts, message, code) << "\n";
+  return fail(code, message);
+}
+
 int run(const VerifyOptions& opt) {
+  RunFacts facts;
+  facts.run_id = opt.run_id;
+  facts.topic = opt.topic;
   std::map<std::string, std::string> properties = opt.properties;
   properties["bootstrap.servers"] = opt.bootstrap;
   sluice::Config config;
@@ -82,12 +94,12 @@ int run(const VerifyOptions& opt) {
     config = sluice::Config::from_map(properties);
     config.resolve();
   } catch (const sluice::ConfigError& e) {
-    return fail(kUsage, std::string("bad producer configuration: ") + e.what());
+    return fail_run(opt, facts, kUsage, std::string("bad producer configuration: ") + e.what());
   }
 
   // Before producing anything: the read-back needs kcat and the brokers.
   if (auto problem = check_brokers_reachable(opt.bootstrap, opt.topic); !problem.empty()) {
-    return fail(kRunFailed, problem);
+    return fail_run(opt, facts, kRunFailed, problem);
   }
 
   WorkloadSpec spec;
@@ -105,9 +117,6 @@ int run(const VerifyOptions& opt) {
   // outage, its memory); set before the producer's threads start.
   ::setenv("SLUICE_VERIFY_PID", std::to_string(::getpid()).c_str(), 1);
 
-  RunFacts facts;
-  facts.run_id = opt.run_id;
-  facts.topic = opt.topic;
   bool run_failed = false;
 
   std::optional<BackgroundCommand> fault;
@@ -156,7 +165,7 @@ int run(const VerifyOptions& opt) {
   facts.read_seconds = std::chrono::duration<double>(Clock::now() - read_start).count();
   if (!read.error.empty()) {
     for (const auto& n : facts.notes) std::cerr << "sluice-verify: " << n << "\n";
-    return fail(kRunFailed, "cannot read topic " + opt.topic + " back: " + read.error);
+    return fail_run(opt, facts, kRunFailed, "cannot read topic " + opt.topic + " back: " + read.error);
   }
   facts.records_read = read.records.size();
   facts.read_attempts = read.attempts;
@@ -219,6 +228,9 @@ int main(int argc, char** argv) {
   try {
     return run(opt);
   } catch (const std::exception& e) {
-    return fail(kRunFailed, e.what());
+    RunFacts facts;
+    facts.run_id = opt.run_id;
+    facts.topic = opt.topic;
+    return fail_run(opt, facts, kRunFailed, e.what());
   }
 }

@@ -92,6 +92,12 @@ std::string summary_json(const CheckResult& result, const std::vector<std::strin
   return out + "}}";
 }
 
+std::string failure_json(const RunFacts& facts, const std::string& error, int exit_code) {
+  return "{\"run_id\":" + json_string(facts.run_id) + ",\"topic\":" + json_string(facts.topic) +
+         ",\"ok\":false,\"error\":" + json_string(error) + ",\"exit_code\":" + std::to_string(exit_code) +
+         ",\"notes\":" + json_list(facts.notes) + "}";
+}
+
 std::string run_line(const RunFacts& facts) {
   return "run " + facts.run_id + " on " + facts.topic + ": produced and closed in " + number(facts.produce_seconds) +
          " s (slowest report " + number(facts.slowest_report) + " s after its send), read " +

@@ -35,6 +35,11 @@ std::string summary_line(const Counts& counts);
 // violations, examples, notes.
 std::string summary_json(const CheckResult& result, const std::vector<std::string>& violations, const RunFacts& facts);
 
+// One JSON object on one line for a run that could not be carried out or
+// checked (--json prints it then, so a script always gets an object):
+// run, topic, "ok":false, the error, the exit code, and the notes so far.
+std::string failure_json(const RunFacts& facts, const std::string& error, int exit_code);
+
 // For stderr: one line on how the run went (timings, what was read).
 std::string run_line(const RunFacts& facts);
 

@@ -13,7 +13,7 @@ const char* verify_usage() {
          "                     [--record-size BYTES] [-X prop=value]... [--run-id ID] [--timeout-ms MS]\n"
          "                     [--read-timeout-ms MS] [--allow-duplicates] [--allow-reordering] [--examples N]\n"
          "                     [--fault-cmd CMD [--fault-after-acks N] [--fault-timeout-ms MS]] [--json]\n"
-         "                     [--json-file PATH] [--progress-file PATH]\n"
+         "                     [--json-file PATH] [--progress-file PATH] [-d CONTEXTS] [-q]\n"
          "Produces N uniquely numbered records with K threads sharing one producer, records every delivery\n"
          "report, then reads the topic back with kcat and checks that nothing acknowledged was lost,\n"
          "duplicated, reordered or misplaced (docs/RELIABILITY.md defines each counter).\n"
@@ -36,8 +36,12 @@ const char* verify_usage() {
          "                           default N/4) and wait for it before reading the log\n"
          "  --fault-timeout-ms MS    kill CMD after MS (default 300000)\n"
          "                           (CMD gets SLUICE_VERIFY_PID, this process's id, in its environment)\n"
-         "  --json                   print a JSON object instead of the summary line\n"
+         "  --json                   print a JSON object instead of the summary line (also when the\n"
+         "                           run fails: then {\"ok\":false,\"error\":...,\"exit_code\":N})\n"
          "  --json-file PATH         also write the JSON object to PATH (stdout keeps the summary line)\n"
+         "  -d CONTEXTS              producer debug output on stderr (property debug, librdkafka's\n"
+         "                           context names, e.g. broker,topic,msg or all)\n"
+         "  -q                       quiet: the producer logs errors only (property log_level=3)\n"
          "  --progress-file PATH     keep 'sent=S reported=R acked=A failed=F unknown=U closed=0|1' in PATH\n"
          "                           while producing (rewritten every ~100 ms; closed=1 after close())\n"
          "Exit: 0 no violation, 1 violations, 2 bad arguments, 3 the run or the read-back failed.\n";
@@ -103,6 +107,10 @@ VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help
         throw std::invalid_argument("-X: expected prop=value, got '" + std::string(kv) + "'");
       }
       o.properties[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    } else if (a == "-d") {
+      o.properties["debug"] = std::string(value());
+    } else if (a == "-q") {
+      o.properties["log_level"] = "3";
     } else if (a == "--run-id") {
       o.run_id = value();
       if (!valid_run_id(o.run_id)) {

@@ -29,7 +29,12 @@ class ConfigBuilder {
     static constexpr const char* names[] = {"none", "gzip", "snappy", "lz4", "zstd"};
     return set("compression.type", names[static_cast<int>(c)]);
   }
-  ConfigBuilder& linger(ms t) { return set_ms("linger.ms", t); }
+  // To the microsecond (linger.ms takes fractions: 500us is "0.500").
+  ConfigBuilder& linger(std::chrono::microseconds t) {
+    const auto us = t.count();
+    std::string frac = std::to_string(us < 0 ? -(us % 1000) : us % 1000);
+    return set("linger.ms", std::to_string(us / 1000) + "." + std::string(3 - frac.size(), '0') + frac);
+  }
   ConfigBuilder& batch_size(std::size_t bytes) { return set("batch.size", std::to_string(bytes)); }
   ConfigBuilder& batch_num_messages(std::int32_t n) { return set("batch.num.messages", std::to_string(n)); }
   ConfigBuilder& max_request_size(std::size_t bytes) { return set("max.request.size", std::to_string(bytes)); }

@@ -1,6 +1,8 @@
 #pragma once
 // Logging: the producer says what it does through a sink the application
-// sets (ProducerOptions::log_sink). Without a sink nothing is logged.
+// sets (ProducerOptions::log_sink). Without a sink, errors, warnings and
+// notices go to stderr as "sluice: LEVEL: message" lines (log_level and
+// debug change the level; docs/CONFIGURATION.md).
 // Messages name brokers, topics and partitions; they never contain record
 // keys, values or headers, nor credentials.
 #include <functional>

@@ -50,8 +50,10 @@ using PartitionFunction = std::function<std::int32_t(const PartitionRequest&)>;
 
 // What a producer takes besides its properties: code, not configuration.
 struct ProducerOptions {
-  LogSink log_sink;                       // none: nothing is logged
-  LogLevel log_level = LogLevel::info;    // messages above this level are dropped
+  LogSink log_sink;                       // none: stderr, up to LogLevel::notice
+  // Messages above this level are dropped. The log_level property, when
+  // set, replaces it; debug (a context that applies) raises it to debug.
+  LogLevel log_level = LogLevel::info;
   // Called every statistics.interval.ms (when > 0) with statistics_json().
   std::function<void(const std::string& json)> statistics_callback;
   // A user partitioner; overrides the `partitioner` property.

@@ -3,9 +3,11 @@
 //
 // Kafka 0.8's `serializer.class` and the Java client's `key.serializer` /
 // `value.serializer` name classes loaded at run time. Sluice has no class
-// loading (the configuration rejects those properties and points here):
-// a serializer is a C++ type chosen at compile time, and Producer itself
-// only ever sees bytes (Record's std::string key and value).
+// loading: the configuration accepts the built-in string and byte
+// serializers' names (what Producer does with bytes anyway) and rejects any
+// other class, pointing here. A serializer is a C++ type chosen at compile
+// time, and Producer itself only ever sees bytes (Record's std::string key
+// and value).
 //
 //   sluice::Serializer<T>   the trait: `static std::string serialize(const T&)`.
 //                           Specialise it for your own types.

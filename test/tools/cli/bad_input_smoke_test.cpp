@@ -100,12 +100,12 @@ TEST_CASE("sluice-produce: bad input gives one stderr line and a non-zero exit")
   const std::string props = "/tmp/sluice-cli-bad-" + std::to_string(::getpid()) + ".properties";
   std::ofstream(props) << "# ok so far\nlinger.ms=5\nthis line is not a property\n";
   const std::vector<Case> cases{
-      {"unknown flag", {"-b", b, "-t", topic, "-q"}, 2, "unknown option '-q'"},
+      {"unknown flag", {"-b", b, "-t", topic, "-Q"}, 2, "unknown option '-Q'"},
       {"missing topic", {"-b", b}, 2, "missing -t TOPIC"},
       {"malformed -X", {"-b", b, "-t", topic, "-X", "acks"}, 2, "-X: expected property=value"},
       {"bad -X value", {"-b", b, "-t", topic, "-X", "acks=2"}, 2, "property 'acks' has invalid value '2'"},
       {"malformed properties line", {"-b", b, "-t", topic, "-F", props}, 2,
-       props + ":3: expected name=value, got 'this line is not a property'"},
+       props + ":3: unknown property 'this'"},  // Java's grammar: "this" = "line is not a property"
       {"missing properties file", {"-b", b, "-t", topic, "-F", props + ".missing"}, 2, "cannot read properties file"},
       {"missing input file", {"-b", b, "-t", topic, "/nonexistent/input.txt"}, 2,
        "cannot open input file '/nonexistent/input.txt': No such file or directory"},

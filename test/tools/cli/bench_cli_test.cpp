@@ -124,3 +124,37 @@ TEST_CASE("split_property keeps everything after the first '='") {
   CHECK(sluice::bench::split_property("-X", "a=b=c") == std::pair<std::string, std::string>{"a", "b=c"});
   CHECK_THROWS_AS(sluice::bench::split_property("-X", "novalue"), UsageError);
 }
+
+TEST_CASE("bench options: -d and -q become client properties in command-line order") {
+  const auto o = parse({"-b", "h:1", "-t", "t", "-d", "broker,msg", "-q", "-Xlinger.ms=1", "-dall"});
+  CHECK(o.quiet);
+  CHECK(o.properties == Props{{"debug", "broker,msg"}, {"log_level", "3"}, {"linger.ms", "1"}, {"debug", "all"}});
+  CHECK(error_of({"-b", "h:1", "-t", "t", "-d"}) == "-d: missing value");
+  CHECK_FALSE(parse({"-b", "h:1", "-t", "t"}).quiet);
+}
+
+// Reported: the usage line said --acks 0|1|all, the flag list 0|1|-1|all.
+TEST_CASE("bench usage: the synopsis and the flag list agree on each flag's values") {
+  const std::string usage = sluice::bench::bench_usage("sluice-bench");
+  const auto synopsis_end = usage.find("\n\n");
+  const std::string synopsis = usage.substr(0, synopsis_end);
+  const std::string list = usage.substr(synopsis_end);
+  int compared = 0;
+  for (std::size_t at = synopsis.find("[--"); at != std::string::npos; at = synopsis.find("[--", at + 1)) {
+    const std::string item = synopsis.substr(at + 1, synopsis.find(']', at) - at - 1);  // "--acks 0|1|-1|all"
+    const auto space = item.find(' ');
+    if (space == std::string::npos) continue;  // a flag without a value
+    const std::string flag = item.substr(0, space), value = item.substr(space + 1);
+    const auto entry = list.find("\n  " + flag + " ");
+    INFO(flag);
+    REQUIRE(entry != std::string::npos);
+    const auto from = entry + 3 + flag.size() + 1;
+    const std::string listed = list.substr(from, list.find(' ', from) - from);
+    if (value.find('|') != std::string::npos && listed.find('|') != std::string::npos) {
+      CHECK(listed == value);  // enumerations spelt out in both places must agree
+      ++compared;
+    }
+  }
+  CHECK(compared >= 1);  // --acks
+  CHECK(synopsis.find("--acks 0|1|-1|all") != std::string::npos);
+}

@@ -72,7 +72,7 @@ TEST_CASE("produce options: -F may stand in for -b") {
 TEST_CASE("produce options: errors name the flag") {
   CHECK(error_of({"-t", "t"}) == "missing -b BROKERS (e.g. -b 127.0.0.1:9092), or -F with bootstrap.servers");
   CHECK(error_of({"-b", "h:1"}) == "missing -t TOPIC");
-  CHECK(error_of({"-b", "h:1", "-t", "t", "-q"}) == "unknown option '-q' (see -h)");
+  CHECK(error_of({"-b", "h:1", "-t", "t", "-Q"}) == "unknown option '-Q' (see -h)");
   CHECK(error_of({"-b", "h:1", "-t", "t", "--bogus"}) == "unknown option '--bogus' (see -h)");
   CHECK(error_of({"-b", "h:1", "-t", "t", "-vv"}) == "unknown option '-vv' (see -h)");
   CHECK(error_of({"-b", "h:1", "-t"}) == "-t: missing value");
@@ -88,4 +88,12 @@ TEST_CASE("produce options: errors name the flag") {
 TEST_CASE("produce options: -h needs nothing else") {
   CHECK(parse({"-h"}).help);
   CHECK(produce_usage().find("usage: sluice-produce -b BROKERS -t TOPIC") == 0);
+}
+
+TEST_CASE("produce options: -d and -q become debug and log_level, in order with -X") {
+  const auto o = parse({"-b", "h:1", "-t", "t", "-X", "linger.ms=1", "-d", "broker,msg", "-q", "-dall"});
+  CHECK(o.quiet);
+  using P = std::vector<std::pair<std::string, std::string>>;
+  CHECK(o.properties == P{{"linger.ms", "1"}, {"debug", "broker,msg"}, {"log_level", "3"}, {"debug", "all"}});
+  CHECK(error_of({"-b", "h:1", "-t", "t", "-d"}) == "-d: missing value");
 }

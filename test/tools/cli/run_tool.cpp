@@ -19,6 +19,11 @@ void make_pipe(int fds[2]) {
 }  // namespace
 
 ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_bytes, std::chrono::seconds limit) {
+  return run_tool(argv, stdin_bytes, limit, SignalAfter{});
+}
+
+ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_bytes, std::chrono::seconds limit,
+                 SignalAfter signal) {
   using Clock = std::chrono::steady_clock;
   int in[2], out[2], err[2];
   make_pipe(in);
@@ -48,10 +53,13 @@ ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_
   ToolRun run;
   std::size_t written = 0;
   int stdin_fd = in[1];
+  int held_stdin = -1;  // written out, kept open (signal.keep_stdin_open)
   if (stdin_bytes.empty()) {
-    ::close(stdin_fd);
+    if (signal.keep_stdin_open) held_stdin = stdin_fd;
+    else ::close(stdin_fd);
     stdin_fd = -1;
   }
+  bool signalled = signal.signal == 0;
   int out_fd = out[0], err_fd = err[0];
   char buf[65536];
   while (out_fd >= 0 || err_fd >= 0) {
@@ -61,20 +69,26 @@ ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_
       ::kill(pid, SIGKILL);
       break;
     }
+    if (!signalled && Clock::now() - start >= signal.after) {
+      ::kill(pid, signal.signal);
+      signalled = true;
+    }
     pollfd fds[3];
     nfds_t n = 0;
     if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
     if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
     if (stdin_fd >= 0) fds[n++] = {stdin_fd, POLLOUT, 0};
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
-    if (::poll(fds, n, static_cast<int>(std::min<long long>(ms, 1000))) < 0 && errno != EINTR) break;
+    const long long wait_ms = signalled ? std::min<long long>(ms, 1000) : std::min<long long>(ms, 20);
+    if (::poll(fds, n, static_cast<int>(wait_ms)) < 0 && errno != EINTR) break;
     for (nfds_t i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
       if (fds[i].fd == stdin_fd) {
         const ssize_t w = ::write(stdin_fd, stdin_bytes.data() + written, stdin_bytes.size() - written);
         if (w > 0) written += static_cast<std::size_t>(w);
         if ((w < 0 && errno != EAGAIN) || written == stdin_bytes.size()) {
-          ::close(stdin_fd);
+          if (signal.keep_stdin_open) held_stdin = stdin_fd;
+          else ::close(stdin_fd);
           stdin_fd = -1;
         }
         continue;
@@ -89,7 +103,7 @@ ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_
       }
     }
   }
-  for (int fd : {stdin_fd, out_fd, err_fd}) {
+  for (int fd : {stdin_fd, out_fd, err_fd, held_stdin}) {
     if (fd >= 0) ::close(fd);
   }
   int status = 0;

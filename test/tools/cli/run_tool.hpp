@@ -20,6 +20,16 @@ struct ToolRun {
 ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_bytes = "",
                  std::chrono::seconds limit = std::chrono::seconds(120));
 
+// A signal sent to the tool once, `after` its start; with keep_stdin_open
+// its stdin stays open (after `stdin_bytes`) until it exits, as a terminal's.
+struct SignalAfter {
+  int signal = 0;
+  std::chrono::milliseconds after{0};
+  bool keep_stdin_open = false;
+};
+ToolRun run_tool(const std::vector<std::string>& argv, const std::string& stdin_bytes, std::chrono::seconds limit,
+                 SignalAfter signal);
+
 // The non-empty lines of `text`.
 std::vector<std::string> lines_of(const std::string& text);
 

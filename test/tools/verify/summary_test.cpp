@@ -108,3 +108,14 @@ TEST_CASE("the run line says how long producing and reading took and how much wa
         "run r1 on t: produced and closed in 10.250 s (slowest report 6.500 s after its send), read 4000 records back "
         "in 0.500 s (2 kcat run(s))");
 }
+
+// Reported: `sluice-verify ... --json` printed nothing on stdout when the run failed.
+TEST_CASE("a failed run's JSON object says ok false, the error and the exit code") {
+  RunFacts facts;
+  facts.run_id = "r1";
+  facts.topic = "t\"x";
+  facts.notes = {"a note"};
+  const std::string json = failure_json(facts, "cannot reach 127.0.0.1:1: \"refused\"", 3);
+  CHECK(json == "{\"run_id\":\"r1\",\"topic\":\"t\\\"x\",\"ok\":false,"
+                "\"error\":\"cannot reach 127.0.0.1:1: \\\"refused\\\"\",\"exit_code\":3,\"notes\":[\"a note\"]}");
+}

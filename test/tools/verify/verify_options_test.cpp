@@ -108,3 +108,9 @@ TEST_CASE("bad command lines say what is wrong in one line") {
                     Contains("more than --num-records 10"));
   CHECK_THROWS_WITH(parse({"-b", "h:1", "-t", "t", "--fault-cmd", ""}), Contains("--fault-cmd: the command is empty"));
 }
+
+TEST_CASE("the flags d and q are the producer's debug and log_level") {
+  auto o = parse({"-b", "h:1", "-t", "t", "-d", "broker,msg", "-q"});
+  CHECK(o.properties.at("debug") == "broker,msg");
+  CHECK(o.properties.at("log_level") == "3");
+}

@@ -1,7 +1,8 @@
 #pragma once
 // Broker addresses and the bootstrap list (`bootstrap.servers` /
-// `metadata.broker.list`): comma-separated host:port, with IPv6 literals in
-// brackets ([::1]:9092).
+// `metadata.broker.list`): comma-separated host[:port], with IPv6 literals in
+// brackets ([::1]:9092); an entry without a port gets 9092, as in librdkafka
+// and kcat.
 #include <cstdint>
 #include <string>
 #include <string_view>

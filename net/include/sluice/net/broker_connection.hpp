@@ -52,6 +52,7 @@ struct ConnectionOptions {
   std::size_t max_response_bytes = 100u << 20;        // larger frames are an error
   int send_buffer_bytes = 131072;     // send.buffer.bytes (SO_SNDBUF); -1: the OS default
   int receive_buffer_bytes = 32768;   // receive.buffer.bytes (SO_RCVBUF); -1: the OS default
+  bool keepalive = false;             // socket.keepalive.enable (SO_KEEPALIVE)
   // security.protocol, ssl.*, sasl.* (docs/SECURITY.md). The TLS handshake
   // and the SASL exchange count against connect_timeout.
   SecurityOptions security;

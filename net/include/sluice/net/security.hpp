@@ -44,6 +44,26 @@ struct TlsOptions {
   std::string certificate_location;  // ssl.certificate.location
   std::string key_location;          // ssl.key.location
   std::string key_password;          // ssl.key.password (secret)
+  // The same in memory (PEM text) instead of files: ssl.ca.pem,
+  // ssl.certificate.pem, ssl.key.pem (secret). One source each.
+  std::string ca_pem;
+  std::string certificate_pem;
+  std::string key_pem;
+  // Client certificate, chain and key from one PKCS#12 file
+  // (ssl.keystore.location, ssl.keystore.password: secret), instead of
+  // the PEM certificate and key.
+  std::string keystore_location;
+  std::string keystore_password;
+  // ssl.crl.location: a PEM file of CRLs; a revoked certificate in the
+  // broker's chain then fails verification. Empty: no revocation check.
+  std::string crl_location;
+  // ssl.cipher.suites: OpenSSL cipher names or IANA suite names, ',' or
+  // ':' separated; TLS 1.3 suites and TLS 1.2 ciphers alike. Empty:
+  // OpenSSL's defaults.
+  std::string cipher_suites;
+  // ssl.enabled.protocols: which of TLS 1.2 and 1.3 are offered.
+  bool tls12 = true;
+  bool tls13 = true;
 };
 
 struct SaslOptions {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sluice/config.hpp"
+#include "test_pki.hpp"
 
 using sluice::Config;
 using sluice::ConfigError;
@@ -175,11 +176,58 @@ TEST_CASE("sasl.jaas.config gives the credentials, and must agree with the mecha
   CHECK(contains(e.message, "set one of them"));
 }
 
-TEST_CASE("settings the protocol does not use are noted, not silently dropped") {
-  const auto s = resolve({{"ssl.ca.location", "/etc/ca.pem"}, {"sasl.username", "alice"}});
-  REQUIRE(s.notices.size() == 2);
-  CHECK(contains(s.notices[0] + s.notices[1], "ssl.ca.location is set but security.protocol=PLAINTEXT"));
-  CHECK(contains(s.notices[0] + s.notices[1], "sasl.username is set but security.protocol=PLAINTEXT"));
+TEST_CASE("settings the protocol does not use are warnings, not silently dropped") {
+  sluice::test::TestPki pki;
+  const auto s = resolve({{"ssl.ca.location", pki.ca_cert()}, {"sasl.username", "alice"}});
+  REQUIRE(s.warnings.size() == 2);
+  CHECK(contains(s.warnings[0] + s.warnings[1], "ssl.ca.location is set but security.protocol=PLAINTEXT"));
+  CHECK(contains(s.warnings[0] + s.warnings[1], "sasl.username is set but security.protocol=PLAINTEXT"));
+  CHECK(s.notices.empty());
+}
+
+// Reported: `sluice-produce -X ssl.ca.location=/nonexistent` (PLAINTEXT)
+// exited 0 without a word.
+TEST_CASE("a TLS file that cannot be loaded is an error under PLAINTEXT too") {
+  auto e = error_of([] { resolve({{"ssl.ca.location", "/nonexistent"}}); });
+  CHECK(e.property == "ssl.ca.location");
+  CHECK(contains(e.message, "'/nonexistent' does not exist"));
+  e = error_of([] { resolve({{"ssl.keystore.location", "/nonexistent.p12"}}); });
+  CHECK(e.property == "ssl.keystore.location");
+}
+
+TEST_CASE("PEM text, PKCS#12 keystores, CRLs, protocols and ciphers reach the TLS options") {
+  sluice::test::TestPki pki;
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  auto client = pki.issue("client", sluice::test::TestPki::client_spec("alice"));
+  auto s = resolve({{"security.protocol", "SSL"},
+                    {"ssl.ca.pem", read(pki.ca_cert())},
+                    {"ssl.certificate.pem", read(client.cert)},
+                    {"ssl.keystore.key", read(client.key)},  // Java's name of ssl.key.pem
+                    {"ssl.enabled.protocols", "TLSv1.3"},
+                    {"ssl.cipher.suites", "TLS_AES_256_GCM_SHA384"}});
+  CHECK(contains(s.security.tls.ca_pem, "BEGIN CERTIFICATE"));
+  CHECK(contains(s.security.tls.certificate_pem, "BEGIN CERTIFICATE"));
+  CHECK(contains(s.security.tls.key_pem, "PRIVATE KEY"));
+  CHECK_FALSE(s.security.tls.tls12);
+  CHECK(s.security.tls.tls13);
+  CHECK(s.security.tls.cipher_suites == "TLS_AES_256_GCM_SHA384");
+  const std::string p12 = pki.pkcs12("client-p12", client, "store-pw");
+  s = resolve({{"security.protocol", "SSL"}, {"ssl.keystore.location", p12}, {"ssl.keystore.password", "store-pw"},
+               {"ssl.keystore.type", "PKCS12"}});
+  CHECK(s.security.tls.keystore_location == p12);
+  auto e = error_of([&] {
+    resolve({{"security.protocol", "SSL"}, {"ssl.keystore.location", p12}, {"ssl.keystore.password", "wrong-pw"}});
+  });
+  CHECK(e.property == "ssl.keystore.password");
+  CHECK_FALSE(contains(e.message, "wrong-pw"));
+  CHECK_FALSE(contains(e.message, "store-pw"));
+  e = error_of([&] { resolve({{"security.protocol", "SSL"}, {"ssl.keystore.password", "x"}}); });
+  CHECK(e.property == "ssl.keystore.password");
+  e = error_of([&] { resolve({{"security.protocol", "SSL"}, {"ssl.ca.pem", "garbage"}}); });
+  CHECK(e.property == "ssl.ca.pem");
 }
 
 TEST_CASE("password-typed properties are marked in the property table") {
@@ -191,10 +239,13 @@ TEST_CASE("password-typed properties are marked in the property table") {
   }
 }
 
-TEST_CASE("a malformed properties-file line with a secret does not show the secret") {
+// "sasl.password hunter2" is a property line in Java's grammar (a blank
+// separates name and value): it sets the password, and no message shows it.
+TEST_CASE("a whitespace-separated secret line is a property, never echoed") {
   TempFile file("bootstrap.servers=h:1\nsasl.password hunter2\n");
-  auto e = error_of([&] { Config::from_properties_file(file.path); });
-  CHECK(contains(e.message, ":2:"));
-  CHECK(contains(e.message, "sasl.password"));
-  CHECK_FALSE(contains(e.message, "hunter2"));
+  const auto s = Config::from_properties_file(file.path).resolve();
+  CHECK(s.security.sasl.password == "hunter2");
+  REQUIRE(s.warnings.size() == 1);
+  CHECK(contains(s.warnings[0], "sasl.password is set"));
+  CHECK_FALSE(contains(s.warnings[0], "hunter2"));
 }

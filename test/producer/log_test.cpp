@@ -1,0 +1,105 @@
+// Logging set-up (log.cpp): the stderr sink when the application sets
+// none, log_level and debug, and the configuration's warnings.
+#include "log_setup.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace sluice;
+
+namespace {
+
+struct Captured {
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  LogSink sink() {
+    return [this](LogLevel l, std::string_view m) { lines.emplace_back(l, std::string(m)); };
+  }
+};
+
+ProducerSettings settings_of(std::map<std::string, std::string> p) {
+  p["bootstrap.servers"] = "h:1";
+  return Config::from_map(p).resolve();
+}
+
+// What `f` writes to stderr.
+std::string stderr_of(const std::function<void()>& f) {
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  std::FILE* tmp = std::tmpfile();
+  ::dup2(::fileno(tmp), STDERR_FILENO);
+  f();
+  std::fflush(stderr);
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::rewind(tmp);
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, tmp)) > 0;) out.append(buf, n);
+  std::fclose(tmp);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("without a sink: stderr, errors to notices, debug only when asked") {
+  ProducerOptions o;
+  detail::prepare_logging(settings_of({}), o);
+  REQUIRE(o.log_sink);
+  CHECK(o.log_level == LogLevel::notice);
+  const std::string out = stderr_of([&] {
+    o.log_sink(LogLevel::warning, "a warning");
+    o.log_sink(LogLevel::error, "an error");
+  });
+  CHECK(out == "sluice: warning: a warning\nsluice: error: an error\n");
+
+  ProducerOptions d;
+  detail::prepare_logging(settings_of({{"debug", "broker,msg"}}), d);
+  CHECK(d.log_level == LogLevel::debug);
+  ProducerOptions q;
+  detail::prepare_logging(settings_of({{"log_level", "3"}}), q);
+  CHECK(q.log_level == LogLevel::error);
+}
+
+TEST_CASE("with a sink: it stays, log_level replaces the option's level") {
+  Captured c;
+  ProducerOptions o;
+  o.log_sink = c.sink();
+  o.log_level = LogLevel::debug;
+  detail::prepare_logging(settings_of({}), o);
+  CHECK(o.log_level == LogLevel::debug);
+  o.log_sink(LogLevel::info, "x");
+  CHECK(c.lines.size() == 1);
+  ProducerOptions p;
+  p.log_sink = c.sink();
+  detail::prepare_logging(settings_of({{"log_level", "4"}}), p);
+  CHECK(p.log_level == LogLevel::warning);
+}
+
+// Reported: -X statistics.interval.ms=1000 with no callback did nothing, silently.
+TEST_CASE("statistics.interval.ms without a callback, and unused settings, are warnings naming them") {
+  Captured c;
+  ProducerOptions o;
+  o.log_sink = c.sink();
+  detail::prepare_logging(settings_of({{"statistics.interval.ms", "1000"}, {"sasl.username", "alice"}}), o);
+  REQUIRE(c.lines.size() == 2);
+  CHECK(c.lines[0].first == LogLevel::warning);
+  CHECK(c.lines[0].second.find("sasl.username is set") != std::string::npos);
+  CHECK(c.lines[1].second.find("statistics.interval.ms=1000") != std::string::npos);
+  CHECK(c.lines[1].second.find("statistics_callback") != std::string::npos);
+
+  Captured quiet;
+  ProducerOptions with_callback;
+  with_callback.log_sink = quiet.sink();
+  with_callback.statistics_callback = [](const std::string&) {};
+  detail::prepare_logging(settings_of({{"statistics.interval.ms", "1000"}}), with_callback);
+  CHECK(quiet.lines.empty());
+
+  Captured errors_only;
+  ProducerOptions q;
+  q.log_sink = errors_only.sink();
+  detail::prepare_logging(settings_of({{"statistics.interval.ms", "1000"}, {"log_level", "3"}}), q);
+  CHECK(errors_only.lines.empty());  // log_level=3: warnings are not wanted
+}
