@@ -2,13 +2,14 @@
 
 #include <string>
 
+#include "sluice/protocol/error_category.hpp"
+
 namespace sluice::net {
 namespace {
 
-class NetCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "sluice.net"; }
-  std::string message(int ev) const override {
+struct NetErrors {
+  static constexpr const char* name = "sluice.net";
+  static std::string message(int ev) {
     switch (static_cast<net_errc>(ev)) {
       case net_errc::ok: return "no error";
       case net_errc::connect_timeout: return "connection attempt timed out";
@@ -33,9 +34,6 @@ class NetCategory final : public std::error_category {
 
 }  // namespace
 
-const std::error_category& net_category() noexcept {
-  static const NetCategory category;
-  return category;
-}
+const std::error_category& net_category() noexcept { return protocol::error_category_instance<NetErrors>(); }
 
 }  // namespace sluice::net

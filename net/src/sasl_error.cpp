@@ -2,13 +2,14 @@
 
 #include <string>
 
+#include "sluice/protocol/error_category.hpp"
+
 namespace sluice::net {
 namespace {
 
-class SaslCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "sluice.sasl"; }
-  std::string message(int ev) const override {
+struct SaslErrors {
+  static constexpr const char* name = "sluice.sasl";
+  static std::string message(int ev) {
     switch (static_cast<sasl_errc>(ev)) {
       case sasl_errc::ok: return "no error";
       case sasl_errc::invalid_credentials: return "the SASL mechanism cannot carry this username or password";
@@ -30,9 +31,6 @@ class SaslCategory final : public std::error_category {
 
 }  // namespace
 
-const std::error_category& sasl_category() noexcept {
-  static const SaslCategory category;
-  return category;
-}
+const std::error_category& sasl_category() noexcept { return protocol::error_category_instance<SaslErrors>(); }
 
 }  // namespace sluice::net

@@ -2,13 +2,14 @@
 
 #include <string>
 
+#include "sluice/protocol/error_category.hpp"
+
 namespace sluice {
 namespace {
 
-class ProducerCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "sluice.producer"; }
-  std::string message(int ev) const override {
+struct ProducerErrors {
+  static constexpr const char* name = "sluice.producer";
+  static std::string message(int ev) {
     switch (static_cast<errc>(ev)) {
       case errc::ok: return "no error";
       case errc::closed: return "producer is closed";
@@ -32,9 +33,6 @@ class ProducerCategory final : public std::error_category {
 
 }  // namespace
 
-const std::error_category& producer_category() noexcept {
-  static const ProducerCategory category;
-  return category;
-}
+const std::error_category& producer_category() noexcept { return protocol::error_category_instance<ProducerErrors>(); }
 
 }  // namespace sluice

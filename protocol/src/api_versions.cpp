@@ -23,9 +23,7 @@ std::error_code encode(const ApiVersionsRequest& m, BufferWriter& w, std::int16_
 }
 
 Result<ApiVersionsResponse> decode_api_versions_response(std::span<const std::uint8_t> body, std::int16_t version) {
-  if (!supported_versions(ApiKey::ApiVersions).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "ApiVersionsResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::ApiVersions, "ApiVersionsResponse", version)) return *bad;
   const bool flex = version >= 3;
   BufferReader r(body);
   ApiVersionsResponse m;

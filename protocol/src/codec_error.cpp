@@ -1,12 +1,13 @@
 #include "sluice/protocol/codec_error.hpp"
 
+#include "sluice/protocol/error_category.hpp"
+
 namespace sluice::protocol {
 namespace {
 
-class CodecCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "sluice.codec"; }
-  std::string message(int ev) const override {
+struct CodecErrors {
+  static constexpr const char* name = "sluice.codec";
+  static std::string message(int ev) {
     switch (static_cast<codec_errc>(ev)) {
       case codec_errc::ok: return "no error";
       case codec_errc::truncated: return "truncated: field runs past the end of the data";
@@ -29,10 +30,7 @@ class CodecCategory final : public std::error_category {
 
 }  // namespace
 
-const std::error_category& codec_category() noexcept {
-  static const CodecCategory category;
-  return category;
-}
+const std::error_category& codec_category() noexcept { return error_category_instance<CodecErrors>(); }
 
 std::string DecodeError::message() const {
   std::string m = codec_category().message(static_cast<int>(code));

@@ -68,9 +68,7 @@ void read_configs(BufferReader& r, CreateTopicsResponse::Topic& t) {
 
 Result<CreateTopicsResponse> decode_create_topics_response(std::span<const std::uint8_t> body,
                                                            std::int16_t version) {
-  if (!supported_versions(ApiKey::CreateTopics).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "CreateTopicsResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::CreateTopics, "CreateTopicsResponse", version)) return *bad;
   const bool flex = version >= 5;
   BufferReader r(body);
   CreateTopicsResponse m;

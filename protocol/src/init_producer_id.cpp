@@ -21,9 +21,7 @@ std::error_code encode(const InitProducerIdRequest& m, BufferWriter& w, std::int
 
 Result<InitProducerIdResponse> decode_init_producer_id_response(std::span<const std::uint8_t> body,
                                                                 std::int16_t version) {
-  if (!supported_versions(ApiKey::InitProducerId).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "InitProducerIdResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::InitProducerId, "InitProducerIdResponse", version)) return *bad;
   BufferReader r(body);
   InitProducerIdResponse m;
   m.throttle_time_ms = r.int32("ThrottleTimeMs");

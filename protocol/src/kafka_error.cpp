@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "sluice/protocol/error_category.hpp"
+
 namespace sluice::protocol {
 namespace {
 
@@ -302,10 +304,9 @@ constexpr KafkaErrorInfo kUnknown{kafka_errc::unknown_server_error, "UNKNOWN_ERR
 
 bool in_table(int code) noexcept { return code >= kafka_errc_first && code <= kafka_errc_last; }
 
-class KafkaCategory final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "kafka"; }
-  std::string message(int ev) const override {
+struct KafkaErrors {
+  static constexpr const char* name = "kafka";
+  static std::string message(int ev) {
     if (in_table(ev)) {
       const KafkaErrorInfo& info = kTable[static_cast<std::size_t>(ev - kafka_errc_first)];
       std::string m = info.name;
@@ -325,10 +326,7 @@ class KafkaCategory final : public std::error_category {
 
 }  // namespace
 
-const std::error_category& kafka_category() noexcept {
-  static const KafkaCategory category;
-  return category;
-}
+const std::error_category& kafka_category() noexcept { return error_category_instance<KafkaErrors>(); }
 
 const KafkaErrorInfo& kafka_error_info(std::int16_t code) noexcept {
   if (!in_table(code)) return kUnknown;

@@ -47,9 +47,7 @@ std::vector<std::int32_t> read_int32_array(BufferReader& r, const char* field, b
 }  // namespace
 
 Result<MetadataResponse> decode_metadata_response(std::span<const std::uint8_t> body, std::int16_t version) {
-  if (!supported_versions(ApiKey::Metadata).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "MetadataResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::Metadata, "MetadataResponse", version)) return *bad;
   const bool flex = version >= 9;
   BufferReader r(body);
   MetadataResponse m;

@@ -71,9 +71,7 @@ std::error_code encode_gathered(const ProduceRequest& m, BufferWriter& w, std::i
 }
 
 Result<ProduceResponse> decode_produce_response(std::span<const std::uint8_t> body, std::int16_t version) {
-  if (!supported_versions(ApiKey::Produce).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "ProduceResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::Produce, "ProduceResponse", version)) return *bad;
   const bool flex = version >= 9;
   BufferReader r(body);
   ProduceResponse m;

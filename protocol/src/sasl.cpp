@@ -22,9 +22,7 @@ std::error_code encode(const SaslAuthenticateRequest& m, BufferWriter& w, std::i
 
 Result<SaslHandshakeResponse> decode_sasl_handshake_response(std::span<const std::uint8_t> body,
                                                              std::int16_t version) {
-  if (!supported_versions(ApiKey::SaslHandshake).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "SaslHandshakeResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::SaslHandshake, "SaslHandshakeResponse", version)) return *bad;
   BufferReader r(body);
   SaslHandshakeResponse m;
   m.error_code = r.int16("ErrorCode");
@@ -36,9 +34,7 @@ Result<SaslHandshakeResponse> decode_sasl_handshake_response(std::span<const std
 
 Result<SaslAuthenticateResponse> decode_sasl_authenticate_response(std::span<const std::uint8_t> body,
                                                                    std::int16_t version) {
-  if (!supported_versions(ApiKey::SaslAuthenticate).contains(version)) {
-    return DecodeError{codec_errc::unsupported_version, "SaslAuthenticateResponse", 0};
-  }
+  if (auto bad = check_version(ApiKey::SaslAuthenticate, "SaslAuthenticateResponse", version)) return *bad;
   const bool flex = version >= 2;
   BufferReader r(body);
   SaslAuthenticateResponse m;

@@ -4,6 +4,7 @@
 // the fields Java was given. The inputs mirror GoldenGenerator.java
 // (conformance_golden.hpp says how to run these).
 #include "conformance_golden.hpp"  // first: it configures Catch2
+#include "decode_and_compare.hpp"
 
 using namespace sluice::test::conformance;
 
@@ -147,136 +148,24 @@ SaslAuthenticateResponse sasl_authenticate_response(const std::string& c, std::i
   return m;
 }
 
-// ---- Field-by-field comparisons (expected = our input, actual = decoded) ----
+// ---- Field-by-field comparison (expected = our input, actual = decoded) ----
 
-void compare(const ApiVersionsResponse& e, const ApiVersionsResponse& a) {
-  CHECK(a.error_code == e.error_code);
-  CHECK(a.throttle_time_ms == e.throttle_time_ms);
-  REQUIRE(a.api_keys.size() == e.api_keys.size());
-  for (std::size_t i = 0; i < e.api_keys.size(); ++i) {
-    INFO("ApiKeys[" << i << "]");
-    CHECK(a.api_keys[i].api_key == e.api_keys[i].api_key);
-    CHECK(a.api_keys[i].min_version == e.api_keys[i].min_version);
-    CHECK(a.api_keys[i].max_version == e.api_keys[i].max_version);
+// decode_and_compare.hpp's walker, with byte strings (AuthBytes) compared by
+// check_opt_bytes, which names the first differing byte instead of printing
+// both strings.
+struct ConformanceLeaf {
+  void operator()(const char* name, const Bytes& expected, const Bytes& actual) const {
+    check_opt_bytes(name, expected, actual);
   }
-  REQUIRE(a.supported_features.size() == e.supported_features.size());
-  for (std::size_t i = 0; i < e.supported_features.size(); ++i) {
-    INFO("SupportedFeatures[" << i << "]");
-    CHECK(a.supported_features[i].name == e.supported_features[i].name);
-    CHECK(a.supported_features[i].min_version == e.supported_features[i].min_version);
-    CHECK(a.supported_features[i].max_version == e.supported_features[i].max_version);
+  template <class M>
+  void operator()(const char* name, const M& expected, const M& actual) const {
+    sluice::test::CheckEqual{}(name, expected, actual);
   }
-  CHECK(a.finalized_features_epoch == e.finalized_features_epoch);
-  REQUIRE(a.finalized_features.size() == e.finalized_features.size());
-  for (std::size_t i = 0; i < e.finalized_features.size(); ++i) {
-    INFO("FinalizedFeatures[" << i << "]");
-    CHECK(a.finalized_features[i].name == e.finalized_features[i].name);
-    CHECK(a.finalized_features[i].max_version_level == e.finalized_features[i].max_version_level);
-    CHECK(a.finalized_features[i].min_version_level == e.finalized_features[i].min_version_level);
-  }
-  CHECK(a.zk_migration_ready == e.zk_migration_ready);
-}
+};
 
-void compare(const MetadataResponse& e, const MetadataResponse& a) {
-  CHECK(a.throttle_time_ms == e.throttle_time_ms);
-  REQUIRE(a.brokers.size() == e.brokers.size());
-  for (std::size_t i = 0; i < e.brokers.size(); ++i) {
-    INFO("Brokers[" << i << "]");
-    CHECK(a.brokers[i].node_id == e.brokers[i].node_id);
-    CHECK(a.brokers[i].host == e.brokers[i].host);
-    CHECK(a.brokers[i].port == e.brokers[i].port);
-    CHECK(a.brokers[i].rack == e.brokers[i].rack);
-  }
-  CHECK(a.cluster_id == e.cluster_id);
-  CHECK(a.controller_id == e.controller_id);
-  REQUIRE(a.topics.size() == e.topics.size());
-  for (std::size_t i = 0; i < e.topics.size(); ++i) {
-    INFO("Topics[" << i << "]");
-    const auto& et = e.topics[i];
-    const auto& at = a.topics[i];
-    CHECK(at.error_code == et.error_code);
-    CHECK(at.name == et.name);
-    CHECK(at.topic_id == et.topic_id);
-    CHECK(at.is_internal == et.is_internal);
-    CHECK(at.topic_authorized_operations == et.topic_authorized_operations);
-    REQUIRE(at.partitions.size() == et.partitions.size());
-    for (std::size_t j = 0; j < et.partitions.size(); ++j) {
-      INFO("Partitions[" << j << "]");
-      const auto& ep = et.partitions[j];
-      const auto& ap = at.partitions[j];
-      CHECK(ap.error_code == ep.error_code);
-      CHECK(ap.partition_index == ep.partition_index);
-      CHECK(ap.leader_id == ep.leader_id);
-      CHECK(ap.leader_epoch == ep.leader_epoch);
-      CHECK(ap.replica_nodes == ep.replica_nodes);
-      CHECK(ap.isr_nodes == ep.isr_nodes);
-      CHECK(ap.offline_replicas == ep.offline_replicas);
-    }
-  }
-  CHECK(a.cluster_authorized_operations == e.cluster_authorized_operations);
-  CHECK(a.error_code == e.error_code);
-}
-
-void compare(const ProduceResponse& e, const ProduceResponse& a) {
-  REQUIRE(a.topics.size() == e.topics.size());
-  for (std::size_t i = 0; i < e.topics.size(); ++i) {
-    INFO("Responses[" << i << "]");
-    const auto& et = e.topics[i];
-    const auto& at = a.topics[i];
-    CHECK(at.name == et.name);
-    CHECK(at.topic_id == et.topic_id);
-    REQUIRE(at.partitions.size() == et.partitions.size());
-    for (std::size_t j = 0; j < et.partitions.size(); ++j) {
-      INFO("PartitionResponses[" << j << "]");
-      const auto& ep = et.partitions[j];
-      const auto& ap = at.partitions[j];
-      CHECK(ap.index == ep.index);
-      CHECK(ap.error_code == ep.error_code);
-      CHECK(ap.base_offset == ep.base_offset);
-      CHECK(ap.log_append_time_ms == ep.log_append_time_ms);
-      CHECK(ap.log_start_offset == ep.log_start_offset);
-      REQUIRE(ap.record_errors.size() == ep.record_errors.size());
-      for (std::size_t k = 0; k < ep.record_errors.size(); ++k) {
-        INFO("RecordErrors[" << k << "]");
-        CHECK(ap.record_errors[k].batch_index == ep.record_errors[k].batch_index);
-        CHECK(ap.record_errors[k].batch_index_error_message == ep.record_errors[k].batch_index_error_message);
-      }
-      CHECK(ap.error_message == ep.error_message);
-      REQUIRE(ap.current_leader.has_value() == ep.current_leader.has_value());
-      if (ep.current_leader) {
-        CHECK(ap.current_leader->leader_id == ep.current_leader->leader_id);
-        CHECK(ap.current_leader->leader_epoch == ep.current_leader->leader_epoch);
-      }
-    }
-  }
-  CHECK(a.throttle_time_ms == e.throttle_time_ms);
-  REQUIRE(a.node_endpoints.size() == e.node_endpoints.size());
-  for (std::size_t i = 0; i < e.node_endpoints.size(); ++i) {
-    INFO("NodeEndpoints[" << i << "]");
-    CHECK(a.node_endpoints[i].node_id == e.node_endpoints[i].node_id);
-    CHECK(a.node_endpoints[i].host == e.node_endpoints[i].host);
-    CHECK(a.node_endpoints[i].port == e.node_endpoints[i].port);
-    CHECK(a.node_endpoints[i].rack == e.node_endpoints[i].rack);
-  }
-}
-
-void compare(const InitProducerIdResponse& e, const InitProducerIdResponse& a) {
-  CHECK(a.throttle_time_ms == e.throttle_time_ms);
-  CHECK(a.error_code == e.error_code);
-  CHECK(a.producer_id == e.producer_id);
-  CHECK(a.producer_epoch == e.producer_epoch);
-}
-
-void compare(const SaslHandshakeResponse& e, const SaslHandshakeResponse& a) {
-  CHECK(a.error_code == e.error_code);
-  CHECK(a.mechanisms == e.mechanisms);
-}
-
-void compare(const SaslAuthenticateResponse& e, const SaslAuthenticateResponse& a) {
-  CHECK(a.error_code == e.error_code);
-  CHECK(a.error_message == e.error_message);
-  check_opt_bytes("AuthBytes", e.auth_bytes, a.auth_bytes);
-  CHECK(a.session_lifetime_ms == e.session_lifetime_ms);
+template <class T>
+void compare(const T& expected, const T& actual) {
+  sluice::test::compare_fields(expected, actual, ConformanceLeaf{});
 }
 
 CreateTopicsResponse create_topics_response(const std::string& c, std::int16_t v) {
@@ -314,36 +203,6 @@ CreateTopicsResponse create_topics_response(const std::string& c, std::int16_t v
     m.topics = {exists, partitions, name};
   }
   return m;
-}
-
-void compare(const CreateTopicsResponse& e, const CreateTopicsResponse& a) {
-  CHECK(a.throttle_time_ms == e.throttle_time_ms);
-  REQUIRE(a.topics.size() == e.topics.size());
-  for (std::size_t i = 0; i < e.topics.size(); ++i) {
-    INFO("Topics[" << i << "]");
-    const auto& et = e.topics[i];
-    const auto& at = a.topics[i];
-    CHECK(at.name == et.name);
-    CHECK(at.topic_id == et.topic_id);
-    CHECK(at.error_code == et.error_code);
-    CHECK(at.error_message == et.error_message);
-    CHECK(at.topic_config_error_code == et.topic_config_error_code);
-    CHECK(at.num_partitions == et.num_partitions);
-    CHECK(at.replication_factor == et.replication_factor);
-    REQUIRE(at.configs.has_value() == et.configs.has_value());
-    if (!et.configs) continue;
-    REQUIRE(at.configs->size() == et.configs->size());
-    for (std::size_t j = 0; j < et.configs->size(); ++j) {
-      INFO("Configs[" << j << "]");
-      const auto& ec = (*et.configs)[j];
-      const auto& ac = (*at.configs)[j];
-      CHECK(ac.name == ec.name);
-      CHECK(ac.value == ec.value);
-      CHECK(ac.read_only == ec.read_only);
-      CHECK(ac.config_source == ec.config_source);
-      CHECK(ac.is_sensitive == ec.is_sensitive);
-    }
-  }
 }
 
 // Decodes Java's golden file with Sluice's decoder and compares every field.

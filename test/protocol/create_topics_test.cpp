@@ -8,12 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "decode_and_compare.hpp"
 #include "sluice/protocol/api.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
 #include "sluice/protocol/create_topics.hpp"
 #include "sluice/protocol/version_picker.hpp"
 
 using namespace sluice::protocol;
+using namespace sluice::test;
 
 namespace {
 
@@ -104,34 +106,6 @@ CreateTopicsResponse sample(std::int16_t version) {
   }
   if (version >= 7) ok.topic_id = kTopicId;
   return m;
-}
-
-void check_same(const CreateTopicsResponse& a, const CreateTopicsResponse& b) {
-  CHECK(a.throttle_time_ms == b.throttle_time_ms);
-  REQUIRE(a.topics.size() == b.topics.size());
-  for (std::size_t i = 0; i < a.topics.size(); ++i) {
-    const auto& x = a.topics[i];
-    const auto& y = b.topics[i];
-    CHECK(x.name == y.name);
-    CHECK(x.topic_id == y.topic_id);
-    CHECK(x.error_code == y.error_code);
-    CHECK(x.error_message == y.error_message);
-    CHECK(x.topic_config_error_code == y.topic_config_error_code);
-    CHECK(x.num_partitions == y.num_partitions);
-    CHECK(x.replication_factor == y.replication_factor);
-    REQUIRE(x.configs.has_value() == y.configs.has_value());
-    if (!x.configs) continue;
-    REQUIRE(x.configs->size() == y.configs->size());
-    for (std::size_t j = 0; j < x.configs->size(); ++j) {
-      const auto& c = (*x.configs)[j];
-      const auto& d = (*y.configs)[j];
-      CHECK(c.name == d.name);
-      CHECK(c.value == d.value);
-      CHECK(c.read_only == d.read_only);
-      CHECK(c.config_source == d.config_source);
-      CHECK(c.is_sensitive == d.is_sensitive);
-    }
-  }
 }
 
 }  // namespace
@@ -229,34 +203,17 @@ TEST_CASE("CreateTopics response: every version round-trips") {
   for (std::int16_t v = 2; v <= 7; ++v) {
     INFO("v" << v);
     const auto m = sample(v);
-    const Bytes body = write_response(m, v);
-    auto r = decode_create_topics_response(body, v);
-    REQUIRE(r.ok());
-    check_same(m, *r);
+    check_decodes_to<CreateTopicsResponse>(decode_create_topics_response, write_response(m, v), v, m);
   }
 }
 
 TEST_CASE("CreateTopics response: split at every byte, a trailing byte, fail cleanly") {
   for (std::int16_t v = 2; v <= 7; ++v) {
     const Bytes body = write_response(sample(v), v);
-    INFO("v" << v << ", body " << body.size() << " bytes");
-    for (std::size_t k = 0; k < body.size(); ++k) {
-      auto r = decode_create_topics_response(Span(body).first(k), v);
-      if (r.ok()) FAIL("decoded from the first " << k << " bytes");
-      const DecodeError& e = r.error();
-      if (e.code == codec_errc::ok || e.field == nullptr || *e.field == '\0' || e.offset > k) {
-        FAIL("cut at " << k << ": bad error " << e.message());
-      }
-      // The rest alone (the other half of the split) is no response either,
-      // unless it happens to be one: it must not crash.
-      (void)decode_create_topics_response(Span(body).subspan(k), v);
-    }
-    Bytes longer = body;
-    longer.push_back(0);
-    auto r = decode_create_topics_response(longer, v);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == codec_errc::trailing_bytes);
-    CHECK(r.error().offset == body.size());
+    check_truncations_and_trailing<CreateTopicsResponse>(decode_create_topics_response, body, v);
+    // The rest alone (the other half of each split) is no response either,
+    // unless it happens to be one: it must not crash.
+    for (std::size_t k = 0; k < body.size(); ++k) (void)decode_create_topics_response(Span(body).subspan(k), v);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../fuzz/response_writers.hpp"
+#include "decode_and_compare.hpp"
 #include "sluice/protocol/api.hpp"
 #include "sluice/protocol/api_versions.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
@@ -20,10 +21,9 @@
 
 using namespace sluice::protocol;
 using namespace sluice::fuzz;
+using namespace sluice::test;
 
 namespace {
-
-using Span = std::span<const std::uint8_t>;
 
 template <class Request>
 Bytes encoded(const Request& m, std::int16_t version) {
@@ -43,119 +43,6 @@ Bytes str(std::string_view s) { return Bytes(s.begin(), s.end()); }
 Bytes zeros(std::size_t n) { return Bytes(n, 0); }
 
 const Uuid kTopicId{{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f}};
-
-template <class T>
-using Decoder = Result<T> (*)(Span, std::int16_t);
-
-// Every cut of a valid body is an error naming a field inside the cut; a
-// trailing byte is trailing_bytes at the end.
-template <class T>
-void check_truncations_and_trailing(Decoder<T> decode, const Bytes& body, std::int16_t version) {
-  INFO("version " << version << ", body " << body.size() << " bytes");
-  REQUIRE(decode(body, version).ok());
-  for (std::size_t k = 0; k < body.size(); ++k) {
-    auto r = decode(Span(body).first(k), version);
-    if (r.ok()) FAIL("decoded from the first " << k << " bytes");
-    const DecodeError& e = r.error();
-    if (e.code == codec_errc::ok || e.field == nullptr || *e.field == '\0' || e.offset > k) {
-      FAIL("cut at " << k << ": bad error " << e.message());
-    }
-  }
-  Bytes longer = body;
-  longer.push_back(0);
-  auto r = decode(longer, version);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == codec_errc::trailing_bytes);
-  CHECK(r.error().offset == body.size());
-}
-
-template <class T>
-void check_unsupported(Decoder<T> decode, ApiKey key) {
-  const auto range = supported_versions(key);
-  for (std::int16_t v : {static_cast<std::int16_t>(range.min - 1), static_cast<std::int16_t>(range.max + 1),
-                         std::int16_t{-1}, std::int16_t{INT16_MAX}}) {
-    if (range.contains(v)) continue;
-    INFO(api_name(key) << " version " << v);
-    auto r = decode(Bytes(64, 0), v);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == codec_errc::unsupported_version);
-    CHECK(std::string_view(r.error().field).size() > 0);
-  }
-}
-
-void check_same(const MetadataResponse& a, const MetadataResponse& b) {
-  CHECK(a.throttle_time_ms == b.throttle_time_ms);
-  REQUIRE(a.brokers.size() == b.brokers.size());
-  for (std::size_t i = 0; i < a.brokers.size(); ++i) {
-    CHECK(a.brokers[i].node_id == b.brokers[i].node_id);
-    CHECK(a.brokers[i].host == b.brokers[i].host);
-    CHECK(a.brokers[i].port == b.brokers[i].port);
-    CHECK(a.brokers[i].rack == b.brokers[i].rack);
-  }
-  CHECK(a.cluster_id == b.cluster_id);
-  CHECK(a.controller_id == b.controller_id);
-  REQUIRE(a.topics.size() == b.topics.size());
-  for (std::size_t i = 0; i < a.topics.size(); ++i) {
-    const auto& x = a.topics[i];
-    const auto& y = b.topics[i];
-    CHECK(x.error_code == y.error_code);
-    CHECK(x.name == y.name);
-    CHECK(x.topic_id == y.topic_id);
-    CHECK(x.is_internal == y.is_internal);
-    CHECK(x.topic_authorized_operations == y.topic_authorized_operations);
-    REQUIRE(x.partitions.size() == y.partitions.size());
-    for (std::size_t j = 0; j < x.partitions.size(); ++j) {
-      const auto& p = x.partitions[j];
-      const auto& q = y.partitions[j];
-      CHECK(p.error_code == q.error_code);
-      CHECK(p.partition_index == q.partition_index);
-      CHECK(p.leader_id == q.leader_id);
-      CHECK(p.leader_epoch == q.leader_epoch);
-      CHECK(p.replica_nodes == q.replica_nodes);
-      CHECK(p.isr_nodes == q.isr_nodes);
-      CHECK(p.offline_replicas == q.offline_replicas);
-    }
-  }
-  CHECK(a.cluster_authorized_operations == b.cluster_authorized_operations);
-  CHECK(a.error_code == b.error_code);
-}
-
-void check_same(const ProduceResponse& a, const ProduceResponse& b) {
-  REQUIRE(a.topics.size() == b.topics.size());
-  for (std::size_t i = 0; i < a.topics.size(); ++i) {
-    CHECK(a.topics[i].name == b.topics[i].name);
-    CHECK(a.topics[i].topic_id == b.topics[i].topic_id);
-    REQUIRE(a.topics[i].partitions.size() == b.topics[i].partitions.size());
-    for (std::size_t j = 0; j < a.topics[i].partitions.size(); ++j) {
-      const auto& p = a.topics[i].partitions[j];
-      const auto& q = b.topics[i].partitions[j];
-      CHECK(p.index == q.index);
-      CHECK(p.error_code == q.error_code);
-      CHECK(p.base_offset == q.base_offset);
-      CHECK(p.log_append_time_ms == q.log_append_time_ms);
-      CHECK(p.log_start_offset == q.log_start_offset);
-      REQUIRE(p.record_errors.size() == q.record_errors.size());
-      for (std::size_t k = 0; k < p.record_errors.size(); ++k) {
-        CHECK(p.record_errors[k].batch_index == q.record_errors[k].batch_index);
-        CHECK(p.record_errors[k].batch_index_error_message == q.record_errors[k].batch_index_error_message);
-      }
-      CHECK(p.error_message == q.error_message);
-      REQUIRE(p.current_leader.has_value() == q.current_leader.has_value());
-      if (p.current_leader) {
-        CHECK(p.current_leader->leader_id == q.current_leader->leader_id);
-        CHECK(p.current_leader->leader_epoch == q.current_leader->leader_epoch);
-      }
-    }
-  }
-  CHECK(a.throttle_time_ms == b.throttle_time_ms);
-  REQUIRE(a.node_endpoints.size() == b.node_endpoints.size());
-  for (std::size_t i = 0; i < a.node_endpoints.size(); ++i) {
-    CHECK(a.node_endpoints[i].node_id == b.node_endpoints[i].node_id);
-    CHECK(a.node_endpoints[i].host == b.node_endpoints[i].host);
-    CHECK(a.node_endpoints[i].port == b.node_endpoints[i].port);
-    CHECK(a.node_endpoints[i].rack == b.node_endpoints[i].rack);
-  }
-}
 
 }  // namespace
 
@@ -457,9 +344,7 @@ TEST_CASE("Metadata response: every version round-trips, cuts and trailing bytes
     INFO("version " << v);
     const auto sample = sample_metadata_response(v);
     const Bytes body = write_metadata_response(sample, v);
-    auto r = decode_metadata_response(body, v);
-    REQUIRE(r.ok());
-    check_same(*r, sample);
+    check_decodes_to<MetadataResponse>(decode_metadata_response, body, v, sample);
     check_truncations_and_trailing<MetadataResponse>(decode_metadata_response, body, v);
     check_truncations_and_trailing<MetadataResponse>(decode_metadata_response,
                                                      write_metadata_response(MetadataResponse{}, v), v);
@@ -472,9 +357,7 @@ TEST_CASE("Produce response: every version round-trips, cuts and trailing bytes 
     INFO("version " << v);
     const auto sample = sample_produce_response(v);
     const Bytes body = write_produce_response(sample, v);
-    auto r = decode_produce_response(body, v);
-    REQUIRE(r.ok());
-    check_same(*r, sample);
+    check_decodes_to<ProduceResponse>(decode_produce_response, body, v, sample);
     check_truncations_and_trailing<ProduceResponse>(decode_produce_response, body, v);
   }
   check_unsupported<ProduceResponse>(decode_produce_response, ApiKey::Produce);
