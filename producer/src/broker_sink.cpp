@@ -22,6 +22,8 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
   std::size_t request_bytes = kRequestOverhead;
   auto& accumulator = parts_.accumulator;
   auto& stats = parts_.stats;
+  bool retry = false;
+  std::uint64_t request_records = 0;
   for (const auto& tp : ready) {
     const std::size_t size = accumulator.head(tp)->builder.size_in_bytes();
     if (!request->batches.empty() && request_bytes + size > options_.max_request_size) break;
@@ -45,6 +47,22 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
     ++stats.batches_sent;
     stats.batch_bytes_sent += b->builder.bytes().size();
     stats.batch_fill_sum += b->builder.size_in_bytes();
+    // Statistics: per partition, per topic (batches as first sent), per request.
+    PartitionTraffic& pt = stats.partitions[tp];
+    pt.txmsgs += records;
+    pt.txbytes += b->builder.bytes().size();
+    pt.msgs_inflight += static_cast<std::int64_t>(records);
+    if (b->attempts == 1) {
+      auto topic = stats.topics.find(tp.topic);
+      if (topic == stats.topics.end()) topic = stats.topics.try_emplace(tp.topic).first;
+      if (topic->second.first_seen == Clock::time_point{}) topic->second.first_seen = now;
+      topic->second.batchsize.add(static_cast<std::int64_t>(b->builder.bytes().size()));
+      topic->second.batchcnt.add(static_cast<std::int64_t>(records));
+      traffic_.int_latency.add(std::chrono::duration_cast<std::chrono::microseconds>(now - b->created).count());
+    }
+    retry |= b->attempts > 1;
+    request_records += records;
+    traffic_.tx_bytes += b->builder.bytes().size();
     if (req.topics.empty() || req.topics.back().name != tp.topic) {
       const net::TopicInfo* info = parts_.metadata.topic(tp.topic);
       req.topics.push_back({tp.topic, info ? info->topic_id : protocol::Uuid{}, {}});
@@ -55,6 +73,9 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
   }
   if (request->batches.empty()) return nullptr;
   ++stats.requests_sent;
+  ++traffic_.tx;
+  if (retry) ++traffic_.tx_retries;
+  traffic_.waitresp_msg_cnt += static_cast<std::int64_t>(request_records);
   request->sent_at = now;
   return request;
 }
@@ -63,12 +84,28 @@ void BrokerSink::on_answer(InFlightProduce& request, const net::RequestOutcome& 
                            double jitter, bool stopping, SinkActions& actions) {
   const std::string broker = "broker " + std::to_string(request.node_id);
   auto& batches = request.batches;
-  for (auto& b : batches) parts_.accumulator.returned(b->tp);
+  for (auto& b : batches) {
+    parts_.accumulator.returned(b->tp);
+    const auto records = static_cast<std::int64_t>(b->record_count());
+    traffic_.waitresp_msg_cnt -= records;
+    parts_.stats.partitions[b->tp].msgs_inflight -= records;
+  }
   auto attempt = [&](std::unique_ptr<ProducerBatch> b, const AttemptResult& result, std::int64_t offset,
                      std::string message, std::int16_t code) {
     handle_attempt(std::move(b), result, offset, std::move(message), code, now, jitter, stopping, actions);
   };
   if (!out.ec) parts_.stats.record_request(now - request.sent_at);
+  if (!out.ec && options_.acks != 0) {  // acks=0: nothing is read back
+    ++traffic_.rx;
+    traffic_.rx_bytes += out.body.size();
+    traffic_.rtt.add(std::chrono::duration_cast<std::chrono::microseconds>(now - request.sent_at).count());
+  } else if (out.ec == make_error_code(net::net_errc::request_timeout)) {
+    ++traffic_.req_timeouts;
+  } else if (out.maybe_delivered) {
+    ++traffic_.rx_errs;
+  } else {
+    ++traffic_.tx_errs;
+  }
   if (out.ec) {
     for (auto& b : batches) {
       attempt(std::move(b), AttemptResult{out.ec, false, out.maybe_delivered}, -1, broker + ": " + out.ec.message(),
@@ -81,9 +118,11 @@ void BrokerSink::on_answer(InFlightProduce& request, const net::RequestOutcome& 
     return;
   }
   auto resp = protocol::decode_produce_response(out.body, request.version);
+  if (!resp) ++traffic_.rx_errs;
   if (resp) {
     // KIP-219: the broker answered at once but asks us to hold off.
     throttle(resp->throttle_time_ms, now);
+    traffic_.throttle.add(resp->throttle_time_ms);
     for (const auto& t : resp->topics) {
       for (const auto& pr : t.partitions) {
         // The batch this answer is for (request order is small: a scan).
@@ -136,10 +175,14 @@ void BrokerSink::handle_attempt(std::unique_ptr<ProducerBatch> batch, const Atte
     d.outcome_unknown = batch->maybe_sent;
   }
   switch (d.action) {
-    case BatchAction::succeed:
+    case BatchAction::succeed: {
+      PartitionTraffic& pt = parts_.stats.partitions[batch->tp];
+      pt.acked_msgid += static_cast<std::uint64_t>(batch->record_count());
+      if (batch->has_sequence()) pt.next_ack_seq = batch->base_sequence + batch->record_count();
       idempotence.on_acknowledged(*batch);
       end(std::move(batch), base_offset, {}, "", false, out);
       return;
+    }
     case BatchAction::retry:
       if (idempotence.on_retriable_error(*batch, code)) {
         // Later records of its partition may be in the log already: this
@@ -160,6 +203,9 @@ void BrokerSink::handle_attempt(std::unique_ptr<ProducerBatch> batch, const Atte
       split_and_requeue(std::move(batch), now, out);
       return;
     case BatchAction::fail:
+      if (batch->has_sequence()) {
+        parts_.stats.partitions[batch->tp].next_err_seq = batch->base_sequence + batch->record_count();
+      }
       // Refused for good by the broker: its sequences are a gap. Otherwise
       // (retries or time used up, closing) it may be in the log.
       if (result.from_broker && d.cause == FailCause::not_retriable && !stopping) {

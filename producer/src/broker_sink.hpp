@@ -98,6 +98,14 @@ class BrokerSink {
   // it before then.
   bool throttled(Clock::time_point now) const noexcept { return now < throttled_until_; }
   Clock::time_point throttled_until() const noexcept { return throttled_until_; }
+  // Its Produce traffic (statistics); reset_windows() starts new rtt and
+  // throttle windows (each statistics interval).
+  const BrokerTraffic& traffic() const noexcept { return traffic_; }
+  void reset_windows() noexcept {
+    traffic_.int_latency.reset();
+    traffic_.rtt.reset();
+    traffic_.throttle.reset();
+  }
   // Another answer of this broker's (CreateTopics) asked to hold off.
   void throttle(std::int32_t throttle_ms, Clock::time_point now) noexcept {
     if (throttle_ms > 0) throttled_until_ = std::max(throttled_until_, now + std::chrono::milliseconds(throttle_ms));
@@ -132,6 +140,7 @@ class BrokerSink {
   SinkOptions options_;
   SinkParts parts_;
   Clock::time_point throttled_until_{};
+  BrokerTraffic traffic_;
 };
 
 }  // namespace sluice::detail

@@ -109,6 +109,11 @@ class ClusterView {
   // --- metadata ---
   void want_metadata() noexcept { wanted_ = true; }
   bool metadata_wanted() const noexcept { return wanted_; }
+  // When the last Metadata answer came (nullopt: none yet), for statistics.
+  std::optional<Clock::time_point> last_metadata_answer() const noexcept {
+    if (last_answer_at_ == Clock::time_point{}) return std::nullopt;
+    return last_answer_at_;
+  }
   // metadata.max.age.ms passed since the last answer (with topics to ask for).
   void note_time(Clock::time_point now, bool has_topics) noexcept {
     if (has_topics && now >= last_answer_at_ + options_.metadata_max_age) wanted_ = true;

@@ -85,6 +85,9 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
                                           settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence},
                               settings_.compression_level};
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
+  static std::atomic<std::uint64_t> instances{0};
+  stats_name_ = settings_.client_id + "#producer-" + std::to_string(++instances);
+  created_at_ = clock_->steady();
   work_.emplace(io_.get_executor());
   if (settings_.statistics_interval.count() > 0 && options_.statistics_callback) {
     post([this] { arm_statistics_timer(); });
@@ -101,59 +104,6 @@ void ProducerDriver::deliver(std::function<void()> job) {
   } else {
     job();
   }
-}
-
-void ProducerDriver::arm_statistics_timer() {
-  stats_timer_->arm(clock_->steady() + settings_.statistics_interval, [this, weak = std::weak_ptr<int>(alive_)] {
-    if (!weak.lock() || stopping_) return;
-    const std::string json = to_json(snapshot());
-    try {
-      options_.statistics_callback(json);
-    } catch (...) {
-      // A throwing callback must not take the I/O thread down.
-    }
-    arm_statistics_timer();
-  });
-}
-
-StatisticsSnapshot ProducerDriver::snapshot() {
-  StatisticsSnapshot s;
-  s.counters = stats_;
-  s.counters.epoch_bumps = idempotence_.epoch_bumps();
-  s.batch_size = settings_.batch_size;
-  s.buffer_limit = settings_.buffer_memory;
-  const SendGate::Use use = gate_.use();
-  s.buffer_bytes = use.bytes;
-  s.records_outstanding = use.records;
-  s.batches_queued = accumulator_.queued_batches();
-  s.producer_id = idempotence_.producer_id();
-  s.producer_epoch = idempotence_.producer_epoch();
-  for (const auto& [id, c] : connections_) {
-    if (id < 0) continue;  // bootstrap connections
-    BrokerStatistics b;
-    b.node_id = id;
-    b.address = c->address().to_string();
-    b.requests_in_flight = c->in_flight();
-    b.connected = c->state() == LinkState::ready;
-    s.brokers[id] = b;
-  }
-  s.client_id = settings_.client_id;
-  s.time_ms = clock_->wall_ms();
-  return s;
-}
-
-std::string ProducerDriver::statistics_json() {
-  if (in_io_thread() || stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-    return to_json(snapshot());
-  }
-  auto result = std::make_shared<std::promise<std::string>>();
-  auto future = result->get_future();
-  post([this, result] { result->set_value(to_json(snapshot())); });
-  // The I/O side answers, unless close() stops it first: then read directly.
-  while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
-    if (stopped_future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return to_json(snapshot());
-  }
-  return future.get();
 }
 
 ProducerDriver::~ProducerDriver() { close(std::chrono::milliseconds(0)); }

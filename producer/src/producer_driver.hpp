@@ -104,8 +104,11 @@ class ProducerDriver final : private AdminHost {
   void post(F&& f);
   void log(LogLevel level, const std::string& message) const;
   void stop_io();
+  // --- statistics: producer_driver_statistics.cpp ---
   StatisticsSnapshot snapshot();  // I/O thread (or after stop)
   void arm_statistics_timer();
+  // A link to `node_id` that was up is gone (statistics: disconnects).
+  void note_link_down(std::int32_t node_id, Clock::time_point now);
 
   // --- I/O thread only: producer_driver.cpp ---
   void run_pass();
@@ -185,6 +188,9 @@ class ProducerDriver final : private AdminHost {
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)
   RecordPlacer placer_;                    // after accumulator_, partitioner_ and cluster_, which it refers to
   ProducerStatistics stats_;
+  std::map<std::int32_t, LinkHistory> link_history_;  // per node id: connects, disconnects, state age
+  Clock::time_point created_at_{};                     // for statistics' age
+  std::string stats_name_;                             // statistics' "name"
   std::minstd_rand rng_;  // retry jitter; seeded from EngineSeams::random_seed
   std::thread thread_;
   // Callbacks run here (own I/O thread mode), so a slow callback never

@@ -45,6 +45,7 @@ std::vector<LinkSummary> ProducerDriver::link_summaries() const {
 std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   auto it = connections_.find(node_id);
   if (it != connections_.end() && it->second->state() != LinkState::closed) return it->second;
+  if (it != connections_.end()) note_link_down(node_id, clock_->steady());
   if (!cluster_.may_connect(node_id, clock_->steady())) return nullptr;
   std::optional<net::BrokerAddress> address = cluster_.address(node_id);
   if (!address) return nullptr;
@@ -59,6 +60,9 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.security = settings_.security;
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;
+  LinkHistory& history = link_history_[node_id];
+  ++history.connects;
+  history.state_since = clock_->steady();
   c->connect([this, node_id, where = address->to_string(), weak = std::weak_ptr(c)](std::error_code ec) {
     // TLS and SASL failures come with the broker's words and what to change (no credentials).
     const auto conn = weak.lock();
@@ -66,6 +70,9 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
     const std::string name = describe(node_id, where);
     // A detail that names the broker already (version mismatches, SASL) is not prefixed twice.
     const std::string why = detail.empty() ? ec.message() : detail;
+    LinkHistory& h = link_history_[node_id];
+    h.up = !ec;
+    h.state_since = clock_->steady();
     const auto delay =
         cluster_.on_connect_result(node_id, ec, why.find(where) != std::string::npos ? why : name + ": " + why,
                                    clock_->steady());
@@ -163,6 +170,7 @@ void ProducerDriver::maintain_connections(Clock::time_point now) {
         now - c->last_used() >= settings_.connections_max_idle) {
       log(LogLevel::debug, "closing idle connection to " + c->address().to_string());
       c->close(net::net_errc::connection_closed);
+      note_link_down(it->first, now);
       it = connections_.erase(it);
       continue;
     }
@@ -182,7 +190,10 @@ void ProducerDriver::maintain_connections(Clock::time_point now) {
 // is still connecting runs its handler (and a pass) at once.
 void ProducerDriver::close_all_links() {
   auto conns = std::exchange(connections_, {});
-  for (auto& [id, c] : conns) c->close(net::net_errc::connection_closed);
+  for (auto& [id, c] : conns) {
+    c->close(net::net_errc::connection_closed);
+    note_link_down(id, clock_->steady());
+  }
 }
 
 }  // namespace sluice::detail

@@ -95,6 +95,7 @@ ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std
   }
   ProducerBatch& b = *open;
   b.builder.append(timestamp_ms, key, value, headers);
+  ++q.appended;
   b.callbacks.push_back(std::move(callback));
   b.timestamps.push_back(timestamp_ms);
   b.generations.push_back(generation);
@@ -238,6 +239,17 @@ bool RecordAccumulator::topic_idle(const std::string& topic) const {
 bool RecordAccumulator::idle(const TopicPartition& tp) const {
   auto it = partitions_.find(tp);
   return it == partitions_.end() || (it->second.batches.empty() && it->second.in_flight == 0);
+}
+
+RecordAccumulator::QueueStats RecordAccumulator::queue_stats(const PartitionQueue& q) {
+  QueueStats s;
+  s.appended = q.appended;
+  for (const auto& b : q.batches) {
+    const bool open = b.get() == q.batches.back().get() && b->attempts == 0 && !b->sealed;
+    (open ? s.open_records : s.closed_records) += static_cast<std::uint64_t>(b->record_count());
+    (open ? s.open_bytes : s.closed_bytes) += b->builder.size_in_bytes();
+  }
+  return s;
 }
 
 }  // namespace sluice::detail

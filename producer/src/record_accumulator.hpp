@@ -101,6 +101,16 @@ class RecordAccumulator {
   std::optional<Clock::time_point> next_wakeup(Clock::time_point now, bool flushing) const;
 
   std::int32_t in_flight(const TopicPartition& tp) const;
+  // Statistics: each partition's queue, read only.
+  struct QueueStats {
+    std::uint64_t open_records = 0, open_bytes = 0;      // the open batch at the back
+    std::uint64_t closed_records = 0, closed_bytes = 0;  // batches closed or waiting for a retry
+    std::uint64_t appended = 0;                          // records appended since start
+  };
+  template <class F>
+  void for_each_queue(F&& f) const {
+    for (const auto& [tp, q] : partitions_) f(tp, queue_stats(q));
+  }
   std::size_t queued_batches() const noexcept;
   bool empty() const noexcept { return queued_batches() == 0; }
   // True when tp has nothing queued and nothing in flight.
@@ -120,7 +130,9 @@ class RecordAccumulator {
     // record by record (each doubling copied it and faulted in new pages).
     std::size_t last_batch_bytes = 0;
     std::size_t last_batch_records = 0;  // and its record count, for the per-record vectors
+    std::uint64_t appended = 0;          // records appended (statistics)
   };
+  static QueueStats queue_stats(const PartitionQueue& q);
   std::unique_ptr<ProducerBatch> new_batch(PartitionQueue& q, Clock::time_point enqueued, std::size_t record_size);
   static void note_last_batch(PartitionQueue& q, const ProducerBatch& b);
   bool is_ready(const PartitionQueue& q, Clock::time_point now, bool flushing) const;

@@ -23,7 +23,9 @@ namespace {
 int connected_brokers(sluice::Producer& producer) {
   const auto stats = boost::json::parse(producer.statistics_json());
   int n = 0;
-  for (const auto& [id, b] : stats.at("brokers").as_object()) n += b.at("connected").as_bool() ? 1 : 0;
+  for (const auto& [name, b] : stats.at("brokers").as_object()) {
+    n += b.at("nodeid").as_int64() >= 0 && b.at("state").as_string() == "UP" ? 1 : 0;
+  }
   return n;
 }
 

@@ -401,7 +401,7 @@ TEST_CASE("security: TOPIC_AUTHORIZATION_FAILED fails each record for secure-den
     }
     CHECK(producer.flush(60s) == 0);  // nothing waits for max.block.ms (300 s)
     const auto stats = boost::json::parse(producer.statistics_json());
-    CHECK(stats.at("records").at("retried").as_int64() == 0);  // nothing was resent
+    CHECK(stats.at("sluice").at("records").at("retried").as_int64() == 0);  // nothing was resent
   }
   std::lock_guard lock(mu);
   INFO("producer log:\n" << logs.all());
@@ -442,7 +442,7 @@ std::vector<DeliveryReport> bob_sends(const SecureInfo& info, const std::map<std
     });
   }
   CHECK(producer.flush(60s) == 0);
-  retried = boost::json::parse(producer.statistics_json()).at("records").at("retried").as_int64();
+  retried = boost::json::parse(producer.statistics_json()).at("sluice").at("records").at("retried").as_int64();
   std::lock_guard lock(mu);
   return reports;
 }
@@ -549,7 +549,7 @@ TEST_CASE("security: a producer's records keep flowing across re-authentications
       if (!reports.back()) break;
     }
     const auto stats = boost::json::parse(producer.statistics_json());
-    CHECK(stats.at("records").at("retried").as_int64() == 0);
+    CHECK(stats.at("sluice").at("records").at("retried").as_int64() == 0);
   }
   INFO("producer log:\n" << logs.all());
   REQUIRE_FALSE(reports.empty());

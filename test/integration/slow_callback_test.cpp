@@ -27,7 +27,7 @@ TEST_CASE("a blocked callback does not stall sending or acknowledgements") {
   for (int i = 0; i < kMore; ++i) producer.send(sluice::Record{.topic = topic, .value = "v"}, nullptr);
   // Acknowledgements are counted on the I/O side as they arrive.
   auto acked = [&] {
-    return boost::json::parse(producer.statistics_json()).at("records").at("acknowledged").to_number<std::int64_t>();
+    return boost::json::parse(producer.statistics_json()).at("sluice").at("records").at("acknowledged").to_number<std::int64_t>();
   };
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (acked() < 1 + 1 + kMore && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);

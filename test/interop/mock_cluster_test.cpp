@@ -174,8 +174,8 @@ TEST_CASE("interop: a leader moved by the mock cluster is followed, and nothing 
   // followed, not sidestepped by fresh metadata.
   const auto stats = boost::json::parse(producer.statistics_json());
   INFO(producer.statistics_json());
-  CHECK(stats.at("records").at("retried").to_number<std::int64_t>() > 0);
-  CHECK(stats.at("records").at("acknowledged").to_number<std::int64_t>() == 80);
+  CHECK(stats.at("sluice").at("records").at("retried").to_number<std::int64_t>() > 0);
+  CHECK(stats.at("sluice").at("records").at("acknowledged").to_number<std::int64_t>() == 80);
   sent.insert(sent.end(), more.begin(), more.end());
   check_read_back(mock.bootstrap(), "moving", sent, reports);
 }

@@ -118,11 +118,14 @@ TEST_CASE("statistics_json is valid JSON, on demand and periodically") {
   sluice::Producer producer(unreachable({{"statistics.interval.ms", "50"}}), options);
   producer.send(record(), nullptr);
   auto v = boost::json::parse(producer.statistics_json());
-  CHECK(v.at("buffer").at("limit_bytes").to_number<std::int64_t>() == 33554432);
+  CHECK(v.at("sluice").at("buffer").at("limit_bytes").to_number<std::int64_t>() == 33554432);
   producer.flush(2s);  // the record fails (no broker) within max.block.ms
   v = boost::json::parse(producer.statistics_json());
-  CHECK(v.at("records").at("failed").to_number<int>() == 1);
-  CHECK(v.at("records").at("outstanding").to_number<int>() == 0);
+  CHECK(v.at("sluice").at("records").at("failed").to_number<int>() == 1);
+  CHECK(v.at("sluice").at("records").at("outstanding").to_number<int>() == 0);
+  CHECK(v.at("msg_cnt").to_number<int>() == 0);
+  CHECK(v.at("msg_size_max").to_number<std::int64_t>() == 33554432);
+  CHECK(v.at("type").as_string() == "producer");
   producer.close(0ms);
   std::lock_guard lock(mu);
   REQUIRE_FALSE(periodic.empty());  // 50 ms period, the flush alone took 300 ms

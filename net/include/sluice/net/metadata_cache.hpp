@@ -56,6 +56,7 @@ class MetadataCache {
                          const protocol::Uuid& sent_topic_id = {});
 
   const TopicInfo* topic(const std::string& name) const;
+  std::size_t topic_count() const noexcept { return topics_.size(); }
   // Drops what is known of a topic (the producer no longer uses it).
   void forget(const std::string& name) { topics_.erase(name); }
   std::optional<BrokerAddress> broker(std::int32_t node_id) const;
