@@ -81,7 +81,7 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
 }
 
 void BrokerSink::on_answer(InFlightProduce& request, const net::RequestOutcome& out, Clock::time_point now,
-                           double jitter, bool stopping, SinkActions& actions) {
+                           const std::function<double()>& jitter, bool stopping, SinkActions& actions) {
   const std::string broker = "broker " + std::to_string(request.node_id);
   auto& batches = request.batches;
   for (auto& b : batches) {
@@ -92,7 +92,7 @@ void BrokerSink::on_answer(InFlightProduce& request, const net::RequestOutcome& 
   }
   auto attempt = [&](std::unique_ptr<ProducerBatch> b, const AttemptResult& result, std::int64_t offset,
                      std::string message, std::int16_t code) {
-    handle_attempt(std::move(b), result, offset, std::move(message), code, now, jitter, stopping, actions);
+    handle_attempt(std::move(b), result, offset, std::move(message), code, now, jitter(), stopping, actions);
   };
   if (!out.ec) parts_.stats.record_request(now - request.sent_at);
   if (!out.ec && options_.acks != 0) {  // acks=0: nothing is read back

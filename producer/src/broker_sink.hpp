@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -120,9 +121,11 @@ class BrokerSink {
                                          Clock::time_point now, SinkActions& out);
 
   // The request's outcome: each batch is acknowledged, requeued for a
-  // retry, split, or ended in `out`. `jitter` in 0.8..1.2 spaces retries;
+  // retry, split, or ended in `out`. `jitter` gives a factor in 0.8..1.2
+  // per batch, so the batches of one failed request do not retry in step;
   // `stopping`: the producer is closing, nothing is retried.
-  void on_answer(InFlightProduce& request, const net::RequestOutcome& outcome, Clock::time_point now, double jitter,
+  void on_answer(InFlightProduce& request, const net::RequestOutcome& outcome, Clock::time_point now,
+                 const std::function<double()>& jitter,
                  bool stopping, SinkActions& out);
 
   // One batch's attempt, decided (delivery_policy) and carried out. Public

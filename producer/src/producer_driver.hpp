@@ -105,7 +105,10 @@ class ProducerDriver final : private AdminHost {
   void log(LogLevel level, const std::string& message) const;
   void stop_io();
   // --- statistics: producer_driver_statistics.cpp ---
-  StatisticsSnapshot snapshot();  // I/O thread (or after stop)
+  // I/O thread, or any thread after stop; it updates statistics state (link
+  // history, topics first seen), so snapshot_mu_ keeps two at once apart.
+  StatisticsSnapshot snapshot();
+  std::mutex snapshot_mu_;
   void arm_statistics_timer();
   // A link to `node_id` that was up is gone (statistics: disconnects).
   void note_link_down(std::int32_t node_id, Clock::time_point now);
@@ -182,12 +185,14 @@ class ProducerDriver final : private AdminHost {
   // Metadata, bootstrap, reconnect backoff, the Metadata schedule.
   ClusterView cluster_;
   std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
-  std::map<std::int32_t, BrokerSink> sinks_;  // per broker, made on first use
   bool stopping_ = false;
   bool flushing_ = false;
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)
   RecordPlacer placer_;                    // after accumulator_, partitioner_ and cluster_, which it refers to
   ProducerStatistics stats_;
+  // Per broker, made on first use; after everything a sink refers to
+  // (accumulator, idempotence, partitioner, cluster view, stats), so it goes first.
+  std::map<std::int32_t, BrokerSink> sinks_;
   std::map<std::int32_t, LinkHistory> link_history_;  // per node id: connects, disconnects, state age
   Clock::time_point created_at_{};                     // for statistics' age
   std::string stats_name_;                             // statistics' "name"

@@ -47,7 +47,7 @@ void ProducerDriver::send_ready_batches(Clock::time_point now) {
 
 void ProducerDriver::on_produce(const std::shared_ptr<InFlightProduce>& request, const net::RequestOutcome& out) {
   SinkActions actions;
-  sink(request->node_id).on_answer(*request, out, clock_->steady(), jitter(), stopping_, actions);
+  sink(request->node_id).on_answer(*request, out, clock_->steady(), [this] { return jitter(); }, stopping_, actions);
   carry_out(actions);
   run_pass();
 }

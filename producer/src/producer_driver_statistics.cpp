@@ -56,6 +56,7 @@ void ProducerDriver::note_link_down(std::int32_t node_id, Clock::time_point now)
 }
 
 StatisticsSnapshot ProducerDriver::snapshot() {
+  std::lock_guard lock(snapshot_mu_);
   const auto now = clock_->steady();
   StatisticsSnapshot s;
   s.counters = stats_;

@@ -16,7 +16,7 @@ run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/consumer" -B "${consumer_build}" -G "${GE
     "-DCMAKE_PREFIX_PATH=${prefix}" "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}")
 run(${CMAKE_COMMAND} --build "${consumer_build}")
 run("${consumer_build}/consumer")
-if(NOT last_output MATCHES "config error on bootstrap.servers")
+if(NOT last_output MATCHES "config error on acks")
   message(FATAL_ERROR "unexpected consumer output: ${last_output}")
 endif()
 message(STATUS "find_package(sluice) consumer built and ran")

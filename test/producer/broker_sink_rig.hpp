@@ -135,7 +135,7 @@ inline ProduceResponse answer(std::vector<ProduceResponse::Partition> partitions
 inline SinkActions answered(Rig& rig, InFlightProduce& request, const sluice::protocol::Bytes& body, Clock::time_point now,
                      bool stopping = false) {
   SinkActions out;
-  rig.sink.on_answer(request, sluice::net::RequestOutcome{{}, body, false}, now, 1.0, stopping, out);
+  rig.sink.on_answer(request, sluice::net::RequestOutcome{{}, body, false}, now, [] { return 1.0; }, stopping, out);
   return out;
 }
 
@@ -147,7 +147,7 @@ inline SinkActions answered(Rig& rig, InFlightProduce& request, const ProduceRes
 inline SinkActions failed(Rig& rig, InFlightProduce& request, std::error_code ec, bool maybe_delivered, Clock::time_point now,
                    bool stopping = false) {
   SinkActions out;
-  rig.sink.on_answer(request, sluice::net::RequestOutcome{ec, {}, maybe_delivered}, now, 1.0, stopping, out);
+  rig.sink.on_answer(request, sluice::net::RequestOutcome{ec, {}, maybe_delivered}, now, [] { return 1.0; }, stopping, out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 // sockets, no threads: answers are bodies written by test/fuzz's writers.
 #include "broker_sink_rig.hpp"
 
+#include <utility>
+
 using namespace sink_rig;
 
 // --- build ---
@@ -82,7 +84,7 @@ TEST_CASE("acks=0: every batch ends acknowledged with offset -1, no answer read"
   CHECK(req->request.acks == 0);
   CHECK_FALSE(req->batches[0]->has_sequence());  // idempotence off
   SinkActions out;
-  rig.sink.on_answer(*req, sluice::net::RequestOutcome{}, t0, 1.0, false, out);
+  rig.sink.on_answer(*req, sluice::net::RequestOutcome{}, t0, [] { return 1.0; }, false, out);
   REQUIRE(out.ended.size() == 2);
   for (const auto& e : out.ended) {
     CHECK(e.base_offset == -1);
@@ -153,11 +155,26 @@ TEST_CASE("the retry backoff doubles per attempt and is spread by the jitter") {
   SinkActions out;
   const auto body = sluice::fuzz::write_produce_response(answer({part(0, kafka_errc::not_leader_or_follower)}),
                                                          kFlexVersion);
-  rig.sink.on_answer(*req, sluice::net::RequestOutcome{{}, body, false}, t0, 1.2, false, out);
+  rig.sink.on_answer(*req, sluice::net::RequestOutcome{{}, body, false}, t0, [] { return 1.2; }, false, out);
   CHECK(rig.accumulator.head(tp0)->retry_at == t0 + 120ms);
   req = rig.build({tp0}, t0 + 120ms);
-  rig.sink.on_answer(*req, sluice::net::RequestOutcome{{}, body, false}, t0 + 120ms, 0.8, false, out);
+  rig.sink.on_answer(*req, sluice::net::RequestOutcome{{}, body, false}, t0 + 120ms, [] { return 0.8; }, false, out);
   CHECK(rig.accumulator.head(tp0)->retry_at == t0 + 120ms + 160ms);  // 200 ms * 0.8
+}
+
+TEST_CASE("each batch of a failed request draws its own jitter, so they do not retry in step") {
+  Rig rig;
+  rig.add(tp0, 1);
+  rig.add(tp1, 1);
+  auto req = rig.build({tp0, tp1}, t0);
+  SinkActions out;
+  const auto body = sluice::fuzz::write_produce_response(
+      answer({part(0, kafka_errc::not_leader_or_follower), part(1, kafka_errc::not_leader_or_follower)}), kFlexVersion);
+  double next = 0.8;
+  rig.sink.on_answer(*req, sluice::net::RequestOutcome{{}, body, false}, t0,
+                     [&next] { return std::exchange(next, next + 0.4); }, false, out);
+  CHECK(rig.accumulator.head(tp0)->retry_at == t0 + 80ms);   // 100 ms * 0.8
+  CHECK(rig.accumulator.head(tp1)->retry_at == t0 + 120ms);  // 100 ms * 1.2
 }
 
 TEST_CASE("a transport error after the request was written: retried, and the batch stays maybe-sent") {

@@ -4,7 +4,9 @@
 
 int main() {
   try {
-    sluice::Producer producer(sluice::Config::from_map({{"bootstrap.servers", "no-port-here"}}));
+    // A value out of range: the installed library must throw its ConfigError
+    // (a bootstrap entry without a port is valid now: 9092, as librdkafka).
+    sluice::Producer producer(sluice::Config::from_map({{"bootstrap.servers", "127.0.0.1:9092"}, {"acks", "7"}}));
   } catch (const sluice::ConfigError& e) {
     std::printf("config error on %s\n", e.property().c_str());
     return 0;
