@@ -74,6 +74,12 @@ class BrokerLink {
   virtual const std::string& failure_detail() const noexcept = 0;
 };
 
+// How messages name a link's broker: "broker 3 at host:port", or
+// "bootstrap broker host:port" for a bootstrap.servers entry (node id < 0).
+inline std::string describe_broker(std::int32_t node_id, const std::string& where) {
+  return (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where;
+}
+
 // Makes the engine's links. Node ids: brokers' ids from Metadata, and -1,
 // -2, ... for bootstrap.servers entries.
 class BrokerLinkFactory {

@@ -13,13 +13,6 @@ namespace sluice::detail {
 
 using protocol::ApiKey;
 
-namespace {
-
-std::string describe(std::int32_t node_id, const std::string& where) {
-  return (node_id < 0 ? "bootstrap broker " : "broker " + std::to_string(node_id) + " at ") + where;
-}
-
-}  // namespace
 
 std::shared_ptr<BrokerLink> ProducerDriver::any_ready_connection() {
   for (auto& [id, c] : connections_) {
@@ -67,7 +60,7 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
     // TLS and SASL failures come with the broker's words and what to change (no credentials).
     const auto conn = weak.lock();
     const std::string detail = conn ? conn->failure_detail() : std::string();
-    const std::string name = describe(node_id, where);
+    const std::string name = describe_broker(node_id, where);
     // A detail that names the broker already (version mismatches, SASL) is not prefixed twice.
     const std::string why = detail.empty() ? ec.message() : detail;
     LinkHistory& h = link_history_[node_id];
@@ -129,7 +122,7 @@ void ProducerDriver::maybe_request_producer_id(Clock::time_point now) {
   }
   auto version = conn->versions().version(ApiKey::InitProducerId);
   if (!version) {
-    idempotence_.on_no_common_version(describe(conn->node_id(), conn->address().to_string()) + ": " +
+    idempotence_.on_no_common_version(describe_broker(conn->node_id(), conn->address().to_string()) + ": " +
                                       conn->versions().describe_mismatch(ApiKey::InitProducerId));
     return;
   }

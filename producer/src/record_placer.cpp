@@ -16,6 +16,12 @@ std::optional<protocol::ByteView> view(const std::optional<std::string>& s) {
   return protocol::as_bytes(*s);
 }
 
+// A staged record kept as a Record (waiting or beyond): its bytes copied out
+// of the inbox, its callback moved.
+PendingRecord pending(Inbox& from, Inbox::Entry& e) {
+  return PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation};
+}
+
 }  // namespace
 
 void RecordPlacer::end(PendingRecord& p, std::error_code ec, std::string message, PlacerActions& out) {
@@ -88,8 +94,7 @@ bool RecordPlacer::place_staged(Inbox& from, Inbox::Entry& e, Target& t, bool pl
   // Records already waiting as Records (handed over by purge or close) go
   // first: behind them, a record waits too.
   if (!place_now || !t.state->waiting.empty()) {
-    t.state->waiting.push_back(
-        PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+    t.state->waiting.push_back(pending(from, e));
     return true;
   }
   if (t.info == nullptr) return false;
@@ -104,8 +109,7 @@ bool RecordPlacer::place_staged(Inbox& from, Inbox::Entry& e, Target& t, bool pl
                      &key_string};
   if (!place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation, out)) {
     // A partition the metadata does not list yet.
-    t.state->beyond.push_back(
-        PendingRecord{from.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+    t.state->beyond.push_back(pending(from, e));
   }
   return true;
 }
@@ -152,8 +156,7 @@ void RecordPlacer::unpark(Clock::time_point now, PlacerActions& out) {
     parked_.retain([&](Inbox& in, Inbox::Entry& e) {
       if (now < e.enqueued + options_.max_block && refused_topic(in.topic(e)) == nullptr) return true;
       TopicState& state = topics_[in.topic(e)];
-      state.waiting.push_back(
-          PendingRecord{in.record(e), std::move(e.callback), e.enqueued, e.reserved, e.urgent, e.generation});
+      state.waiting.push_back(pending(in, e));
       return false;
     });
   }

@@ -124,9 +124,7 @@ void TopicAdmin::ask_controller(const std::shared_ptr<AdminOp>& shared, const st
 
 void TopicAdmin::send(const std::shared_ptr<AdminOp>& shared, const std::shared_ptr<BrokerLink>& conn) {
   AdminOp& op = *shared;
-  const std::string broker =
-      (conn->node_id() < 0 ? "bootstrap broker " : "broker " + std::to_string(conn->node_id()) + " at ") +
-      conn->address().to_string();
+  const std::string broker = describe_broker(conn->node_id(), conn->address().to_string());
   const auto version = conn->versions().version(ApiKey::CreateTopics);
   if (!version) {
     const std::string why = broker + ": " + conn->versions().describe_mismatch(ApiKey::CreateTopics);
