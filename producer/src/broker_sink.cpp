@@ -25,7 +25,7 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
   bool retry = false;
   std::uint64_t request_records = 0;
   for (const auto& tp : ready) {
-    const std::size_t size = accumulator.head(tp)->builder.size_in_bytes();
+    const std::size_t size = accumulator.head_bytes(tp);
     if (!request->batches.empty() && request_bytes + size > options_.max_request_size) break;
     request_bytes += size;
     std::unique_ptr<ProducerBatch> b = accumulator.take_head(tp);

@@ -34,7 +34,7 @@
 #include "record_accumulator.hpp"
 #include "sluice/net/in_flight_requests.hpp"
 #include "sluice/net/metadata_cache.hpp"
-#include "sluice/partitioner/partitioner.hpp"
+#include "partition_chooser.hpp"
 #include "sluice/protocol/produce.hpp"
 #include "sluice/protocol/record_batch_builder.hpp"
 
@@ -83,7 +83,7 @@ struct SinkOptions {
 struct SinkParts {
   RecordAccumulator& accumulator;
   IdempotenceState& idempotence;
-  partitioner::Partitioner& partitioner;
+  PartitionChooser& partitioner;
   const net::MetadataCache& metadata;  // topic ids; read only
   ProducerStatistics& stats;
 };

@@ -119,6 +119,7 @@ MetadataOutcome ClusterView::on_metadata(const net::RequestOutcome& out, std::in
       return result;
     }
     const net::MetadataRejects rejects = metadata_.update(*m);
+    ++metadata_changes_;
     if (!rejects.empty()) {
       // A broken answer (a bug or a corruption on the broker's side) is not
       // used; the next one may be whole.

@@ -133,11 +133,19 @@ class ClusterView {
   MetadataOutcome on_metadata(const net::RequestOutcome& outcome, std::int16_t version, Clock::time_point now,
                               const std::function<bool(const std::string&)>& in_use);
   void apply(const LeaderHint& hint) {
-    metadata_.apply_leader_hint(hint.topic, hint.partition, hint.leader_id, hint.leader_epoch, hint.endpoints,
-                                hint.topic_id);
+    if (metadata_.apply_leader_hint(hint.topic, hint.partition, hint.leader_id, hint.leader_epoch, hint.endpoints,
+                                    hint.topic_id)) {
+      ++metadata_changes_;
+    }
   }
   // The producer no longer uses the topic.
-  void forget(const std::string& topic) { metadata_.forget(topic); }
+  void forget(const std::string& topic) {
+    metadata_.forget(topic);
+    ++metadata_changes_;
+  }
+  // Counts changes to the metadata (answers, hints, topics forgotten): the
+  // driver rebuilds senders' routes (topic_route.hpp) when it moved.
+  std::uint64_t metadata_changes() const noexcept { return metadata_changes_; }
 
   // The earliest future time the view wants a pass at (reconnects,
   // metadata backoff or refresh, re-bootstrap), given whether there are
@@ -149,6 +157,7 @@ class ClusterView {
 
   ClusterOptions options_;
   net::MetadataCache metadata_;
+  std::uint64_t metadata_changes_ = 0;
   // Per node: when the next connection attempt may start, and the backoff
   // that spaced it.
   std::map<std::int32_t, Clock::time_point> reconnect_at_;

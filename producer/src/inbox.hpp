@@ -1,13 +1,15 @@
 #pragma once
 // Inbox: the records send() accepted and the I/O side has not taken yet,
-// staged compactly. send() copies a record's bytes (key, value, headers)
+// staged compactly: records of topics without a published route (no
+// metadata yet, or records of the topic kept back; send_gate.hpp), which
+// the I/O thread places. A routed record skips it. send() copies a record's bytes (key, value, headers)
 // into one shared byte buffer and keeps only offsets, so the Record itself
 // is destroyed on the application thread that allocated it (no cross-thread
 // frees, no large objects moved per record), and the I/O side reads the
 // bytes in place while encoding them into their batch.
 //
-// Threads: the engine keeps two inboxes. One is filled by send() under the
-// engine's mutex; a pass swaps it with the other (empty, capacity kept) and
+// Threads: the driver keeps two inboxes. One is filled by send() under the
+// send gate's mutex; a pass swaps it with the other (empty, capacity kept) and
 // reads it on the I/O thread without the lock, then clears it for the next
 // swap. At steady state nothing here allocates.
 #include <cstddef>
@@ -108,6 +110,14 @@ class Inbox {
       // worth keeping for a next time.
       if (bytes_.capacity() > kKeepBytes) release();
     }
+  }
+
+  // Whether a staged record is of `topic` (a scan: for rare questions).
+  bool holds_topic(std::string_view topic) const noexcept {
+    for (const auto& e : entries_) {
+      if (topics_[e.topic] == topic) return true;
+    }
+    return false;
   }
 
   std::vector<Entry>& entries() noexcept { return entries_; }

@@ -68,12 +68,14 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
                                       settings_.max_request_size, settings_.delivery_timeout}),
       idempotence_(settings_.enable_idempotence, settings_.retry_backoff, settings_.retry_backoff_max),
       partitioner_(partitioner::PartitionerOptions{
-          partitioner::partitioner_from_name(settings_.partitioner).value_or(partitioner::PartitionerKind::java_default),
-          settings_.partitioner_ignore_keys, settings_.batch_size, nullptr,
-          seams.random_seed ? *seams.random_seed : std::random_device{}()}),
+                       partitioner::partitioner_from_name(settings_.partitioner)
+                           .value_or(partitioner::PartitionerKind::java_default),
+                       settings_.partitioner_ignore_keys, settings_.batch_size, nullptr,
+                       seams.random_seed ? *seams.random_seed : std::random_device{}()},
+                   options_.partitioner),
       cluster_(cluster_options(settings_)),
       placer_(PlacerOptions{settings_.max_block, settings_.batch_size, settings_.batch_num_messages,
-                            settings_.metadata_max_idle, settings_.bootstrap_servers, options_.partitioner},
+                            settings_.metadata_max_idle, settings_.bootstrap_servers},
               accumulator_, partitioner_, cluster_.metadata()),
       rng_(static_cast<std::minstd_rand::result_type>(seams.random_seed ? *seams.random_seed ^ 0x5eedULL
                                                                         : std::random_device{}())),
@@ -245,6 +247,7 @@ void ProducerDriver::run_pass() {
     log(LogLevel::warning, "producer " + notes + " (KIP-360: that partition restarts its sequences at 0; the "
                            "others move to the new epoch once their batches in flight are back)");
   }
+  publish_routes();
   arm_timer(now);
 }
 
@@ -355,6 +358,9 @@ void ProducerDriver::fail_everything(std::error_code ec, const std::string& why)
   // Closing connections completes their in-flight requests (outcome unknown).
   auto conns = std::exchange(connections_, {});
   for (auto& [id, c] : conns) c->close(net::net_errc::shutting_down);
+  // A sender the gate let in just before appends to no batch after this:
+  // it reports its record itself (append_routed).
+  accumulator_.close_appends();
   for (auto& b : accumulator_.take_all()) {
     complete(*b, -1, ec, why + " (" + b->tp.str() + ")", b->maybe_sent);
   }

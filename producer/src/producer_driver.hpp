@@ -52,9 +52,10 @@
 #include "record_accumulator.hpp"
 #include "record_placer.hpp"
 #include "send_gate.hpp"
+#include "topic_route.hpp"
 #include "topic_admin.hpp"
 #include "sluice/config.hpp"
-#include "sluice/partitioner/partitioner.hpp"
+#include "partition_chooser.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/metadata_cache.hpp"
@@ -98,6 +99,11 @@ class ProducerDriver final : private AdminHost {
   void deliver(std::function<void()> job);
 
   // --- app threads ---
+  // A record the gate admitted with its topic's route: placed and encoded
+  // into its partition's batch on this thread. Returns whether the I/O
+  // thread must be woken. producer_driver_records.cpp.
+  bool append_routed(const RecordRef& record, const TopicRoute& route, DeliveryCallback& callback, std::size_t size,
+                     bool urgent, std::uint64_t generation);
   // Runs `f` on the I/O side unless the engine is gone by then (an
   // application's io_context may outlive the producer).
   template <class F>
@@ -118,6 +124,9 @@ class ProducerDriver final : private AdminHost {
   // Takes the send gate's inbox and places it (place_now false: every
   // record waits as a Record, for purge and close).
   void take_incoming(bool place_now = false);
+  // Publishes or withdraws the senders' routes (topic_route.hpp) after a
+  // pass: producer_driver_records.cpp.
+  void publish_routes();
   void report_one(const DeliveryCallback& cb, const DeliveryReport& r);
   void fail_record(std::string topic, std::int32_t partition, DeliveryCallback&& callback, std::uint64_t generation,
                    std::size_t reserved, std::error_code ec, const std::string& message);
@@ -181,7 +190,7 @@ class ProducerDriver final : private AdminHost {
   std::unique_ptr<EngineTimer> stats_timer_;
   RecordAccumulator accumulator_;  // the partition buffer
   IdempotenceState idempotence_;
-  partitioner::Partitioner partitioner_;
+  PartitionChooser partitioner_;            // any thread (its own lock)
   // Metadata, bootstrap, reconnect backoff, the Metadata schedule.
   ClusterView cluster_;
   std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
@@ -189,6 +198,10 @@ class ProducerDriver final : private AdminHost {
   bool flushing_ = false;
   Inbox taken_;                            // the inbox a pass is placing (empty between passes)
   RecordPlacer placer_;                    // after accumulator_, partitioner_ and cluster_, which it refers to
+  // The routes published through the gate, by topic, and the metadata
+  // change count they were built at.
+  std::map<std::string, std::shared_ptr<const TopicRoute>, std::less<>> routes_;
+  std::uint64_t routes_seen_changes_ = 0;
   ProducerStatistics stats_;
   // Per broker, made on first use; after everything a sink refers to
   // (accumulator, idempotence, partitioner, cluster view, stats), so it goes first.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "producer_driver.hpp"
+#include "sluice/protocol/record_batch_builder.hpp"
 #include "sluice/errors.hpp"
 
 namespace sluice::detail {
@@ -60,12 +61,106 @@ void ProducerDriver::send(const RecordRef& record, DeliveryCallback&& callback, 
                              "): raise them or send less";
   }
   bool kick = false;
-  if (!refused) refused = gate_.offer(record, callback, size, urgent, !on_io_thread(), kick);
   if (refused) {
     if (callback) callback(*refused);
     return;
   }
+  Admission admission = gate_.admit(record, callback, size, urgent, !on_io_thread(), kick);
+  if (admission.refused) {
+    if (callback) callback(*admission.refused);
+    return;
+  }
+  if (admission.route) kick = append_routed(record, *admission.route, callback, size, urgent, admission.generation);
   if (kick) post([this] { run_pass(); });
+}
+
+bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& route, DeliveryCallback& callback,
+                                   std::size_t size, bool urgent, std::uint64_t generation) {
+  // The sender places the record itself (the Java client's doSend): its
+  // partition, then its bytes encoded once, straight into that partition's
+  // open batch under the partition's lock. The I/O thread only seals,
+  // stamps and sends.
+  std::int32_t partition;
+  if (record.partition) {
+    partition = *record.partition;  // within the route's count (the gate checked)
+  } else {
+    const PartitionChoice chosen = partitioner_.choose(route.topic, record.key ? std::optional<protocol::ByteView>(
+                                                                                     protocol::as_bytes(*record.key))
+                                                                               : std::nullopt,
+                                                       route.partition_count, route.available);
+    if (!chosen.ok()) {
+      DeliveryReport r;
+      r.topic = route.topic;
+      r.error = chosen.error;
+      r.error_message = chosen.message;
+      if (callback) callback(r);
+      gate_.settle(std::span<const std::uint64_t>(&generation, 1), size);
+      return false;
+    }
+    partition = chosen.partition;
+  }
+  thread_local std::vector<protocol::RecordHeaderView> headers;
+  headers.clear();
+  for (const auto& h : record.headers) {
+    headers.push_back({h.key, h.value ? std::optional<protocol::ByteView>(protocol::as_bytes(*h.value)) : std::nullopt});
+  }
+  // CreateTime: the record's own, else now (one clock reading per record,
+  // as the Java client's send()); a batch opened by it starts its linger
+  // and delivery.timeout.ms now.
+  const std::int64_t timestamp = record.timestamp_ms ? *record.timestamp_ms : clock_->wall_ms();
+  RecordAccumulator::Lane& lane = *route.lanes[static_cast<std::size_t>(partition)];
+  const RecordAccumulator::Appended appended = accumulator_.append(
+      lane, timestamp, record.key ? std::optional<protocol::ByteView>(protocol::as_bytes(*record.key)) : std::nullopt,
+      record.value ? std::optional<protocol::ByteView>(protocol::as_bytes(*record.value)) : std::nullopt, headers,
+      std::move(callback), size, [this] { return clock_->steady(); }, urgent, generation);
+  if (!appended.appended) {
+    // Closed or failed since the gate let it in: what is queued has been
+    // (or is being) failed by the I/O thread; this record is reported here.
+    DeliveryReport r = gate_.refusal(record);
+    r.partition = partition;
+    if (callback) callback(r);
+    gate_.settle(std::span<const std::uint64_t>(&generation, 1), size);
+    return false;
+  }
+  partitioner_.on_append(route.topic, partition, size, appended.batch_full);
+  return gate_.appended(appended.ready, urgent);
+}
+
+void ProducerDriver::publish_routes() {
+  // A topic's senders append straight into its batches while it has usable
+  // metadata and no record kept back by the placer (those go first). A
+  // route is rebuilt only when the metadata changed.
+  const bool metadata_changed = std::exchange(routes_seen_changes_, cluster_.metadata_changes()) !=
+                                cluster_.metadata_changes();
+  placer_.for_each_topic([&](const std::string& name) {
+    const net::TopicInfo* info = cluster_.metadata().topic(name);
+    const bool usable = info != nullptr && info->error_code == 0 && !info->partitions.empty() && !placer_.holds(name);
+    auto old = routes_.find(name);
+    if (!usable) {
+      if (old != routes_.end()) {
+        gate_.withdraw(name);
+        routes_.erase(old);
+      }
+      return;
+    }
+    if (old != routes_.end() && (!metadata_changed || old->second->same_as(*info))) return;
+    auto route = make_route(name, *info, accumulator_);
+    if (gate_.publish(route)) {
+      routes_[name] = std::move(route);
+    } else if (old != routes_.end()) {
+      gate_.withdraw(name);  // records of it staged meanwhile: they go first, through the placer
+      routes_.erase(old);
+    }
+  });
+  // Topics the placer forgot (metadata.max.idle.ms).
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    if (placer_.knows(it->first)) {
+      ++it;
+    } else {
+      gate_.withdraw(it->first);
+      it = routes_.erase(it);
+    }
+  }
 }
 
 DeliveryReport ProducerDriver::send_sync(Record record) {

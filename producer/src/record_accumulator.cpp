@@ -42,10 +42,13 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::new_batch(PartitionQueue& q, C
   b->tp = *q.tp;
   b->created = enqueued;
   b->order = (q.next_order++) << 32;
-  if (!spare_builders_.empty()) {
-    b->builder = std::move(spare_builders_.back());
-    spare_builders_.pop_back();
-    spare_bytes_ -= std::min(spare_bytes_, b->builder.capacity());
+  {
+    std::lock_guard lock(spare_mu_);
+    if (!spare_builders_.empty()) {
+      b->builder = std::move(spare_builders_.back());
+      spare_builders_.pop_back();
+      spare_bytes_ -= std::min(spare_bytes_, b->builder.capacity());
+    }
   }
   // As large as this partition's last batch became (at most batch.size plus
   // a record): a busy partition fills its batch without regrowing it.
@@ -65,16 +68,24 @@ std::unique_ptr<ProducerBatch> RecordAccumulator::new_batch(PartitionQueue& q, C
   return b;
 }
 
-ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
-                                         std::optional<protocol::ByteView> value,
-                                         std::span<const protocol::RecordHeaderView> headers,
-                                         DeliveryCallback&& callback, std::size_t reserved_bytes,
-                                         Clock::time_point enqueued, bool urgent, std::uint64_t generation) {
+void RecordAccumulator::close_appends() {
+  // Set before take_all() locks each queue: an append that gets a queue's
+  // lock after take_all() emptied it sees the flag (the mutex orders them).
+  appends_closed_.store(true);
+}
+
+RecordAccumulator::Appended RecordAccumulator::append_locked(
+    Lane& q, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key, std::optional<protocol::ByteView> value,
+    std::span<const protocol::RecordHeaderView> headers, DeliveryCallback&& callback, std::size_t reserved_bytes,
+    NowRef enqueued, bool urgent, std::uint64_t generation) {
+  Appended out;
+  out.appended = true;
   ProducerBatch* open = q.batches.empty() ? nullptr : q.batches.back().get();
   std::size_t record_size = 0;
+  const bool had_open = open != nullptr && !open->sealed && open->attempts == 0;
   if (open != nullptr) {
     const ProducerBatch& b = *open;
-    bool fits = !b.sealed && b.attempts == 0;
+    bool fits = had_open;
     if (fits && !b.builder.empty()) {
       fits = b.builder.record_count() < options_.batch_num_messages;
       // Far from the limits, an upper bound of the record's size decides;
@@ -90,8 +101,11 @@ ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std
   }
   if (open == nullptr) {
     if (record_size == 0) record_size = reserved_bytes;
-    q.batches.push_back(new_batch(q, enqueued, record_size));
+    q.batches.push_back(new_batch(q, enqueued(), record_size));
     open = q.batches.back().get();
+    out.opened_batch = true;
+    // The batch it could not join is full now (ready: one is queued behind it).
+    out.ready = had_open;
   }
   ProducerBatch& b = *open;
   b.builder.append(timestamp_ms, key, value, headers);
@@ -101,12 +115,16 @@ ProducerBatch& RecordAccumulator::append(Lane& q, std::int64_t timestamp_ms, std
   b.generations.push_back(generation);
   b.reserved_bytes += reserved_bytes;
   b.urgent |= urgent;
-  return b;
+  out.batch_full =
+      b.builder.size_in_bytes() >= options_.batch_size || b.builder.record_count() >= options_.batch_num_messages;
+  out.ready = out.ready || out.batch_full || urgent;
+  return out;
 }
 
 void RecordAccumulator::recycle(ProducerBatch& batch) {
   // A batch far over batch.size (one large record) is not worth keeping.
   const std::size_t bytes = batch.builder.capacity();
+  std::lock_guard lock(spare_mu_);
   if (spare_builders_.size() >= kSpareBuilders || spare_bytes_ + bytes > kSpareBytes ||
       bytes > 2 * options_.batch_size + kRequestOverhead) {
     return;
@@ -138,6 +156,7 @@ Clock::time_point RecordAccumulator::ready_at(const PartitionQueue& q) const {
 std::vector<TopicPartition> RecordAccumulator::ready(Clock::time_point now, bool flushing) const {
   std::vector<TopicPartition> out;
   for (const auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
     if (is_ready(q, now, flushing)) out.push_back(tp);
   }
   return out;
@@ -145,12 +164,21 @@ std::vector<TopicPartition> RecordAccumulator::ready(Clock::time_point now, bool
 
 ProducerBatch* RecordAccumulator::head(const TopicPartition& tp) {
   auto it = partitions_.find(tp);
-  if (it == partitions_.end() || it->second.batches.empty()) return nullptr;
-  return it->second.batches.front().get();
+  if (it == partitions_.end()) return nullptr;
+  std::lock_guard lock(it->second.mu);
+  return it->second.batches.empty() ? nullptr : it->second.batches.front().get();
+}
+
+std::size_t RecordAccumulator::head_bytes(const TopicPartition& tp) {
+  auto it = partitions_.find(tp);
+  if (it == partitions_.end()) return 0;
+  std::lock_guard lock(it->second.mu);
+  return it->second.batches.empty() ? 0 : it->second.batches.front()->builder.size_in_bytes();
 }
 
 std::unique_ptr<ProducerBatch> RecordAccumulator::take_head(const TopicPartition& tp) {
   PartitionQueue& q = partitions_.at(tp);
+  std::lock_guard lock(q.mu);
   auto b = std::move(q.batches.front());
   q.batches.pop_front();
   if (b->attempts == 0) note_last_batch(q, *b);
@@ -165,7 +193,8 @@ void RecordAccumulator::returned(const TopicPartition& tp) {
 }
 
 void RecordAccumulator::reenqueue(std::unique_ptr<ProducerBatch> batch) {
-  PartitionQueue& q = partitions_[batch->tp];
+  PartitionQueue& q = lane(batch->tp);
+  std::lock_guard lock(q.mu);
   // Retries go back in creation order, ahead of every newer batch, so a
   // partition's records reach the log in the order they were sent.
   auto pos = std::find_if(q.batches.begin(), q.batches.end(),
@@ -176,6 +205,7 @@ void RecordAccumulator::reenqueue(std::unique_ptr<ProducerBatch> batch) {
 std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::expire(Clock::time_point now) {
   std::vector<std::unique_ptr<ProducerBatch>> out;
   for (auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
     while (!q.batches.empty() && now >= q.batches.front()->created + options_.delivery_timeout) {
       out.push_back(std::move(q.batches.front()));
       q.batches.pop_front();
@@ -187,6 +217,7 @@ std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::expire(Clock::tim
 std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::take_unsent() {
   std::vector<std::unique_ptr<ProducerBatch>> out;
   for (auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
     auto keep = std::stable_partition(q.batches.begin(), q.batches.end(),
                                       [](const std::unique_ptr<ProducerBatch>& b) { return b->attempts > 0; });
     for (auto it = keep; it != q.batches.end(); ++it) out.push_back(std::move(*it));
@@ -198,6 +229,7 @@ std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::take_unsent() {
 std::vector<std::unique_ptr<ProducerBatch>> RecordAccumulator::take_all() {
   std::vector<std::unique_ptr<ProducerBatch>> out;
   for (auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
     for (auto& b : q.batches) out.push_back(std::move(b));
     q.batches.clear();
   }
@@ -210,6 +242,7 @@ std::optional<Clock::time_point> RecordAccumulator::next_wakeup(Clock::time_poin
     if (t > now && (!next || t < *next)) next = t;
   };
   for (const auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
     if (q.batches.empty()) continue;
     if (!is_ready(q, now, flushing)) consider(ready_at(q));
     consider(q.batches.front()->created + options_.delivery_timeout);
@@ -224,13 +257,27 @@ std::int32_t RecordAccumulator::in_flight(const TopicPartition& tp) const {
 
 std::size_t RecordAccumulator::queued_batches() const noexcept {
   std::size_t n = 0;
-  for (const auto& [tp, q] : partitions_) n += q.batches.size();
+  for (const auto& [tp, q] : partitions_) {
+    std::lock_guard lock(q.mu);
+    n += q.batches.size();
+  }
+  return n;
+}
+
+std::uint64_t RecordAccumulator::topic_appended(const std::string& topic) const {
+  std::uint64_t n = 0;
+  for (auto it = partitions_.lower_bound(TopicPartition{topic, INT32_MIN});
+       it != partitions_.end() && it->first.topic == topic; ++it) {
+    std::lock_guard lock(it->second.mu);
+    n += it->second.appended;
+  }
   return n;
 }
 
 bool RecordAccumulator::topic_idle(const std::string& topic) const {
   for (auto it = partitions_.lower_bound(TopicPartition{topic, INT32_MIN});
        it != partitions_.end() && it->first.topic == topic; ++it) {
+    std::lock_guard lock(it->second.mu);
     if (!it->second.batches.empty() || it->second.in_flight != 0) return false;
   }
   return true;
@@ -238,10 +285,13 @@ bool RecordAccumulator::topic_idle(const std::string& topic) const {
 
 bool RecordAccumulator::idle(const TopicPartition& tp) const {
   auto it = partitions_.find(tp);
-  return it == partitions_.end() || (it->second.batches.empty() && it->second.in_flight == 0);
+  if (it == partitions_.end()) return true;
+  std::lock_guard lock(it->second.mu);
+  return it->second.batches.empty() && it->second.in_flight == 0;
 }
 
 RecordAccumulator::QueueStats RecordAccumulator::queue_stats(const PartitionQueue& q) {
+  std::lock_guard lock(q.mu);
   QueueStats s;
   s.appended = q.appended;
   for (const auto& b : q.batches) {

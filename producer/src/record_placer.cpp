@@ -99,14 +99,11 @@ bool RecordPlacer::place_staged(Inbox& from, Inbox::Entry& e, Target& t, bool pl
   }
   if (t.info == nullptr) return false;
   from.header_views(e, header_scratch_);
-  std::optional<std::string> key_string;
-  if (options_.partitioner && !e.has_partition) key_string = from.string(e.key);
   const RecordView r{e.has_partition ? std::optional<std::int32_t>(e.partition) : std::nullopt,
                      from.bytes(e.key),
                      from.bytes(e.value),
                      header_scratch_,
-                     e.has_timestamp ? std::optional<std::int64_t>(e.timestamp_ms) : std::nullopt,
-                     &key_string};
+                     e.has_timestamp ? std::optional<std::int64_t>(e.timestamp_ms) : std::nullopt};
   if (!place(t, r, std::move(e.callback), e.reserved, e.enqueued, e.urgent, e.generation, out)) {
     // A partition the metadata does not list yet.
     t.state->beyond.push_back(pending(from, e));
@@ -133,7 +130,7 @@ void RecordPlacer::place_waiting(Clock::time_point now, std::int64_t wall_ms, Pl
       const Record& rec = p.record;
       header_scratch_.clear();
       for (const auto& h : rec.headers) header_scratch_.push_back({h.key, view(h.value)});
-      RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms, &rec.key};
+      RecordView r{rec.partition, view(rec.key), view(rec.value), header_scratch_, rec.timestamp_ms};
       if (!place(t, r, std::move(p.callback), p.reserved, p.enqueued, p.urgent, p.generation, out)) {
         topic.beyond.push_back(std::move(p));
       }
@@ -233,9 +230,22 @@ bool RecordPlacer::topic_in_use(const std::string& name) const {
   return !accumulator_.topic_idle(name);
 }
 
+bool RecordPlacer::holds(const std::string& name) const {
+  auto it = topics_.find(name);
+  if (it != topics_.end() && (!it->second.waiting.empty() || !it->second.beyond.empty())) return true;
+  return parked_.any_topic([&name](const std::string& t) { return t == name; });
+}
+
 std::vector<std::string> RecordPlacer::forget_idle(Clock::time_point now) {
   std::vector<std::string> forgotten;
   for (auto it = topics_.begin(); it != topics_.end();) {
+    // Records sent straight into batches (a published route) never pass
+    // through here: their count tells that the topic is in use.
+    const std::uint64_t routed = accumulator_.topic_appended(it->first) - it->second.placed;
+    if (routed != it->second.routed_seen) {
+      it->second.routed_seen = routed;
+      it->second.last_used = now;
+    }
     if (now - it->second.last_used >= options_.metadata_max_idle && !topic_in_use(it->first)) {
       forgotten.push_back(it->first);
       it = topics_.erase(it);
@@ -338,41 +348,29 @@ bool RecordPlacer::place(Target& t, const RecordView& r, DeliveryCallback&& call
       if (w.record.partition == r.partition) return false;
     }
     partition = *r.partition;
-  } else if (options_.partitioner) {
-    std::int32_t chosen = -1;
-    std::string why;
-    try {
-      chosen = options_.partitioner(PartitionRequest{topic, *r.key_string, count});
-    } catch (const std::exception& e) {
-      why = std::string("threw: ") + e.what();
-    } catch (...) {
-      why = "threw a non-standard exception";
-    }
-    if (chosen < 0 || chosen >= count) {
-      if (why.empty()) why = "returned " + std::to_string(chosen);
-      fail(errc::partitioner_failed, "the partitioner for topic '" + topic + "' " + why + " (the topic has " +
-                                         std::to_string(count) + " partitions: return 0.." +
-                                         std::to_string(count - 1) + ")");
-      return true;
-    }
-    partition = chosen;
   } else {
-    auto chosen = partitioner_.choose(topic, r.key, count, t.available);
-    if (!chosen) {
-      fail(errc::partitioner_failed, chosen.error().message);
+    const PartitionChoice chosen = partitioner_.choose(topic, r.key, count, t.available);
+    if (!chosen.ok()) {
+      fail(chosen.error, chosen.message);
       return true;
     }
-    partition = chosen.value();
+    partition = chosen.partition;
   }
   const std::int64_t ts = r.timestamp_ms ? *r.timestamp_ms : wall_ms(enqueued);
   RecordAccumulator::Lane*& lane = t.lanes[static_cast<std::size_t>(partition)];
   if (lane == nullptr) lane = &accumulator_.lane(TopicPartition{topic, partition});
-  const ProducerBatch& batch = accumulator_.append(*lane, ts, r.key, r.value, r.headers, std::move(callback), reserved,
-                                                   enqueued, urgent, generation);
+  const RecordAccumulator::Appended appended =
+      accumulator_.append(*lane, ts, r.key, r.value, r.headers, std::move(callback), reserved, enqueued, urgent,
+                          generation);
+  if (!appended.appended) {
+    // Closing or failed: appends are closed (ProducerDriver::fail_everything).
+    fail(errc::closed, "producer closed before the record for " + topic + "-" + std::to_string(partition) +
+                           " reached a batch");
+    return true;
+  }
+  ++t.state->placed;
   // Sticky placement moves on once this partition's batch is full (KIP-794).
-  const bool batch_full = batch.builder.size_in_bytes() >= options_.batch_size ||
-                          batch.builder.record_count() >= options_.batch_num_messages;
-  partitioner_.on_append(topic, partition, reserved, batch_full);
+  partitioner_.on_append(topic, partition, reserved, appended.batch_full);
   return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// RecordPlacer: takes the records a pass took from the send gate and puts
-// each into its partition's open batch (the Java client's
+// RecordPlacer: takes the records a pass took from the send gate's inbox
+// (those of topics without a route: a routed record is placed by its sender,
+// topic_route.hpp) and puts each into its partition's open batch (the Java client's
 // KafkaProducer.doSend after metadata: partition choice, timestamps,
 // RecordAccumulator.append), or keeps it until it can be:
 //  - parked: its topic has no metadata yet (the inbox is kept whole, no copy);
@@ -28,10 +29,10 @@
 
 #include "inbox.hpp"
 #include "parked_inboxes.hpp"
+#include "partition_chooser.hpp"
 #include "producer_batch.hpp"
 #include "record_accumulator.hpp"
 #include "sluice/net/metadata_cache.hpp"
-#include "sluice/partitioner/partitioner.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/record.hpp"
 
@@ -68,12 +69,11 @@ struct PlacerOptions {
   std::int32_t batch_num_messages = 10000;
   std::chrono::milliseconds metadata_max_idle{300000};
   std::string bootstrap_servers;    // for messages
-  PartitionFunction partitioner;  // the user's, or empty
 };
 
 class RecordPlacer {
  public:
-  RecordPlacer(PlacerOptions options, RecordAccumulator& accumulator, partitioner::Partitioner& partitioner,
+  RecordPlacer(PlacerOptions options, RecordAccumulator& accumulator, PartitionChooser& partitioner,
                const net::MetadataCache& metadata)
       : options_(std::move(options)), accumulator_(accumulator), partitioner_(partitioner), metadata_(metadata) {}
 
@@ -102,6 +102,15 @@ class RecordPlacer {
   std::vector<std::string> topic_names() const;
   // Whether records or batches of the topic are waiting for its metadata.
   bool topic_in_use(const std::string& name) const;
+  // Whether records of the topic are kept here (parked, waiting, beyond):
+  // its senders must not put records straight into batches meanwhile.
+  bool holds(const std::string& name) const;
+  bool knows(const std::string& name) const { return topics_.contains(name); }
+  // Calls f(name) for each topic it knows.
+  template <class F>
+  void for_each_topic(F&& f) const {
+    for (const auto& [name, topic] : topics_) f(name);
+  }
   // Drops topics nothing was sent to for metadata.max.idle.ms (Java's
   // metadata.max.idle.ms) and returns them: they are no longer asked for,
   // and a topic in error is not asked for every retry.backoff.ms.
@@ -117,6 +126,11 @@ class RecordPlacer {
     // is per partition).
     std::deque<PendingRecord> beyond;
     Clock::time_point last_used{};  // the last pass that had records of it at hand
+    // Records its senders put straight into batches (a published route:
+    // appended in all minus placed here), as forget_idle() last saw them:
+    // more since then counts as use.
+    std::uint64_t placed = 0;
+    std::uint64_t routed_seen = 0;
   };
   // Where one pass places records of one topic: looked up once per pass.
   struct Target {
@@ -133,7 +147,6 @@ class RecordPlacer {
     std::optional<protocol::ByteView> value;
     std::span<const protocol::RecordHeaderView> headers;
     std::optional<std::int64_t> timestamp_ms;
-    const std::optional<std::string>* key_string = nullptr;  // the key as a string (user partitioner)
   };
 
   Target& target(const std::string& topic, Target& t);
@@ -152,7 +165,7 @@ class RecordPlacer {
 
   PlacerOptions options_;
   RecordAccumulator& accumulator_;
-  partitioner::Partitioner& partitioner_;
+  PartitionChooser& partitioner_;
   const net::MetadataCache& metadata_;
   std::map<std::string, TopicState> topics_;
   ParkedInboxes parked_;                // records of topics without metadata yet, in send order

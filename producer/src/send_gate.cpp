@@ -16,8 +16,8 @@ SendGate::SendGate(const SendGateOptions& options)
       slack_bytes_(std::min<std::size_t>(options.buffer_memory / 16, std::size_t{1} << 20)),
       slack_records_(options.max_queued_records / 16) {}
 
-std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryCallback& callback, std::size_t size,
-                                              bool urgent, bool may_wait, bool& kick) {
+Admission SendGate::admit(const RecordRef& record, DeliveryCallback& callback, std::size_t size, bool urgent,
+                          bool may_wait, bool& kick, bool may_route) {
   kick = false;
   // The report is built only for a refused record (no topic copy per send).
   auto refuse = [&](std::error_code ec, std::string message) {
@@ -26,7 +26,7 @@ std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryC
     r.partition = record.partition.value_or(-1);
     r.error = ec;
     r.error_message = std::move(message);
-    return r;
+    return Admission{std::move(r), nullptr, 0};
   };
   std::unique_lock lock(mu_);
   if (closed_) {
@@ -68,6 +68,16 @@ std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryC
                                   : "; send() from a delivery callback never waits)"));
     }
   }
+  if (may_route && !routes_.empty()) {
+    auto it = routes_.find(record.topic);
+    if (it != routes_.end() &&
+        (!record.partition || (*record.partition >= 0 && *record.partition < it->second->partition_count))) {
+      ++outstanding_;
+      ++pending_by_generation_[generation_];
+      buffered_bytes_ += size;
+      return Admission{std::nullopt, it->second, generation_};
+    }
+  }
   // Unbounded, a sender that outran the I/O thread had the same records in
   // the inbox and in their batches at once, up to twice buffer.memory; so
   // it waits for a take (a context switch per MiB at most). After
@@ -95,7 +105,38 @@ std::optional<DeliveryReport> SendGate::offer(const RecordRef& record, DeliveryC
                         incoming_.size() >= kick_records_)) {
     kick_posted_ = kick = true;
   }
-  return std::nullopt;
+  return Admission{};
+}
+
+bool SendGate::appended(bool ready, bool urgent) {
+  std::lock_guard lock(mu_);
+  if (kick_posted_) return false;  // the pass it posted takes the inbox after this append: it sees the record
+  if (!pass_promised_ || ready || urgent || flush_requests_ > 0) return kick_posted_ = true;
+  appended_unseen_ = true;
+  return false;
+}
+
+DeliveryReport SendGate::refusal(const RecordRef& record) const {
+  std::lock_guard lock(mu_);
+  DeliveryReport r;
+  r.topic = std::string(record.topic);
+  r.partition = record.partition.value_or(-1);
+  r.error = fatal_ ? fatal_ : make_error_code(errc::closed);
+  r.error_message = fatal_ ? fatal_message_
+                           : "producer closed while send() placed the record for topic '" + r.topic + "'";
+  return r;
+}
+
+bool SendGate::publish(std::shared_ptr<const TopicRoute> route) {
+  std::lock_guard lock(mu_);
+  if (incoming_.holds_topic(route->topic)) return false;
+  routes_[route->topic] = std::move(route);
+  return true;
+}
+
+void SendGate::withdraw(const std::string& topic) {
+  std::lock_guard lock(mu_);
+  routes_.erase(topic);
 }
 
 std::uint64_t SendGate::begin_flush(bool& kick) {
@@ -142,6 +183,7 @@ TakenInbox SendGate::take(Inbox& into) {
     std::lock_guard lock(mu_);
     incoming_.swap(into);  // `into` was left empty, its capacity kept for the next sends
     kick_posted_ = false;
+    appended_unseen_ = false;  // appended before this take: the pass sees those records in their batches
     taken.promised = pass_promised_;
     taken.flushing = flush_requests_ > 0 || closed_;
     wake_senders = inbox_waiters_ > 0;  // some may wait for the inbox to be taken (offer)
@@ -155,7 +197,7 @@ bool SendGate::promise_pass(bool promised) {
   pass_promised_ = promised;
   // Records staged while an earlier promise stood (this pass may have been
   // that promise) must not wait for a pass nobody will run.
-  if (!promised && !incoming_.empty() && !kick_posted_) return kick_posted_ = true;
+  if (!promised && (!incoming_.empty() || appended_unseen_) && !kick_posted_) return kick_posted_ = true;
   return false;
 }
 

@@ -5,11 +5,21 @@
 //
 // It admits a record or refuses it with a report (closed, fatal, buffer
 // full after max.block.ms), charges buffer.memory and
-// queue.buffering.max.messages, stages the record's bytes in the inbox,
-// counts it in its flush generation, and says whether the I/O thread must
-// be woken. The I/O thread takes the whole inbox per pass, and settles
-// records once reported (buffer space freed, flush generations counted
-// down); flush() waits on those generations.
+// queue.buffering.max.messages, counts it in its flush generation, and
+// says whether the I/O thread must be woken. An admitted record of a topic
+// with a published route (topic_route.hpp) is handed back to its sender,
+// who puts it straight into its partition's batch (the one copy of its
+// bytes); any other is staged in the inbox, which the I/O thread takes
+// whole per pass. The I/O thread settles records once reported (buffer
+// space freed, flush generations counted down); flush() waits on those
+// generations.
+//
+// Send order per partition: the route lookup and the staging happen under
+// one lock, and a route is published only while the inbox holds no record
+// of its topic, so a record sent straight never overtakes one staged
+// before it; records a route cannot take (a partition beyond its count)
+// are staged, and the I/O thread then withdraws the route until they are
+// placed.
 //
 // Threads: every member is guarded by one mutex; any thread may call any
 // function. Waiting functions take `may_wait` false on the thread that
@@ -27,6 +37,7 @@
 #include "inbox.hpp"
 #include "producer_batch.hpp"
 #include "sluice/record.hpp"
+#include "topic_route.hpp"
 
 namespace sluice::detail {
 
@@ -44,6 +55,16 @@ struct SendGateOptions {
   // (own I/O thread only: on an application's io_context the thread
   // running it may be the sender).
   bool bound_inbox = true;
+};
+
+// What offer() decided for an admitted or refused record.
+struct Admission {
+  std::optional<DeliveryReport> refused;  // set: refused with this report (the callback untouched)
+  // Set: admitted, not staged: the sender appends it to its partition's
+  // batch through this route, then calls appended() (or, if the
+  // accumulator refuses it, reports it and settles it).
+  std::shared_ptr<const TopicRoute> route;
+  std::uint64_t generation = 0;  // its flush generation
 };
 
 // What a pass took from the gate.
@@ -64,7 +85,20 @@ class SendGate {
   // when the I/O thread must run a pass now (no pass promised within
   // linger.ms, a sync send, or a batch's worth staged).
   std::optional<DeliveryReport> offer(const RecordRef& record, DeliveryCallback& callback, std::size_t size,
-                                      bool urgent, bool may_wait, bool& kick);
+                                      bool urgent, bool may_wait, bool& kick) {
+    return admit(record, callback, size, urgent, may_wait, kick, false).refused;
+  }
+  // The same, but a record whose topic has a route (and a partition within
+  // it, if it names one) is not staged: Admission::route says so.
+  Admission admit(const RecordRef& record, DeliveryCallback& callback, std::size_t size, bool urgent, bool may_wait,
+                  bool& kick, bool may_route = true);
+  // A record admitted with a route is in its batch; `ready`: a batch of its
+  // partition is ready now (full or urgent). Returns whether the I/O thread
+  // must be woken (as offer()'s kick).
+  bool appended(bool ready, bool urgent);
+  // The report for a record admitted with a route that the accumulator no
+  // longer takes (closing, or failed): the sender delivers it and settles it.
+  DeliveryReport refusal(const RecordRef& record) const;
   // A flush begins: returns its generation (records sent before it) and
   // sets `kick` when a pass must be posted.
   std::uint64_t begin_flush(bool& kick);
@@ -88,6 +122,12 @@ class SendGate {
   void settle(std::span<const std::uint64_t> generations, std::size_t bytes);
   // Every later offer fails with this (not errc::closed: closing is close()).
   void set_fatal(std::error_code ec, const std::string& why);
+  // Routes: senders of `route->topic` append straight to its batches from
+  // now on, unless the inbox holds a record of that topic (then false: try
+  // at a later pass). A route replaces the topic's previous one.
+  bool publish(std::shared_ptr<const TopicRoute> route);
+  // Records of `topic` are staged again from now on.
+  void withdraw(const std::string& topic);
   struct Use {
     std::size_t bytes = 0;
     std::size_t records = 0;
@@ -109,6 +149,11 @@ class SendGate {
   std::condition_variable space_cv_;  // buffer space freed
   std::condition_variable inbox_cv_;  // a pass took the inbox
   Inbox incoming_;
+  std::map<std::string, std::shared_ptr<const TopicRoute>, std::less<>> routes_;
+  // A record went straight into a batch since the last take without waking
+  // the I/O thread (a pass was promised): like a non-empty inbox for
+  // promise_pass().
+  bool appended_unseen_ = false;
   std::size_t inbox_waiters_ = 0;
   std::size_t space_waiters_ = 0;
   std::size_t outstanding_ = 0;     // records accepted without a report yet

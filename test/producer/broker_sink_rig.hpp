@@ -106,7 +106,7 @@ struct Rig {
 
   RecordAccumulator accumulator{accumulator_options()};
   IdempotenceState idempotence;
-  sluice::partitioner::Partitioner partitioner{sluice::partitioner::PartitionerOptions{}};
+  PartitionChooser partitioner{sluice::partitioner::PartitionerOptions{}, nullptr};
   sluice::net::MetadataCache metadata;
   ProducerStatistics stats;
   BrokerSink sink;

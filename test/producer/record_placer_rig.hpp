@@ -98,8 +98,9 @@ inline AccumulatorOptions accumulator_options() {
 }
 
 struct Rig {
-  explicit Rig(PlacerOptions o = placer_options())
-      : placer(std::move(o), accumulator, partitioner, cache) {}
+  explicit Rig(PlacerOptions o = placer_options(), sluice::PartitionFunction user = {})
+      : partitioner(sluice::partitioner::PartitionerOptions{}, std::move(user)),
+        placer(std::move(o), accumulator, partitioner, cache) {}
 
   void send(const Record& r, const std::string& name, std::size_t reserved = 10, bool urgent = false,
             std::uint64_t generation = 0) {
@@ -126,7 +127,7 @@ struct Rig {
   }
 
   RecordAccumulator accumulator{accumulator_options()};
-  sluice::partitioner::Partitioner partitioner{sluice::partitioner::PartitionerOptions{}};
+  PartitionChooser partitioner;
   sluice::net::MetadataCache cache;
   RecordPlacer placer;
   Inbox inbox;

@@ -326,15 +326,14 @@ TEST_CASE("a negative partition ends with invalid_partition") {
 
 TEST_CASE("a user partitioner places records, and one out of range or throwing ends them with partitioner_failed") {
   std::vector<std::string> keys_seen;
-  PlacerOptions o = placer_options();
-  o.partitioner = [&keys_seen](const sluice::PartitionRequest& r) -> std::int32_t {
+  auto user = [&keys_seen](const sluice::PartitionRequest& r) -> std::int32_t {
     keys_seen.push_back(r.key.value_or("<null>"));
     if (r.key == "throw") throw std::runtime_error("boom");
     if (r.key == "far") return r.partition_count;
     if (r.key == "neg") return -1;
     return r.partition_count - 1;
   };
-  Rig rig(o);
+  Rig rig(placer_options(), user);
   rig.update(metadata({topic_meta("orders", 4)}));
   rig.send(rec("orders", std::nullopt, "good"), "good");
   rig.send(rec("orders", std::nullopt, "far"), "far");

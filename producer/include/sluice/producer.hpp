@@ -40,7 +40,10 @@ class io_context;
 namespace sluice {
 
 // Chooses the partition of a record without an explicit one; returns a
-// partition in [0, partition_count). Runs on the producer's I/O thread.
+// partition in [0, partition_count). Runs on the thread that calls send()
+// once the topic's metadata is known (as Java's Partitioner), else on the
+// producer's I/O thread when the record is placed; never two calls at once,
+// so it needs no lock of its own. It must not call back into the producer.
 struct PartitionRequest {
   std::string_view topic;
   const std::optional<std::string>& key;  // nullopt: null key

@@ -2,8 +2,8 @@
 // Partitioner: chooses the partition of a record that has none, per topic,
 // with the state that sticky and round-robin placement need.
 //
-// Sans-I/O and not thread-safe: one thread owns it (the producer's I/O
-// thread), calling choose() for a record, then on_append() once the record
+// Sans-I/O and not thread-safe: one caller at a time (the producer calls it
+// under one lock, producer/src/partition_chooser.hpp), calling choose() for a record, then on_append() once the record
 // is in a batch, and on_batch_closed() when a batch takes no more records.
 //
 // An explicit partition on a record always wins: that check is the caller's,
