@@ -264,6 +264,7 @@ write_secure_info() {
   {
     echo "base=$BASE"
     echo "brokers=$BROKERS"
+    echo "kafka.version=$KAFKA_VERSION"
     echo "bootstrap.plaintext=$(bootstrap_list)"
     for l in $SECURE_LISTENERS; do echo "bootstrap.$(lower "$l")=$(secure_bootstrap "$l")"; done
     echo "sasl.mechanisms=$SASL_MECHANISMS"
