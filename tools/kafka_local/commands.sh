@@ -236,10 +236,11 @@ cmd_run_class() {
   ensure_setup
   # shellcheck disable=SC2086
   cds_init
-  # a secure cluster's token server: let Kafka's OAuth login reach it
+  # a secure cluster's token server: let Kafka's OAuth login reach it (before
+  # TOOL_JVM_OPTS, so SLUICE_KAFKA_TOOL_OPTS can override it: the last -D wins)
   local -a oauth=()
   if load_cluster && [ -n "$SECURE" ]; then oauth=("$(oauth_jvm_opt)"); fi
-  exec "$JAVA" $TOOL_JVM_OPTS "${oauth[@]}" "${CDS_ARGS[@]}" "$(kv_log_opt "$TOOLS_LOG4J")" -cp "$LIB/*" "$@"
+  exec "$JAVA" "${oauth[@]}" $TOOL_JVM_OPTS "${CDS_ARGS[@]}" "$(kv_log_opt "$TOOLS_LOG4J")" -cp "$LIB/*" "$@"
 }
 
 cmd_secure_info() {
