@@ -105,6 +105,16 @@ class ClusterView {
   // dialled in a loop.
   void rebootstrap();
   bool unreachable() const noexcept { return unreachable_since_.has_value(); }
+  // Why no record can be served (the Java client's UnsupportedVersionException):
+  // every node the view knows — each bootstrap.servers entry and each broker
+  // the last Metadata answer named — ended its latest connection attempt
+  // speaking no version Sluice can use of an API every record needs
+  // (Metadata or Produce: net_errc::no_common_version; SaslHandshake v1 /
+  // SaslAuthenticate under SASL: net_errc::sasl_unavailable). Names each
+  // broker, the API, both ranges and the remedy. Empty while any known node
+  // has not been tried yet, failed otherwise (it may come back upgraded), or
+  // connected: records then wait for it as usual (max.block.ms).
+  std::string no_usable_broker() const;
 
   // --- metadata ---
   void want_metadata() noexcept { wanted_ = true; }
@@ -161,6 +171,8 @@ class ClusterView {
   Clock::time_point next_request_at_{};
   Clock::time_point last_answer_at_{};  // last successful Metadata answer
   std::string last_failure_;
+  // Per node whose latest connection attempt found no usable version: why.
+  std::map<std::int32_t, std::string> unusable_;
   std::optional<Clock::time_point> unreachable_since_;  // needed a broker, none ready since then
 };
 

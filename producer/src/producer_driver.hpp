@@ -151,6 +151,9 @@ class ProducerDriver final : private AdminHost {
   std::vector<LinkSummary> link_summaries() const;
   void close_all_links();
   void maintain_connections(Clock::time_point now);
+  // Every known broker speaks no usable version (ClusterView::no_usable_broker):
+  // records not yet sent fail at once, definitely, with no_common_version.
+  void fail_if_no_usable_broker();
 
   ProducerSettings settings_;
   SinkOptions sink_options_;  // every broker's sink's

@@ -179,6 +179,28 @@ void ProducerDriver::maintain_connections(Clock::time_point now) {
   }
 }
 
+// A broker that speaks no version Sluice can use will not start to while
+// the producer waits: when every broker the producer knows answered so,
+// what is not yet sent fails now, not after max.block.ms (the Java client's
+// UnsupportedVersionException). Batches already sent stay: they may be in
+// the log, and delivery.timeout.ms ends them. The view keeps dialling after
+// its backoff, so a broker upgraded meanwhile is found.
+void ProducerDriver::fail_if_no_usable_broker() {
+  const std::string why = cluster_.no_usable_broker();
+  if (why.empty()) return;
+  take_incoming();  // parked records too, as Records
+  std::size_t n = 0;
+  for (auto& b : accumulator_.take_unsent()) {
+    n += b->callbacks.size();
+    complete(*b, -1, net::net_errc::no_common_version, why + " (" + b->tp.str() + ")", false);
+  }
+  PlacerActions ended;
+  placer_.fail_all(net::net_errc::no_common_version, why, ended);
+  n += ended.ended.size();
+  carry_out(ended);
+  if (n > 0) log(LogLevel::error, std::to_string(n) + " records failed: " + why);
+}
+
 // Closes every link. The map is emptied before closing: closing a link that
 // is still connecting runs its handler (and a pass) at once.
 void ProducerDriver::close_all_links() {
