@@ -53,6 +53,7 @@ std::chrono::milliseconds ClusterView::on_connect_result(std::int32_t node_id, s
 }
 
 std::string ClusterView::no_usable_broker() const {
+  if (unusable_.empty()) return {};  // the usual case, every pass
   std::vector<std::int32_t> known;
   for (std::size_t i = 0; i < options_.bootstrap.size(); ++i) known.push_back(-static_cast<std::int32_t>(i) - 1);
   for (const auto& [id, address] : metadata_.brokers()) known.push_back(id);
