@@ -133,7 +133,8 @@ protocol::MetadataRequest ClusterView::metadata_request(const std::vector<std::s
 }
 
 MetadataOutcome ClusterView::on_metadata(const net::RequestOutcome& out, std::int16_t version, Clock::time_point now,
-                                         const std::function<bool(const std::string&)>& in_use) {
+                                         const std::function<bool(const std::string&)>& in_use,
+                                         const std::string& from) {
   MetadataOutcome result;
   in_flight_ = false;
   if (out.ec) {
@@ -167,6 +168,11 @@ MetadataOutcome ClusterView::on_metadata(const net::RequestOutcome& out, std::in
       if (in_use(*t.name)) wanted_ = true;
     }
   } else {
+    // Asked again after the backoff; said once while the same answer repeats.
+    const std::string why = (from.empty() ? std::string("a broker") : from) + " sent a Metadata v" +
+                            std::to_string(version) + " answer Sluice cannot read (" + m.error().message() + ")";
+    if (why != last_failure_) result.unreadable = why;
+    last_failure_ = why;
     wanted_ = true;
   }
   // Back off before asking again: no storm of Metadata requests.

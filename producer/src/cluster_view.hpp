@@ -73,6 +73,10 @@ struct MetadataStep {
 struct MetadataOutcome {
   bool rebootstrap = false;  // REBOOTSTRAP_REQUIRED: close every link (the view reset itself)
   std::string refused;       // parts of the answer refused (for a warning), empty if none
+  // The answer could not be read (for a warning, once while it repeats): the
+  // decode error. Records that time out waiting carry it too
+  // (last_connection_failure), not "no broker answered".
+  std::string unreadable;
 };
 
 class ClusterView {
@@ -140,8 +144,9 @@ class ClusterView {
   protocol::MetadataRequest metadata_request(const std::vector<std::string>& topics);
   // Its answer (or transport error). `in_use(name)`: records wait for the
   // topic, so a topic still in error is asked for again after a backoff.
+  // `from`: who answered ("broker N at H:P"), for messages.
   MetadataOutcome on_metadata(const net::RequestOutcome& outcome, std::int16_t version, Clock::time_point now,
-                              const std::function<bool(const std::string&)>& in_use);
+                              const std::function<bool(const std::string&)>& in_use, const std::string& from = {});
   void apply(const LeaderHint& hint) {
     metadata_.apply_leader_hint(hint.topic, hint.partition, hint.leader_id, hint.leader_epoch, hint.endpoints,
                                 hint.topic_id);

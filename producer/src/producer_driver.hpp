@@ -143,7 +143,7 @@ class ProducerDriver final : private AdminHost {
 
   // --- I/O thread only: producer_driver_cluster.cpp ---
   void request_metadata(Clock::time_point now);
-  void on_metadata(const net::RequestOutcome& out, std::int16_t version);
+  void on_metadata(const net::RequestOutcome& out, std::int16_t version, const std::string& from);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
   std::shared_ptr<BrokerLink> connection(std::int32_t node_id);

@@ -97,12 +97,14 @@ void ProducerDriver::request_metadata(Clock::time_point now) {
   }
   const protocol::MetadataRequest req = cluster_.metadata_request(placer_.topic_names());
   const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
-  conn->send_metadata(req, [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+  conn->send_metadata(req, [this, version, from = describe_broker(step.node_id, conn->address().to_string())](
+                               const net::RequestOutcome& out) { on_metadata(out, version, from); });
 }
 
-void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
+void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t version, const std::string& from) {
   const MetadataOutcome m = cluster_.on_metadata(
-      out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); });
+      out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); }, from);
+  if (!m.unreadable.empty()) log(LogLevel::warning, m.unreadable + "; asking again");
   if (m.rebootstrap) {
     log(LogLevel::warning, "Metadata answered REBOOTSTRAP_REQUIRED: reconnecting from bootstrap.servers");
     close_all_links();

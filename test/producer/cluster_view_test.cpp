@@ -508,3 +508,26 @@ TEST_CASE("no usable broker: once Metadata named brokers, each of them and each 
   CHECK_THAT(why, Catch::Contains("broker 2 at b2:9092: Produce: no common version (broker 0-2, Sluice 3-13); and 1 more)"));
   CHECK_THAT(why, !Catch::Contains("broker 3 at b3"));
 }
+
+TEST_CASE("an unreadable Metadata answer is said once while it repeats, asked again, and carried into reports") {
+  ClusterView view(options());
+  view.want_metadata();
+  REQUIRE(is(step(view, t0, {{-1, LinkPhase::ready}}), Kind::ask, -1));
+  view.metadata_request({"t"});
+  // One byte more than v12's layout (librdkafka 2.16's mock sends such a v13 answer).
+  auto body = sluice::fuzz::write_metadata_response(cluster(), kVersion);
+  body.push_back(0);
+  const sluice::net::RequestOutcome extra{{}, body, false};
+  const std::string who = "bootstrap broker boot1:9092";
+  const MetadataOutcome first = view.on_metadata(extra, kVersion, t0, never, who);
+  CHECK_THAT(first.unreadable, Catch::StartsWith(who + " sent a Metadata v12 answer Sluice cannot read (unexpected "
+                                                        "bytes after the end of the message"));
+  CHECK(view.last_connection_failure() == first.unreadable);
+  CHECK(view.metadata().topic("t") == nullptr);  // not used
+  CHECK(view.metadata_wanted());
+  CHECK(is(step(view, t0 + 99ms, {{-1, LinkPhase::ready}}), Kind::nothing));  // retry.backoff.ms
+  REQUIRE(is(step(view, t0 + 100ms, {{-1, LinkPhase::ready}}), Kind::ask, -1));
+  view.metadata_request({"t"});
+  CHECK(view.on_metadata(extra, kVersion, t0 + 100ms, never, who).unreadable.empty());  // the same again: quiet
+  CHECK(view.last_connection_failure() == first.unreadable);
+}
