@@ -28,7 +28,7 @@ PROTOCOLS = ("plaintext", "ssl", "sasl_ssl")
 PROTOCOL_NAMES = {"plaintext": "PLAINTEXT", "ssl": "SSL", "sasl_ssl": "SASL_SSL"}
 SLUICE_SASL = "SCRAM-SHA-512"
 # librdkafka 2.0.2 (Debian 12) cannot log in with SCRAM to Kafka 4.x: its
-# client-final message repeats the client nonce (docs/KAFKA-LOCAL.md). PLAIN
+# client-final message repeats the client nonce (docs/KAFKA-LOCAL-SECURE.md). PLAIN
 # works, and the mechanism only matters once per connection.
 RDKAFKA_SASL_DEFAULT = "PLAIN"
 SASL_USER = "admin"  # a super user: it may write the fresh topic of every run
@@ -385,7 +385,7 @@ def make_class(cmp):
                 w(f"- {self.vers.get('librdkafka', 'librdkafka')}: PLAINTEXT and SSL. Over SASL_SSL it cannot use SCRAM "
                   "against Kafka 4.3.1: its client-final message repeats the client nonce and the broker answers "
                   "`Authentication failed during authentication due to invalid credentials with SASL mechanism "
-                  "SCRAM-SHA-512` (docs/KAFKA-LOCAL.md, \"What was verified\"). "
+                  "SCRAM-SHA-512` (docs/KAFKA-LOCAL-SECURE.md, \"What was verified\"). "
                   + (f"Its SASL_SSL row therefore logs in with {a.rdkafka_sasl}; the mechanism only matters once per "
                      "connection, the records then flow over the same TLS." if a.rdkafka_sasl in ("PLAIN",) else
                      "It has no SASL_SSL row here." if a.rdkafka_sasl == "NONE" else ""))

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice::detail {
@@ -32,6 +33,11 @@ net::ReconnectBackoff& ClusterView::backoff(std::int32_t node_id, Clock::time_po
 std::chrono::milliseconds ClusterView::on_connect_result(std::int32_t node_id, std::error_code error,
                                                          const std::string& why, Clock::time_point now) {
   auto& b = backoff(node_id, now);
+  if (error == net::net_errc::no_common_version || error == net::net_errc::sasl_unavailable) {
+    unusable_[node_id] = why;
+  } else {
+    unusable_.erase(node_id);
+  }
   if (!error) {
     b.reset();
     reconnect_at_.erase(node_id);
@@ -44,6 +50,28 @@ std::chrono::milliseconds ClusterView::on_connect_result(std::int32_t node_id, s
   if (node_id < 0) next_bootstrap_ = (next_bootstrap_ + 1) % options_.bootstrap.size();
   wanted_ = true;
   return delay;
+}
+
+std::string ClusterView::no_usable_broker() const {
+  if (unusable_.empty()) return {};  // the usual case, every pass
+  std::vector<std::int32_t> known;
+  for (std::size_t i = 0; i < options_.bootstrap.size(); ++i) known.push_back(-static_cast<std::int32_t>(i) - 1);
+  for (const auto& [id, address] : metadata_.brokers()) known.push_back(id);
+  std::vector<const std::string*> why;
+  for (const auto id : known) {
+    auto u = unusable_.find(id);
+    if (u == unusable_.end()) return {};
+    if (std::none_of(why.begin(), why.end(), [&u](const std::string* w) { return *w == u->second; })) {
+      why.push_back(&u->second);
+    }
+  }
+  // A few name the problem; a large cluster's every broker would bury it.
+  constexpr std::size_t kNamed = 3;
+  std::string s = "no broker speaks a version Sluice can use (";
+  for (std::size_t i = 0; i < std::min(why.size(), kNamed); ++i) s += (i == 0 ? "" : "; ") + *why[i];
+  if (why.size() > kNamed) s += "; and " + std::to_string(why.size() - kNamed) + " more";
+  return s + "): upgrade the brokers (Sluice needs Kafka 0.11 or later, 1.0 or later for SASL) or point "
+             "bootstrap.servers at servers that speak the versions named";
 }
 
 bool ClusterView::rebootstrap_due(Clock::time_point now, const net::ClusterReach& reach) {
@@ -105,7 +133,8 @@ protocol::MetadataRequest ClusterView::metadata_request(const std::vector<std::s
 }
 
 MetadataOutcome ClusterView::on_metadata(const net::RequestOutcome& out, std::int16_t version, Clock::time_point now,
-                                         const std::function<bool(const std::string&)>& in_use) {
+                                         const std::function<bool(const std::string&)>& in_use,
+                                         const std::string& from) {
   MetadataOutcome result;
   in_flight_ = false;
   if (out.ec) {
@@ -140,6 +169,11 @@ MetadataOutcome ClusterView::on_metadata(const net::RequestOutcome& out, std::in
       if (in_use(*t.name)) wanted_ = true;
     }
   } else {
+    // Asked again after the backoff; said once while the same answer repeats.
+    const std::string why = (from.empty() ? std::string("a broker") : from) + " sent a Metadata v" +
+                            std::to_string(version) + " answer Sluice cannot read (" + m.error().message() + ")";
+    if (why != last_failure_) result.unreadable = why;
+    last_failure_ = why;
     wanted_ = true;
   }
   // Back off before asking again: no storm of Metadata requests.

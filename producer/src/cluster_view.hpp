@@ -73,6 +73,10 @@ struct MetadataStep {
 struct MetadataOutcome {
   bool rebootstrap = false;  // REBOOTSTRAP_REQUIRED: close every link (the view reset itself)
   std::string refused;       // parts of the answer refused (for a warning), empty if none
+  // The answer could not be read (for a warning, once while it repeats): the
+  // decode error. Records that time out waiting carry it too
+  // (last_connection_failure), not "no broker answered".
+  std::string unreadable;
 };
 
 class ClusterView {
@@ -105,6 +109,16 @@ class ClusterView {
   // dialled in a loop.
   void rebootstrap();
   bool unreachable() const noexcept { return unreachable_since_.has_value(); }
+  // Why no record can be served (the Java client's UnsupportedVersionException):
+  // every node the view knows — each bootstrap.servers entry and each broker
+  // the last Metadata answer named — ended its latest connection attempt
+  // speaking no version Sluice can use of an API every record needs
+  // (Metadata or Produce: net_errc::no_common_version; SaslHandshake v1 /
+  // SaslAuthenticate under SASL: net_errc::sasl_unavailable). Names each
+  // broker, the API, both ranges and the remedy. Empty while any known node
+  // has not been tried yet, failed otherwise (it may come back upgraded), or
+  // connected: records then wait for it as usual (max.block.ms).
+  std::string no_usable_broker() const;
 
   // --- metadata ---
   void want_metadata() noexcept { wanted_ = true; }
@@ -130,8 +144,9 @@ class ClusterView {
   protocol::MetadataRequest metadata_request(const std::vector<std::string>& topics);
   // Its answer (or transport error). `in_use(name)`: records wait for the
   // topic, so a topic still in error is asked for again after a backoff.
+  // `from`: who answered ("broker N at H:P"), for messages.
   MetadataOutcome on_metadata(const net::RequestOutcome& outcome, std::int16_t version, Clock::time_point now,
-                              const std::function<bool(const std::string&)>& in_use);
+                              const std::function<bool(const std::string&)>& in_use, const std::string& from = {});
   void apply(const LeaderHint& hint) {
     if (metadata_.apply_leader_hint(hint.topic, hint.partition, hint.leader_id, hint.leader_epoch, hint.endpoints,
                                     hint.topic_id)) {
@@ -170,6 +185,8 @@ class ClusterView {
   Clock::time_point next_request_at_{};
   Clock::time_point last_answer_at_{};  // last successful Metadata answer
   std::string last_failure_;
+  // Per node whose latest connection attempt found no usable version: why.
+  std::map<std::int32_t, std::string> unusable_;
   std::optional<Clock::time_point> unreachable_since_;  // needed a broker, none ready since then
 };
 

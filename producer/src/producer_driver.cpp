@@ -233,6 +233,7 @@ void ProducerDriver::run_pass() {
     placer_.unpark(now, actions);  // also ends a refused topic's records
     carry_out(actions);
   }
+  fail_if_no_usable_broker();
   expire(now);
   maintain_connections(now);
   // Periodic refresh (metadata.max.age.ms): finds new partitions and moved

@@ -152,7 +152,7 @@ class ProducerDriver final : private AdminHost {
 
   // --- I/O thread only: producer_driver_cluster.cpp ---
   void request_metadata(Clock::time_point now);
-  void on_metadata(const net::RequestOutcome& out, std::int16_t version);
+  void on_metadata(const net::RequestOutcome& out, std::int16_t version, const std::string& from);
   void maybe_request_producer_id(Clock::time_point now);
   void on_producer_id(const net::RequestOutcome& out, std::int16_t version);
   std::shared_ptr<BrokerLink> connection(std::int32_t node_id);
@@ -160,6 +160,9 @@ class ProducerDriver final : private AdminHost {
   std::vector<LinkSummary> link_summaries() const;
   void close_all_links();
   void maintain_connections(Clock::time_point now);
+  // Every known broker speaks no usable version (ClusterView::no_usable_broker):
+  // records not yet sent fail at once, definitely, with no_common_version.
+  void fail_if_no_usable_broker();
 
   ProducerSettings settings_;
   SinkOptions sink_options_;  // every broker's sink's

@@ -97,12 +97,14 @@ void ProducerDriver::request_metadata(Clock::time_point now) {
   }
   const protocol::MetadataRequest req = cluster_.metadata_request(placer_.topic_names());
   const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
-  conn->send_metadata(req, [this, version](const net::RequestOutcome& out) { on_metadata(out, version); });
+  conn->send_metadata(req, [this, version, from = describe_broker(step.node_id, conn->address().to_string())](
+                               const net::RequestOutcome& out) { on_metadata(out, version, from); });
 }
 
-void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t version) {
+void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t version, const std::string& from) {
   const MetadataOutcome m = cluster_.on_metadata(
-      out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); });
+      out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); }, from);
+  if (!m.unreadable.empty()) log(LogLevel::warning, m.unreadable + "; asking again");
   if (m.rebootstrap) {
     log(LogLevel::warning, "Metadata answered REBOOTSTRAP_REQUIRED: reconnecting from bootstrap.servers");
     close_all_links();
@@ -177,6 +179,28 @@ void ProducerDriver::maintain_connections(Clock::time_point now) {
                                " ms: re-bootstrapping from bootstrap.servers=" + settings_.bootstrap_servers);
     close_all_links();
   }
+}
+
+// A broker that speaks no version Sluice can use will not start to while
+// the producer waits: when every broker the producer knows answered so,
+// what is not yet sent fails now, not after max.block.ms (the Java client's
+// UnsupportedVersionException). Batches already sent stay: they may be in
+// the log, and delivery.timeout.ms ends them. The view keeps dialling after
+// its backoff, so a broker upgraded meanwhile is found.
+void ProducerDriver::fail_if_no_usable_broker() {
+  const std::string why = cluster_.no_usable_broker();
+  if (why.empty()) return;
+  take_incoming();  // parked records too, as Records
+  std::size_t n = 0;
+  for (auto& b : accumulator_.take_unsent()) {
+    n += b->callbacks.size();
+    complete(*b, -1, net::net_errc::no_common_version, why + " (" + b->tp.str() + ")", false);
+  }
+  PlacerActions ended;
+  placer_.fail_all(net::net_errc::no_common_version, why, ended);
+  n += ended.ended.size();
+  carry_out(ended);
+  if (n > 0) log(LogLevel::error, std::to_string(n) + " records failed: " + why);
 }
 
 // Closes every link. The map is emptied before closing: closing a link that

@@ -50,11 +50,19 @@ bool read_sized(const std::string& s, std::size_t& pos, std::int64_t len, char s
 
 }  // namespace
 
-std::vector<ConsumedRecord> consume_all_with_kcat(const std::string& bootstrap, const std::string& topic) {
+std::vector<ConsumedRecord> consume_all_with_kcat(const std::string& bootstrap, const std::string& topic,
+                                                  const std::string& library_dir) {
   // Lengths first, so keys and values are read back byte-exact whatever
   // bytes they hold. kcat prints -1 as the length of a null key or value.
-  std::string cmd = "kcat -C -q -e -o beginning -b '" + bootstrap + "' -t '" + topic +
-                    "' -f '%p\\t%o\\t%K\\t%S\\t%k\\t%s\\t%h\\n' 2>&1";
+  // Newer librdkafka warns (level 4, on stderr, which is read with stdout)
+  // that kcat sets the deprecated api.version.request: errors only.
+  const std::string env = library_dir.empty() ? std::string() : "LD_LIBRARY_PATH='" + library_dir + "' ";
+  const std::string quiet = library_dir.empty() ? std::string() : "-X log_level=3 ";
+  // A fetch at the end of a partition returns after 10 ms, not 500: -e
+  // sees the end sooner (librdkafka's mock cluster: 0.5 s -> 0.02 s a read).
+  std::string cmd = env + "kcat -C -q -e " + quiet + "-X fetch.wait.max.ms=10 -o beginning -b '" + bootstrap +
+                    "' -t '" + topic +
+                    "' -f '%p\\t%o\\t%T\\t%K\\t%S\\t%k\\t%s\\t%h\\n' 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   std::string out;
@@ -71,6 +79,7 @@ std::vector<ConsumedRecord> consume_all_with_kcat(const std::string& bootstrap, 
     std::int64_t part = 0, klen = 0, vlen = 0;
     REQUIRE(read_number(out, pos, '\t', part));
     REQUIRE(read_number(out, pos, '\t', r.offset));
+    REQUIRE(read_number(out, pos, '\t', r.timestamp));
     REQUIRE(read_number(out, pos, '\t', klen));
     REQUIRE(read_number(out, pos, '\t', vlen));
     r.partition = static_cast<std::int32_t>(part);

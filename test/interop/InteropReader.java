@@ -5,7 +5,9 @@
 // one line per record, every byte field in hex ("-" for null):
 //   partition offset timestampType timestamp key value headers
 // headers: name=value pairs joined by ',' ("" when there are none).
-// Usage: java -cp 'LIB/*:DIR' InteropReader BOOTSTRAP TOPIC TIMEOUT_MS
+// Usage: java -cp 'LIB/*:DIR' InteropReader BOOTSTRAP TOPIC TIMEOUT_MS [KEY=VALUE ...]
+// KEY=VALUE: consumer properties (security.protocol, ssl.*, sasl.*), so the
+// records are read over the listener they were written to.
 // Exit 0 when every partition was read to its end offset, 1 otherwise.
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ public final class InteropReader {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
-      System.err.println("usage: InteropReader BOOTSTRAP TOPIC TIMEOUT_MS");
+    if (args.length < 3) {
+      System.err.println("usage: InteropReader BOOTSTRAP TOPIC TIMEOUT_MS [KEY=VALUE ...]");
       System.exit(2);
     }
     String topic = args[1];
@@ -42,6 +44,14 @@ public final class InteropReader {
     p.put("isolation.level", "read_uncommitted");
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    for (int i = 3; i < args.length; ++i) {
+      int eq = args[i].indexOf('=');
+      if (eq <= 0) {
+        System.err.println("InteropReader: property '" + args[i] + "' is not KEY=VALUE");
+        System.exit(2);
+      }
+      p.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofMillis(Math.max(1, deadline - System.currentTimeMillis())));
       if (infos == null || infos.isEmpty()) {

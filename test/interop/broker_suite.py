@@ -138,8 +138,9 @@ class Suite:
         return r, sent, seconds
 
     # --- checking
-    def check(self, topic, sent, fresh, partitions):
-        """Problems (strings) found by comparing both readers' records with the reports."""
+    def check(self, topic, sent, fresh, partitions, where):
+        """Problems (strings) found by comparing both readers' records (read through `where`, a
+        readers.Listener) with the reports."""
         problems = []
         acked = [s for s in sent if s["error"] is None]
         for s in sent:
@@ -160,8 +161,8 @@ class Suite:
             lo, hi = ranges.get(s["partition"], (s["offset"], s["offset"]))
             ranges[s["partition"]] = (min(lo, s["offset"]), max(hi, s["offset"]))
         by_pos = {(s["partition"], s["offset"]): s for s in acked}
-        for reader, read in (("java", lambda: readers.java_read(self.c.version, self.bootstrap, topic)),
-                             ("kcat", lambda: readers.kcat_read(self.bootstrap, topic))):
+        for reader, read in (("java", lambda: readers.java_read(self.c.version, where, topic)),
+                             ("kcat", lambda: readers.kcat_read(where, topic))):
             try:
                 got = read()
             except (readers.ReaderError, subprocess.TimeoutExpired) as e:
@@ -199,7 +200,7 @@ class Suite:
                 break
         return problems
 
-    def control(self, topic, sent, fresh, partitions):
+    def control(self, topic, sent, fresh, partitions, where):
         """The checker must catch an altered header value, timestamp and a dropped report in both readers.
         Returns problems (empty when all six were caught)."""
         bad = copy.deepcopy(sent)
@@ -210,7 +211,7 @@ class Suite:
         other["timestamp"] += 1
         dropped = next(s for s in acked if s is not with_h and s is not other)
         bad.remove(dropped)
-        caught = self.check(topic, bad, fresh, partitions)
+        caught = self.check(topic, bad, fresh, partitions, where)
         missed = []
         for reader in ("java", "kcat"):
             for what, needle in (("header", f"record {with_h['i']} at"), ("timestamp", f"record {other['i']} at"),
@@ -223,7 +224,8 @@ class Suite:
         return []
 
     def scenario(self, name, what, records, props=(), create="3:3", bootstrap=None, topic=None, extra=(),
-                 after=None, expect=None):
+                 after=None, expect=None, read=None):
+        """read: the readers.Listener the readers use (the one Sluice wrote through); PLAINTEXT by default."""
         if self.args.only and not any(name.startswith(o) for o in self.args.only):
             return
         topic = topic or f"interop-{name}-{self.run_id}"
@@ -245,17 +247,18 @@ class Suite:
                     problems += expect(md)
             except readers.ReaderError as e:
                 problems.append(str(e))
+        where = read or readers.Listener(self.bootstrap)
         if partitions:
-            problems += self.check(topic, sent, fresh, partitions)
+            problems += self.check(topic, sent, fresh, partitions, where)
             if not problems and fresh and self.negative_control is None:
-                problems += self.control(topic, sent, fresh, partitions)
+                problems += self.control(topic, sent, fresh, partitions, where)
         acked = sum(1 for s in sent if s["error"] is None)
         res = {"name": name, "what": what, "records": records, "acked": acked, "passed": not problems,
                "problems": problems[:20], "produce_seconds": round(seconds, 1),
-               "seconds": round(time.monotonic() - t0, 1)}
+               "seconds": round(time.monotonic() - t0, 1), "read_over": where.describe()}
         self.results.append(res)
         print(f"  {'PASS' if res['passed'] else 'FAIL'} {name}: {acked}/{records} acknowledged, "
-              f"read back by java+kcat ({res['seconds']} s) {what}", flush=True)
+              f"read back by java+kcat over {where.describe()} ({res['seconds']} s) {what}", flush=True)
         for p in problems[:20]:
             print(f"       {p}", flush=True)
 
@@ -274,15 +277,22 @@ class Suite:
                        "batch.size=2000", "linger.ms=2"])
         self.scenario("acks1-plain", "enable.idempotence=false, acks=1", 300, ["enable.idempotence=false", "acks=1"])
         self.scenario("tls", "SSL listener, CA-verified, CreateTopics over TLS", 300,
-                      ["security.protocol=SSL", f"ssl.ca.location={ca}"], bootstrap=c.info["bootstrap.ssl"])
+                      ["security.protocol=SSL", f"ssl.ca.location={ca}"], bootstrap=c.info["bootstrap.ssl"],
+                      read=readers.Listener(c.info["bootstrap.ssl"], "SSL", ca))
+        admin_pw = c.info["user.admin.password"]
         self.scenario("sasl-scram-512", "SASL_SSL + SCRAM-SHA-512 (admin), CreateTopics", 300,
                       ["security.protocol=SASL_SSL", f"ssl.ca.location={ca}", "sasl.mechanism=SCRAM-SHA-512",
                        "sasl.username=admin", f"sasl.password={c.info['user.admin.password']}"],
-                      bootstrap=c.info["bootstrap.sasl_ssl"])
+                      bootstrap=c.info["bootstrap.sasl_ssl"],
+                      read=readers.Listener(c.info["bootstrap.sasl_ssl"], "SASL_SSL", ca, "SCRAM-SHA-512", "admin",
+                                            admin_pw))
         self.scenario("sasl-scram-256-acl", "SASL_PLAINTEXT + SCRAM-SHA-256 as alice (ACLs: her one topic)", 300,
                       ["security.protocol=SASL_PLAINTEXT", "sasl.mechanism=SCRAM-SHA-256", "sasl.username=alice",
                        f"sasl.password={c.info['user.alice.password']}"],
-                      bootstrap=c.info["bootstrap.sasl_plaintext"], topic=c.info["topic.allowed"])
+                      bootstrap=c.info["bootstrap.sasl_plaintext"], topic=c.info["topic.allowed"],
+                      # alice may write, not read: the readers log in as admin on the same listener.
+                      read=readers.Listener(c.info["bootstrap.sasl_plaintext"], "SASL_PLAINTEXT", None,
+                                            "SCRAM-SHA-256", "admin", admin_pw))
         self.leader_kill()
 
     def leader_kill(self):

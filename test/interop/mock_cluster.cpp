@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 
 extern char** environ;
 
@@ -80,6 +82,32 @@ void MockCluster::command(const std::string& line) {
 
 void MockCluster::set_leader(const std::string& topic, int partition, int broker_id) {
   command("leader " + topic + " " + std::to_string(partition) + " " + std::to_string(broker_id));
+}
+
+std::string newest_librdkafka_dir() {
+  static const std::string dir = [] {
+    const char* cache = std::getenv("SLUICE_CACHE");
+    const char* home = std::getenv("HOME");
+    const std::string d = (cache && *cache ? std::string(cache) : std::string(home ? home : "") + "/.cache/sluice") +
+                          "/librdkafka-newest";
+    INFO("run tools/setup: it installs confluent-kafka and links its librdkafka as " << d << "/librdkafka.so.1");
+    REQUIRE(access((d + "/librdkafka.so.1").c_str(), R_OK) == 0);
+    FILE* p = popen(("LD_LIBRARY_PATH='" + d + "' kcat -V 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+    INFO("kcat -V: " << out);
+    int major = 0, minor = 0;
+    const auto at = out.find("librdkafka ");
+    REQUIRE(at != std::string::npos);
+    REQUIRE(std::sscanf(out.c_str() + at, "librdkafka %d.%d", &major, &minor) == 2);
+    REQUIRE(major * 100 + minor >= 210);
+    return d;
+  }();
+  return dir;
 }
 
 void MockCluster::set_api_version(int api_key, int min, int max) {

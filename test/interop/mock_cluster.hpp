@@ -34,4 +34,10 @@ class MockCluster {
   std::string bootstrap_;
 };
 
+// The folder whose librdkafka.so.1 is the newest librdkafka (the one in the
+// confluent-kafka wheel; tools/setup links it under $SLUICE_CACHE or
+// ~/.cache/sluice as librdkafka-newest). REQUIREs that it is there and that
+// kcat run on it reports librdkafka 2.10 or later, naming tools/setup if not.
+std::string newest_librdkafka_dir();
+
 }  // namespace sluice::test

@@ -100,10 +100,49 @@ def _unhex(s):
     return None if s == "-" else bytes.fromhex(s)
 
 
-def java_read(version, bootstrap, topic, timeout_s=60):
+class Listener:
+    """How a reader connects: the listener's bootstrap and its security, the same one Sluice wrote through.
+    protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; ca: the PEM CA file (SSL); mechanism, user,
+    password: SASL (PLAIN or SCRAM-SHA-256/512)."""
+
+    def __init__(self, bootstrap, protocol="PLAINTEXT", ca=None, mechanism=None, user=None, password=None):
+        self.bootstrap, self.protocol, self.ca = bootstrap, protocol, ca
+        self.mechanism, self.user, self.password = mechanism, user, password
+
+    def describe(self):
+        return self.protocol + (f" {self.mechanism} as {self.user}" if self.mechanism else "")
+
+    def java_props(self):
+        p = [f"security.protocol={self.protocol}"]
+        if self.ca:
+            p += ["ssl.truststore.type=PEM", f"ssl.truststore.location={self.ca}"]
+        if self.mechanism:
+            module = ("org.apache.kafka.common.security.plain.PlainLoginModule" if self.mechanism == "PLAIN"
+                      else "org.apache.kafka.common.security.scram.ScramLoginModule")
+            p += [f"sasl.mechanism={self.mechanism}",
+                  f'sasl.jaas.config={module} required username="{self.user}" password="{self.password}";']
+        return p
+
+    def kcat_props(self):
+        p = [f"security.protocol={self.protocol}"]
+        if self.ca:
+            p += [f"ssl.ca.location={self.ca}"]
+        if self.mechanism:
+            p += [f"sasl.mechanism={self.mechanism}", f"sasl.username={self.user}", f"sasl.password={self.password}"]
+        return p
+
+
+def _as_listener(where):
+    return where if isinstance(where, Listener) else Listener(where)
+
+
+def java_read(version, where, topic, timeout_s=60):
+    """where: a PLAINTEXT bootstrap list or a Listener."""
+    where = _as_listener(where)
     classes = _java_reader_classes(version)
     cmd = ["java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", _log_opt(version),
-           "-cp", f"{kafka_lib(version)}/*:{classes}", "InteropReader", bootstrap, topic, str(timeout_s * 1000)]
+           "-cp", f"{kafka_lib(version)}/*:{classes}", "InteropReader", where.bootstrap, topic,
+           str(timeout_s * 1000), *where.java_props()]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s + 60)
     if r.returncode != 0:
         raise ReaderError(f"Java consumer (Kafka {version}) could not read '{topic}' to its end: {r.stderr[-1500:]}")
@@ -127,12 +166,16 @@ def _latin1(v):
     return None if v is None else v.encode("latin-1")
 
 
-def kcat_read(bootstrap, topic, timeout_s=60):
-    """kcat -C -J to the end of every partition. kcat writes key, value and header bytes into its
-    JSON strings as they are (escaping only control characters, quotes and backslashes), so each
-    line is decoded as Latin-1 and the strings encoded back to the exact bytes."""
-    cmd = ["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q",
+def kcat_read(where, topic, timeout_s=60):
+    """kcat -C -J to the end of every partition (where: a PLAINTEXT bootstrap list or a Listener).
+    kcat writes key, value and header bytes into its JSON strings as they are (escaping only control
+    characters, quotes and backslashes), so each line is decoded as Latin-1 and the strings encoded
+    back to the exact bytes."""
+    where = _as_listener(where)
+    cmd = ["kcat", "-C", "-b", where.bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q",
            "-X", "check.crcs=true"]
+    for prop in where.kcat_props():
+        cmd += ["-X", prop]
     r = subprocess.run(cmd, env=kcat_env(), capture_output=True, timeout=timeout_s)
     if r.returncode != 0:
         raise ReaderError(f"kcat could not read '{topic}': exit {r.returncode}: {r.stderr.decode('latin-1')[-1500:]}")

@@ -1,8 +1,9 @@
 // ClusterView on a fake clock: bootstrap rotation, reconnect backoff, the
 // Metadata request schedule (one in flight, retry.backoff.ms, topics in
 // error, metadata.max.age.ms), REBOOTSTRAP_REQUIRED and the KIP-899
-// re-bootstrap, wake-up times, refused answers. No links: the test plays
-// the driver, telling the view what happened and doing what it says.
+// re-bootstrap, wake-up times, refused answers, when no known broker is
+// usable. No links: the test plays the driver, telling the view what
+// happened and doing what it says.
 #include "cluster_view.hpp"
 
 #include <catch2/catch.hpp>
@@ -432,4 +433,101 @@ TEST_CASE("leader hints are applied for the topic id they were sent under, and f
   CHECK(view.address(3) == sluice::net::BrokerAddress{"b3-moved", 9094});
   view.forget("t");
   CHECK(view.metadata().topic("t") == nullptr);
+}
+
+// --- no usable broker: when records fail at once instead of after max.block.ms ---
+
+namespace {
+
+const std::error_code kNoVersion = sluice::net::net_errc::no_common_version;
+const std::string kOld1 = "broker boot1:9092: Produce: no common version (broker 0-2, Sluice 3-13)";
+const std::string kOld2 = "broker boot2:9092: Produce: no common version (broker 0-2, Sluice 3-13)";
+
+}  // namespace
+
+TEST_CASE("no usable broker: only once every bootstrap entry answered with no common version") {
+  ClusterView view(options());
+  CHECK(view.no_usable_broker().empty());  // nothing tried yet
+  view.on_connect_result(-1, kNoVersion, kOld1, t0);
+  // boot2 has not answered: it may serve.
+  CHECK(view.no_usable_broker().empty());
+  view.on_connect_result(-2, kNoVersion, kOld2, t0 + 5ms);
+  const std::string why = view.no_usable_broker();
+  CHECK(why == "no broker speaks a version Sluice can use (" + kOld1 + "; " + kOld2 +
+                   "): upgrade the brokers (Sluice needs Kafka 0.11 or later, 1.0 or later for SASL) or point "
+                   "bootstrap.servers at servers that speak the versions named");
+  // The view keeps dialling after the backoff: a broker upgraded meanwhile is found.
+  view.want_metadata();
+  CHECK(is(step(view, t0 + 2s), Kind::connect, -1));
+}
+
+TEST_CASE("no usable broker: an entry that is unreachable, or that connected, may still serve") {
+  ClusterView view(options());
+  view.on_connect_result(-1, kNoVersion, kOld1, t0);
+  view.on_connect_result(-2, kRefused, "bootstrap broker boot2:9092: timed out", t0);
+  CHECK(view.no_usable_broker().empty());
+  // Its latest attempt counts: the same entry answering no common version now does.
+  view.on_connect_result(-2, kNoVersion, kOld2, t0 + 100ms);
+  CHECK_FALSE(view.no_usable_broker().empty());
+  // A broker that went down after such an answer may come back upgraded.
+  view.on_connect_result(-2, kRefused, "bootstrap broker boot2:9092: refused", t0 + 200ms);
+  CHECK(view.no_usable_broker().empty());
+  // One that connects clears it for good (until it answers so again).
+  view.on_connect_result(-2, kNoVersion, kOld2, t0 + 300ms);
+  view.on_connect_result(-1, {}, "", t0 + 400ms);
+  CHECK(view.no_usable_broker().empty());
+}
+
+TEST_CASE("no usable broker: SASL without SaslHandshake v1 counts, other failures do not") {
+  ClusterView view(options(1));
+  view.on_connect_result(-1, sluice::net::net_errc::protocol_error, "broker boot1:9092: protocol error", t0);
+  CHECK(view.no_usable_broker().empty());
+  view.on_connect_result(-1, sluice::net::net_errc::sasl_unavailable,
+                         "broker boot1:9092 offers no SaslHandshake v1 / SaslAuthenticate", t0 + 100ms);
+  CHECK_THAT(view.no_usable_broker(), Catch::Contains("(broker boot1:9092 offers no SaslHandshake v1"));
+}
+
+TEST_CASE("no usable broker: once Metadata named brokers, each of them and each bootstrap entry must have answered so") {
+  ClusterView view(options(1));
+  // boot1 served Metadata naming brokers 1-3, then the cluster was downgraded.
+  view.on_connect_result(-1, {}, "", t0);
+  ask_and_answer(view, -1, cluster(), t0);
+  view.on_connect_result(1, kNoVersion, "broker 1 at b1:9092: Produce: no common version (broker 0-2, Sluice 3-13)",
+                         t0);
+  view.on_connect_result(2, kNoVersion, "broker 2 at b2:9092: Produce: no common version (broker 0-2, Sluice 3-13)",
+                         t0);
+  CHECK(view.no_usable_broker().empty());  // broker 3 not tried
+  view.on_connect_result(3, kNoVersion, "broker 3 at b3:9092: Produce: no common version (broker 0-2, Sluice 3-13)",
+                         t0);
+  // boot1's latest attempt connected: it may still serve (a re-bootstrap dials it again).
+  CHECK(view.no_usable_broker().empty());
+  view.on_connect_result(-1, kNoVersion, kOld1, t0 + 1s);
+  const std::string why = view.no_usable_broker();
+  // The first three named, the rest counted.
+  CHECK_THAT(why, Catch::StartsWith("no broker speaks a version Sluice can use (" + kOld1 + "; broker 1 at b1:9092"));
+  CHECK_THAT(why, Catch::Contains("broker 2 at b2:9092: Produce: no common version (broker 0-2, Sluice 3-13); and 1 more)"));
+  CHECK_THAT(why, !Catch::Contains("broker 3 at b3"));
+}
+
+TEST_CASE("an unreadable Metadata answer is said once while it repeats, asked again, and carried into reports") {
+  ClusterView view(options());
+  view.want_metadata();
+  REQUIRE(is(step(view, t0, {{-1, LinkPhase::ready}}), Kind::ask, -1));
+  view.metadata_request({"t"});
+  // One byte more than v12's layout (librdkafka 2.16's mock sends such a v13 answer).
+  auto body = sluice::fuzz::write_metadata_response(cluster(), kVersion);
+  body.push_back(0);
+  const sluice::net::RequestOutcome extra{{}, body, false};
+  const std::string who = "bootstrap broker boot1:9092";
+  const MetadataOutcome first = view.on_metadata(extra, kVersion, t0, never, who);
+  CHECK_THAT(first.unreadable, Catch::StartsWith(who + " sent a Metadata v12 answer Sluice cannot read (unexpected "
+                                                        "bytes after the end of the message"));
+  CHECK(view.last_connection_failure() == first.unreadable);
+  CHECK(view.metadata().topic("t") == nullptr);  // not used
+  CHECK(view.metadata_wanted());
+  CHECK(is(step(view, t0 + 99ms, {{-1, LinkPhase::ready}}), Kind::nothing));  // retry.backoff.ms
+  REQUIRE(is(step(view, t0 + 100ms, {{-1, LinkPhase::ready}}), Kind::ask, -1));
+  view.metadata_request({"t"});
+  CHECK(view.on_metadata(extra, kVersion, t0 + 100ms, never, who).unreadable.empty());  // the same again: quiet
+  CHECK(view.last_connection_failure() == first.unreadable);
 }

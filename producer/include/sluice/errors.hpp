@@ -1,7 +1,10 @@
 #pragma once
 // Errors the producer itself reports (local, client-side): a category of
 // their own, apart from Kafka's error codes (protocol/kafka_error.hpp) and
-// network errors (net/net_error.hpp).
+// network errors (net/net_error.hpp). A record's report may also carry
+// net::net_errc::no_common_version (definite): every broker the producer
+// knows speaks no version Sluice can use of Metadata or Produce (or of SASL's
+// APIs); the message names each broker, the API, both ranges and the remedy.
 #include <system_error>
 
 namespace sluice {
