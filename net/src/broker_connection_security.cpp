@@ -110,16 +110,23 @@ void BrokerConnection::start_sasl() {
              ": no token source (set sasl.oauthbearer.method=oidc, or give the producer a token provider)");
     return;
   }
-  auto self = shared_from_this();
-  sasl.oauthbearer.token_source->async_token(io_, [this, self](OAuthTokenResult result) {
-    if (state_ == State::closed) return;
-    if (!result.token) {
-      fail(result.error ? result.error : make_error_code(sasl_errc::oauth_token_unavailable),
-           "no OAUTHBEARER token for broker " + address_.to_string() + ": " + result.message);
-      return;
-    }
-    run_sasl(make_sasl_mechanism(options_.security.sasl, &*result.token));
+  // Weak: the source (which the connection's options hold) keeps waiting
+  // handlers until its request ends; a strong one would be a cycle if the
+  // io_context stops first.
+  sasl.oauthbearer.token_source->async_token(io_, [weak = weak_from_this()](OAuthTokenResult result) {
+    auto self = weak.lock();
+    if (self) self->on_token(std::move(result));
   });
+}
+
+void BrokerConnection::on_token(OAuthTokenResult result) {
+  if (state_ == State::closed) return;
+  if (!result.token) {
+    fail(result.error ? result.error : make_error_code(sasl_errc::oauth_token_unavailable),
+         "no OAUTHBEARER token for broker " + address_.to_string() + ": " + result.message);
+    return;
+  }
+  run_sasl(make_sasl_mechanism(options_.security.sasl, &*result.token));
 }
 
 void BrokerConnection::run_sasl(std::unique_ptr<SaslMechanism> mechanism) {

@@ -29,14 +29,14 @@ TEST_CASE("OAUTHBEARER: the client's initial response, byte for byte") {
   CHECK(done.message.empty());
 }
 
-TEST_CASE("OAUTHBEARER: extensions follow the token, each ended by \\x01") {
+TEST_CASE("OAUTHBEARER: extensions follow the token, each ended by the 0x01 separator") {
   SaslOAuthBearer m("abc=", {{"logicalCluster", "lkc-1"}, {"traceId", "a b"}});
   auto first = m.start();
   REQUIRE_FALSE(first.error);
   CHECK(text(first.message) == "n,,\x01" "auth=Bearer abc=\x01" "logicalCluster=lkc-1\x01" "traceId=a b\x01\x01");
 }
 
-TEST_CASE("OAUTHBEARER: the broker's error JSON is answered with \\x01 and kept for the failure message") {
+TEST_CASE("OAUTHBEARER: the broker error JSON is answered with 0x01 and kept for the failure message") {
   SaslOAuthBearer m("tok", {}, "sluice-oauth-client");
   REQUIRE_FALSE(m.start().error);
   auto ack = m.on_server_message(bytes(R"({"status":"invalid_token"})"));
