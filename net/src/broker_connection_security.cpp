@@ -1,11 +1,15 @@
 // BrokerConnection, security side: the TLS handshake after TCP connects, the
-// SASL exchange after ApiVersions, and re-authentication (KIP-368) on a live
-// connection. Runs on the connection's I/O thread like the rest of it.
+// SASL exchange after ApiVersions (for OAUTHBEARER, after getting a token),
+// and re-authentication (KIP-368) on a live connection, with a fresh token
+// for OAUTHBEARER. Runs on the connection's I/O thread like the rest of it.
 #include <boost/asio/post.hpp>
 
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/net_error.hpp"
+#include "sluice/net/oauth_token.hpp"
+#include "sluice/net/sasl_error.hpp"
 #include "sluice/net/sasl_exchange.hpp"
+#include "sluice/net/sasl_mechanism_factory.hpp"
 #include "sluice/protocol/sasl.hpp"
 #include "tls_context.hpp"
 
@@ -92,8 +96,41 @@ void BrokerConnection::start_sasl() {
                                          "needed for SASL): check security.protocol and the broker's version");
     return;
   }
-  auth_ = Auth::exchanging;
-  sasl_ = std::make_unique<SaslExchange>(make_sasl_mechanism(options_.security.sasl), address_.to_string());
+  auth_ = Auth::exchanging;  // nothing else is written from here on, while a token is fetched too
+  const SaslOptions& sasl = options_.security.sasl;
+  if (sasl.mechanism != SaslMechanismKind::oauthbearer) {
+    run_sasl(make_sasl_mechanism(sasl));
+    return;
+  }
+  // OAUTHBEARER: a token first (cached, or fetched: it counts against the
+  // connect timeout, or holds requests back while re-authenticating).
+  if (!sasl.oauthbearer.token_source) {
+    fail(sasl_errc::oauth_token_unavailable,
+         "SASL OAUTHBEARER with broker " + address_.to_string() +
+             ": no token source (set sasl.oauthbearer.method=oidc, or give the producer a token provider)");
+    return;
+  }
+  // Weak: the source (which the connection's options hold) keeps waiting
+  // handlers until its request ends; a strong one would be a cycle if the
+  // io_context stops first.
+  sasl.oauthbearer.token_source->async_token(io_, [weak = weak_from_this()](OAuthTokenResult result) {
+    auto self = weak.lock();
+    if (self) self->on_token(std::move(result));
+  });
+}
+
+void BrokerConnection::on_token(OAuthTokenResult result) {
+  if (state_ == State::closed) return;
+  if (!result.token) {
+    fail(result.error ? result.error : make_error_code(sasl_errc::oauth_token_unavailable),
+         "no OAUTHBEARER token for broker " + address_.to_string() + ": " + result.message);
+    return;
+  }
+  run_sasl(make_sasl_mechanism(options_.security.sasl, &*result.token));
+}
+
+void BrokerConnection::run_sasl(std::unique_ptr<SaslMechanism> mechanism) {
+  sasl_ = std::make_unique<SaslExchange>(std::move(mechanism), address_.to_string());
   protocol::SaslHandshakeRequest request{sasl_->mechanism_name()};
   auto self = shared_from_this();
   send_control(

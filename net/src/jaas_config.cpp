@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::string_view kPlainModule = "org.apache.kafka.common.security.plain.PlainLoginModule";
 constexpr std::string_view kScramModule = "org.apache.kafka.common.security.scram.ScramLoginModule";
+constexpr std::string_view kOAuthBearerModule = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
 
 class JaasReader {
  public:
@@ -62,9 +63,11 @@ std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::str
     out.scram = false;
   } else if (module == kScramModule) {
     out.scram = true;
+  } else if (module == kOAuthBearerModule) {
+    out.oauthbearer = true;
   } else {
-    error = "the login module must be " + std::string(kPlainModule) + " or " + std::string(kScramModule) +
-            " (GSSAPI and OAUTHBEARER are not supported)";
+    error = "the login module must be " + std::string(kPlainModule) + ", " + std::string(kScramModule) + " or " +
+            std::string(kOAuthBearerModule) + " (GSSAPI is not supported)";
     return std::nullopt;
   }
   const std::string flag = in.word();
@@ -84,7 +87,22 @@ std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::str
       error = "a quoted value is not closed";
       return std::nullopt;
     }
-    if (key == "username") {
+    if (out.oauthbearer) {
+      if (key == "clientId") {
+        out.client_id = std::move(*value);
+      } else if (key == "clientSecret") {
+        out.client_secret = std::move(*value);
+      } else if (key == "scope") {
+        out.scope = std::move(*value);
+      } else if (key.starts_with("extension_") && key.size() > 10) {
+        out.extensions.emplace_back(key.substr(10), std::move(*value));
+      } else {
+        // Java's unsecured-token options (unsecuredLoginStringClaim_sub, ...) build unsigned
+        // tokens no secured cluster accepts. The name is not repeated: it may be part of a secret.
+        error = "an OAuthBearerLoginModule option other than clientId, clientSecret, scope and extension_<name>";
+        return std::nullopt;
+      }
+    } else if (key == "username") {
       out.username = std::move(*value);
     } else if (key == "password") {
       out.password = std::move(*value);
@@ -98,6 +116,13 @@ std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::str
   if (!in.at_end()) {
     error = "text after the ';' that ends the login module (one module only)";
     return std::nullopt;
+  }
+  if (out.oauthbearer) {
+    if (out.client_id.empty() != out.client_secret.empty()) {
+      error = "clientId and clientSecret go together";
+      return std::nullopt;
+    }
+    return out;
   }
   if (out.username.empty() || out.password.empty()) {
     error = "username and password are both required";

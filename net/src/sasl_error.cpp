@@ -24,6 +24,13 @@ struct SaslErrors {
       case sasl_errc::server_error: return "the broker ended the SCRAM exchange with an error";
       case sasl_errc::unexpected_message: return "SASL message out of turn";
       case sasl_errc::crypto_failure: return "cryptographic operation failed (OpenSSL)";
+      case sasl_errc::invalid_token: return "the OAUTHBEARER token or an extension has characters RFC 7628 forbids";
+      case sasl_errc::oauth_token_unavailable: return "no OAUTHBEARER token was provided";
+      case sasl_errc::oauth_token_expired: return "the OAUTHBEARER token has expired";
+      case sasl_errc::oauth_client_refused: return "the OAuth token endpoint refused the client's credentials";
+      case sasl_errc::oauth_token_endpoint_error: return "the OAuth token endpoint answered with an error";
+      case sasl_errc::oauth_token_endpoint_unreachable: return "the OAuth token endpoint cannot be reached";
+      case sasl_errc::oauth_bad_token_response: return "the OAuth token endpoint's answer holds no usable token";
     }
     return "unknown SASL error";
   }

@@ -78,7 +78,7 @@ SaslAction SaslExchange::on_authenticate(const protocol::SaslAuthenticateRespons
     m += response.error_message && !response.error_message->empty() ? ": " + sanitized(*response.error_message)
                                                                       : std::string(": ") + info.message;
     if (response.error_code == static_cast<std::int16_t>(kafka_errc::sasl_authentication_failed)) {
-      m += "; check sasl.username and sasl.password, and that the user has " + mech + " credentials on the cluster";
+      m += mechanism_->refusal_hint();
     }
     return fail(protocol::kafka_error(response.error_code), std::move(m));
   }

@@ -34,7 +34,8 @@ const char* to_string(SecurityProtocol p) noexcept {
 }
 
 std::optional<SaslMechanismKind> sasl_mechanism_from_name(std::string_view name) noexcept {
-  for (auto m : {SaslMechanismKind::plain, SaslMechanismKind::scram_sha_256, SaslMechanismKind::scram_sha_512}) {
+  for (auto m : {SaslMechanismKind::plain, SaslMechanismKind::scram_sha_256, SaslMechanismKind::scram_sha_512,
+                 SaslMechanismKind::oauthbearer}) {
     if (name == to_string(m)) return m;
   }
   return std::nullopt;
@@ -45,6 +46,7 @@ const char* to_string(SaslMechanismKind m) noexcept {
     case SaslMechanismKind::plain: return "PLAIN";
     case SaslMechanismKind::scram_sha_256: return "SCRAM-SHA-256";
     case SaslMechanismKind::scram_sha_512: return "SCRAM-SHA-512";
+    case SaslMechanismKind::oauthbearer: return "OAUTHBEARER";
   }
   return "?";
 }

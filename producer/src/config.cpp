@@ -175,11 +175,24 @@ void check_value(const Spec& s, std::string_view name, std::string_view value) {
       return;
     case Kind::sasl_mechanism:
       if (!net::sasl_mechanism_from_name(value)) {
-        throw bad(value == "GSSAPI"        ? "GSSAPI (Kerberos) is not supported"
-                  : value == "OAUTHBEARER" ? "OAUTHBEARER is not supported"
-                                           : "not a SASL mechanism Sluice implements");
+        throw bad(value == "GSSAPI" ? "GSSAPI (Kerberos) is not supported" : "not a SASL mechanism Sluice implements");
       }
       return;
+    case Kind::oauthbearer_method:
+      if (value != "default" && value != "oidc") throw bad("not an OAUTHBEARER method");
+      return;
+    case Kind::login_callback_handler:
+      if (value != "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler" &&
+          value != "org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler") {
+        throw bad("only Kafka's OIDC login callback handler is understood; for tokens of your own give "
+                  "ProducerOptions::oauthbearer_token_provider");
+      }
+      return;
+    case Kind::sasl_extensions: {
+      std::string why;
+      if (!detail::parse_sasl_extensions(value, why)) throw bad(why);
+      return;
+    }
     case Kind::jaas: {
       std::string why;
       if (!net::parse_jaas_config(value, why)) throw bad(why);

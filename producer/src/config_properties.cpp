@@ -1,5 +1,7 @@
 #include "config_properties.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace sluice::detail {
@@ -237,8 +239,8 @@ const std::vector<Spec>& specs() {
         "Password of ssl.keystore.location; never logged or echoed.", "ssl.keystore.password",
         "ssl.keystore.password"},
        Kind::secret},
-      {{"sasl.mechanism", {"sasl.mechanisms"}, "string", "PLAIN", "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
-        "SASL mechanism for SASL_PLAINTEXT / SASL_SSL (GSSAPI and OAUTHBEARER are not supported).", "sasl.mechanism",
+      {{"sasl.mechanism", {"sasl.mechanisms"}, "string", "PLAIN", "PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER",
+        "SASL mechanism for SASL_PLAINTEXT / SASL_SSL (GSSAPI is not supported).", "sasl.mechanism",
         "sasl.mechanisms"},
        Kind::sasl_mechanism},
       {{"sasl.username", {}, "string", "", "any string", "SASL user name.", "", "sasl.username"}, Kind::string},
@@ -246,9 +248,42 @@ const std::vector<Spec>& specs() {
         "sasl.password"},
        Kind::secret},
       {{"sasl.jaas.config", {}, "password", "",
-        "Java's PlainLoginModule or ScramLoginModule line with username and password",
+        "Java's PlainLoginModule or ScramLoginModule line with username and password, or OAuthBearerLoginModule "
+        "with clientId, clientSecret, scope",
         "Java's form of the SASL credentials; never logged or echoed.", "sasl.jaas.config", ""},
        Kind::jaas},
+      {{"sasl.oauthbearer.method", {}, "string", "default", "default or oidc",
+        "OAUTHBEARER tokens from OIDC client credentials (oidc) or from the application's token provider "
+        "(default). Java chooses OIDC by setting sasl.oauthbearer.token.endpoint.url.",
+        "", "sasl.oauthbearer.method"},
+       Kind::oauthbearer_method},
+      {{"sasl.oauthbearer.token.endpoint.url", {}, "string", "", "an http:// or https:// URL",
+        "OIDC token endpoint (client-credentials grant); https uses the ssl.ca.* settings.",
+        "sasl.oauthbearer.token.endpoint.url", "sasl.oauthbearer.token.endpoint.url"},
+       Kind::string},
+      {{"sasl.oauthbearer.client.id", {}, "string", "", "any string",
+        "OIDC client id (Java: clientId in sasl.jaas.config).", "", "sasl.oauthbearer.client.id"},
+       Kind::string},
+      {{"sasl.oauthbearer.client.secret", {}, "password", "", "any string",
+        "OIDC client secret (Java: clientSecret in sasl.jaas.config); never logged or echoed.", "",
+        "sasl.oauthbearer.client.secret"},
+       Kind::secret},
+      {{"sasl.oauthbearer.scope", {}, "string", "", "space-separated scopes; empty: the endpoint's default",
+        "Scope asked for with each token (Java: scope in sasl.jaas.config).", "", "sasl.oauthbearer.scope"},
+       Kind::string},
+      {{"sasl.oauthbearer.extensions", {}, "string", "", "key=value pairs, comma-separated (keys: letters only)",
+        "SASL extensions sent with the token (Java: extension_<key> in sasl.jaas.config).", "",
+        "sasl.oauthbearer.extensions"},
+       Kind::sasl_extensions},
+      {{"sasl.oauthbearer.clock.skew.seconds", {}, "int", "30", "0..3600",
+        "A token that expired longer ago than this is refused before it is sent.",
+        "sasl.oauthbearer.clock.skew.seconds", ""},
+       Kind::integer, 0, 3600},
+      {{"sasl.login.callback.handler.class", {}, "string", "",
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler (or its 3.x name in .secured)",
+        "Java's OIDC login handler: accepted (Sluice's OIDC client is built in); other classes are refused.",
+        "sasl.login.callback.handler.class", ""},
+       Kind::login_callback_handler},
       {{"transactional.id", {}, "string", "", "(not supported yet)", "Transactions are not supported yet.",
         "transactional.id", "transactional.id"},
        Kind::rejected},
@@ -303,6 +338,28 @@ std::optional<std::int64_t> parse_decimal_ms(std::string_view v) {
     for (std::size_t i = 0; i < frac.size() && i < 3; ++i, scale /= 10) us += (frac[i] - '0') * scale;
   }
   return us;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_sasl_extensions(std::string_view v,
+                                                                                       std::string& error) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t pos = 0;
+  while (pos <= v.size() && !v.empty()) {
+    const auto comma = std::min(v.find(',', pos), v.size());
+    const std::string_view item = v.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (item.empty()) continue;
+    const auto eq = item.find('=');
+    const std::string_view key = item.substr(0, eq);
+    bool letters = !key.empty();
+    for (char c : key) letters = letters && std::isalpha(static_cast<unsigned char>(c));
+    if (eq == std::string_view::npos || !letters || key == "auth") {
+      error = "each item must be key=value with a key of letters only, not 'auth' (RFC 7628)";
+      return std::nullopt;
+    }
+    out.emplace_back(std::string(key), std::string(item.substr(eq + 1)));
+  }
+  return out;
 }
 
 namespace {

@@ -7,6 +7,8 @@
 // lists the same rows (config_properties_test.cpp checks it).
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -19,7 +21,7 @@ enum class Kind {
   dns_lookup, recovery, rejected, serializer, log_level, debug_contexts,
   // security (docs/SECURITY.md); `secret` and `jaas` values never appear in messages
   security_protocol, truststore_type, keystore_type, endpoint_identification, sasl_mechanism, secret, jaas,
-  tls_protocols
+  tls_protocols, oauthbearer_method, login_callback_handler, sasl_extensions
 };
 
 struct Spec {
@@ -42,6 +44,11 @@ bool is_secret(const Spec& s);
 // same way). Null for anything else (signs, exponents, empty parts).
 std::optional<std::int64_t> parse_decimal_ms(std::string_view v);
 std::optional<std::int64_t> parse_int(std::string_view v);
+
+// sasl.oauthbearer.extensions: "key=value,key2=value2" (keys letters only,
+// not "auth"). Null with `error` set otherwise.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_sasl_extensions(std::string_view v,
+                                                                                       std::string& error);
 
 // debug: librdkafka's context names, those that apply to a producer.
 bool debug_context_applies(std::string_view context);

@@ -26,6 +26,12 @@ constexpr const char* kTlsProperties[] = {
     "ssl.cipher.suites",     "enable.ssl.certificate.verification", "ssl.endpoint.identification.algorithm",
     "ssl.truststore.type"};
 
+constexpr const char* kSaslProperties[] = {
+    "sasl.mechanism", "sasl.username", "sasl.password", "sasl.jaas.config", "sasl.oauthbearer.method",
+    "sasl.oauthbearer.token.endpoint.url", "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret",
+    "sasl.oauthbearer.scope", "sasl.oauthbearer.extensions", "sasl.oauthbearer.clock.skew.seconds",
+    "sasl.login.callback.handler.class"};
+
 }  // namespace
 
 void Config::resolve_tls(ProducerSettings& s) const {
@@ -70,7 +76,8 @@ void Config::resolve_security(ProducerSettings& s) const {
   sec.sasl.mechanism = *net::sasl_mechanism_from_name(value_of("sasl.mechanism"));
   sec.sasl.username = value_of("sasl.username");
   sec.sasl.password = value_of("sasl.password");
-  if (is_set("sasl.jaas.config")) {
+  const bool oauthbearer = sec.sasl.mechanism == net::SaslMechanismKind::oauthbearer;
+  if (is_set("sasl.jaas.config") && !oauthbearer) {  // OAUTHBEARER's is resolve_oauthbearer's
     if (is_set("sasl.username") || is_set("sasl.password")) {
       throw ConfigError("sasl.jaas.config", "properties 'sasl.jaas.config' and 'sasl.username'/'sasl.password' both "
                                             "give SASL credentials: set one of them");
@@ -78,22 +85,27 @@ void Config::resolve_security(ProducerSettings& s) const {
     std::string why;
     auto jaas = net::parse_jaas_config(value_of("sasl.jaas.config"), why);
     const bool scram = sec.sasl.mechanism != net::SaslMechanismKind::plain;
-    if (jaas->scram != scram) {
+    if (jaas->oauthbearer || jaas->scram != scram) {
       throw ConfigError("sasl.jaas.config", std::string("property 'sasl.jaas.config' names ") +
-                                                (jaas->scram ? "ScramLoginModule" : "PlainLoginModule") +
+                                                (jaas->oauthbearer ? "OAuthBearerLoginModule"
+                                                 : jaas->scram     ? "ScramLoginModule"
+                                                                   : "PlainLoginModule") +
                                                 " but sasl.mechanism is " + net::to_string(sec.sasl.mechanism));
     }
     sec.sasl.username = std::move(jaas->username);
     sec.sasl.password = std::move(jaas->password);
   }
-  if (net::uses_sasl(sec.protocol)) {
+  if (oauthbearer) {
+    resolve_oauthbearer(s);
+  } else if (net::uses_sasl(sec.protocol)) {
     if (sec.sasl.username.empty() || sec.sasl.password.empty()) {
       throw ConfigError(sec.sasl.username.empty() ? "sasl.username" : "sasl.password",
                         "security.protocol=" + protocol +
                             " needs SASL credentials: set sasl.username and sasl.password (or sasl.jaas.config)");
     }
-  } else {
-    for (const char* n : {"sasl.mechanism", "sasl.username", "sasl.password", "sasl.jaas.config"}) {
+  }
+  if (!net::uses_sasl(sec.protocol)) {
+    for (const char* n : kSaslProperties) {
       if (is_set(n)) {
         s.warnings.push_back(name_used(n) + " is set but security.protocol=" + protocol +
                              " uses no SASL: it has no effect");

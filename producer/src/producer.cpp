@@ -1,6 +1,7 @@
 #include "sluice/producer.hpp"
 
 #include "log_setup.hpp"
+#include "oauth_setup.hpp"
 #include "producer_driver.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 
@@ -10,6 +11,7 @@ namespace {
 
 std::unique_ptr<detail::ProducerDriver> start_engine(const Config& config, ProducerOptions options) {
   ProducerSettings settings = config.resolve();
+  detail::prepare_oauthbearer(settings, options);  // the OAUTHBEARER token source (oauth_setup.cpp)
   detail::prepare_logging(settings, options);  // log_level, debug, the stderr sink (log.cpp)
   return std::make_unique<detail::ProducerDriver>(std::move(settings), std::move(options));
 }

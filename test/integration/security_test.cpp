@@ -317,12 +317,11 @@ TEST_CASE("security: a wrong password is SASL_AUTHENTICATION_FAILED with the bro
 
 TEST_CASE("security: a mechanism the broker does not enable is UNSUPPORTED_SASL_MECHANISM with its list") {
   const auto info = secure_info_or_fail();
-  // Sluice only implements mechanisms this cluster enables; GSSAPI and
-  // OAUTHBEARER are refused by the configuration...
-  for (const char* m : {"GSSAPI", "OAUTHBEARER"}) {
-    CHECK_THROWS_WITH(Config::from_map({{"bootstrap.servers", "x:1"}, {"sasl.mechanism", m}}),
-                      Catch::Contains("not supported"));
-  }
+  // Sluice's mechanisms are all enabled somewhere on this cluster
+  // (OAUTHBEARER on the OAUTH listeners: oauth_test.cpp); GSSAPI is refused
+  // by the configuration...
+  CHECK_THROWS_WITH(Config::from_map({{"bootstrap.servers", "x:1"}, {"sasl.mechanism", "GSSAPI"}}),
+                    Catch::Contains("not supported"));
   // ...so the broker's answer is checked at the connection level: a
   // handshake for a mechanism it lacks, on its SASL_PLAINTEXT listener.
   boost::asio::io_context io;

@@ -32,7 +32,6 @@ TEST_CASE("JAAS: what is refused, without echoing the password") {
   const std::string plain = "org.apache.kafka.common.security.plain.PlainLoginModule";
   for (const std::string& text :
        {"com.sun.security.auth.module.Krb5LoginModule required password=\"" + secret + "\";",
-        std::string("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"),
         plain + " username=\"a\" password=\"" + secret + "\";",                 // no control flag
         plain + " required username=\"a\" password=\"" + secret + "\"",         // no ';'
         plain + " required username=\"a\" password=\"" + secret,                // quote not closed
@@ -48,4 +47,32 @@ TEST_CASE("JAAS: what is refused, without echoing the password") {
     CHECK_FALSE(error.empty());
     CHECK(error.find(secret) == std::string::npos);
   }
+}
+
+TEST_CASE("JAAS: OAuthBearerLoginModule with clientId, clientSecret, scope and extensions") {
+  std::string why;
+  auto j = parse_jaas_config(
+      "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"sluice-oauth-client\" "
+      "clientSecret=\"s\\\"cret\" scope=\"kafka\" extension_logicalCluster=\"lkc-1\";",
+      why);
+  REQUIRE(j);
+  CHECK(j->oauthbearer);
+  CHECK(j->client_id == "sluice-oauth-client");
+  CHECK(j->client_secret == "s\"cret");
+  CHECK(j->scope == "kafka");
+  REQUIRE(j->extensions.size() == 1);
+  CHECK(j->extensions[0] == std::pair<std::string, std::string>{"logicalCluster", "lkc-1"});
+  // No option at all: tokens come from elsewhere (the application's provider).
+  j = parse_jaas_config("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;", why);
+  REQUIRE(j);
+  CHECK(j->client_id.empty());
+  // Java's unsecured-token options, and a secret without its id, are refused without echoing values.
+  CHECK_FALSE(parse_jaas_config("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                                "unsecuredLoginStringClaim_sub=\"hunter2\";",
+                                why));
+  CHECK(why.find("hunter2") == std::string::npos);
+  CHECK_FALSE(parse_jaas_config("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                                "clientSecret=\"hunter2\";",
+                                why));
+  CHECK(why.find("go together") != std::string::npos);
 }

@@ -37,7 +37,8 @@ TEST_CASE("SASL mechanism names are exact, as brokers spell them") {
   CHECK(sasl_mechanism_from_name("SCRAM-SHA-512") == SaslMechanismKind::scram_sha_512);
   CHECK_FALSE(sasl_mechanism_from_name("plain"));
   CHECK_FALSE(sasl_mechanism_from_name("GSSAPI"));
-  CHECK_FALSE(sasl_mechanism_from_name("OAUTHBEARER"));
+  CHECK(sasl_mechanism_from_name("OAUTHBEARER") == SaslMechanismKind::oauthbearer);
+  CHECK_FALSE(sasl_mechanism_from_name("oauthbearer"));
   CHECK_FALSE(sasl_mechanism_from_name("SCRAM-SHA-1"));
   CHECK(std::string(to_string(SaslMechanismKind::scram_sha_512)) == "SCRAM-SHA-512");
 }

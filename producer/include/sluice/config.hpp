@@ -115,7 +115,8 @@ class Config {
 
   // Canonical name -> value as set, for diagnostics. Holds secrets as set
   // (properties of type "password" in property_table(): sasl.password,
-  // ssl.key.password, ssl.key.pem, ssl.keystore.password, sasl.jaas.config):
+  // ssl.key.password, ssl.key.pem, ssl.keystore.password, sasl.jaas.config,
+  // sasl.oauthbearer.client.secret):
   // never print those values.
   const std::map<std::string, std::string, std::less<>>& values() const noexcept { return values_; }
 
@@ -126,6 +127,7 @@ class Config {
   void resolve_idempotence(ProducerSettings& s) const;
   void resolve_security(ProducerSettings& s) const;
   void resolve_tls(ProducerSettings& s) const;
+  void resolve_oauthbearer(ProducerSettings& s) const;  // config_oauth.cpp
   std::string value_of(std::string_view canonical) const;  // as set, or the default
   bool is_set(std::string_view canonical) const;
   const std::string& name_used(std::string_view canonical) const;  // for messages

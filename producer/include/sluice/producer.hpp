@@ -31,6 +31,7 @@
 #include "sluice/config.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/log.hpp"
+#include "sluice/oauth.hpp"
 #include "sluice/record.hpp"
 
 namespace boost::asio {
@@ -65,6 +66,9 @@ struct ProducerOptions {
   // the application must keep running it (callbacks then run on whatever
   // thread runs it) until close() has returned. Sluice starts no thread.
   boost::asio::io_context* io_context = nullptr;
+  // SASL OAUTHBEARER tokens from the application (sluice/oauth.hpp): with
+  // sasl.mechanism=OAUTHBEARER and no sasl.oauthbearer.method=oidc.
+  OAuthBearerTokenProvider oauthbearer_token_provider;
 };
 
 namespace detail {

@@ -5,6 +5,7 @@
 #include "sluice/config_builder.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/log.hpp"
+#include "sluice/oauth.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/record.hpp"
 #include "sluice/serializer.hpp"

@@ -41,6 +41,8 @@ namespace sluice::net {
 
 struct SaslAction;
 class SaslExchange;
+class SaslMechanism;
+struct OAuthTokenResult;
 namespace detail {
 struct TlsStream;  // OpenSSL context and stream (net/src/tls_context.hpp)
 }
@@ -165,6 +167,8 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   bool prepare_tls();  // builds the TLS context at connect(); false: failed (reported)
   void start_tls();    // TCP connected: wrap the socket, handshake
   void start_sasl();   // after ApiVersions, and again to re-authenticate
+  void run_sasl(std::unique_ptr<SaslMechanism> mechanism);
+  void on_token(OAuthTokenResult result);  // OAUTHBEARER: the token source answered  // the exchange, once the mechanism has its credentials
   void on_sasl_action(SaslAction action);
   void send_control(protocol::ApiKey key, std::int16_t version, const BodyEncoder& encode, ResponseHandler handler);
   void schedule_reauthentication(std::chrono::milliseconds lifetime);

@@ -20,6 +20,14 @@ enum class sasl_errc {
   server_error,                // server-final carries e=... (the server refused)
   unexpected_message,          // a message after the exchange ended, or none when one was due
   crypto_failure,              // OpenSSL failed (random bytes, PBKDF2, HMAC)
+  // OAUTHBEARER: getting a token (before the broker sees anything)
+  invalid_token,                    // a token or extension the mechanism cannot carry (RFC 7628 syntax)
+  oauth_token_unavailable,          // no token source, or the application's provider gave none
+  oauth_token_expired,              // the token expired more than sasl.oauthbearer.clock.skew.seconds ago
+  oauth_client_refused,             // the token endpoint refused the client (HTTP 401: id or secret wrong)
+  oauth_token_endpoint_error,       // the token endpoint answered with another error
+  oauth_token_endpoint_unreachable, // no connection to the token endpoint (refused, no such host, timeout)
+  oauth_bad_token_response,         // the token endpoint's answer is not a usable token
 };
 
 const std::error_category& sasl_category() noexcept;

@@ -10,7 +10,6 @@
 #include <system_error>
 #include <vector>
 
-#include "sluice/net/security.hpp"
 
 namespace sluice::net {
 
@@ -35,9 +34,12 @@ class SaslMechanism {
   // done (for SCRAM only once the server proved it knows the password),
   // or an error.
   virtual SaslStep on_server_message(std::span<const std::uint8_t> message) = 0;
+  // What to check when the broker refuses the credentials (appended to the
+  // failure message, starting with "; "); never a credential.
+  virtual std::string refusal_hint() const {
+    return std::string("; check sasl.username and sasl.password, and that the user has ") + name() +
+           " credentials on the cluster";
+  }
 };
-
-// PLAIN or SCRAM-SHA-256/512 with the configured credentials.
-std::unique_ptr<SaslMechanism> make_sasl_mechanism(const SaslOptions& options);
 
 }  // namespace sluice::net

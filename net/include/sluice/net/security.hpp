@@ -5,9 +5,13 @@
 //
 // Secrets (sasl.password, ssl.key.password) live here because a connection
 // needs them; nothing in net/ ever puts them into a message or a log line.
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace sluice::net {
 
@@ -25,10 +29,10 @@ constexpr bool uses_sasl(SecurityProtocol p) noexcept {
   return p == SecurityProtocol::sasl_plaintext || p == SecurityProtocol::sasl_ssl;
 }
 
-// sasl.mechanism: the ones Sluice implements (GSSAPI and OAUTHBEARER are not).
-enum class SaslMechanismKind { plain, scram_sha_256, scram_sha_512 };
+// sasl.mechanism: the ones Sluice implements (GSSAPI is not).
+enum class SaslMechanismKind { plain, scram_sha_256, scram_sha_512, oauthbearer };
 
-// Exact IANA names, as brokers spell them: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512.
+// Exact IANA names, as brokers spell them: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER.
 std::optional<SaslMechanismKind> sasl_mechanism_from_name(std::string_view name) noexcept;
 const char* to_string(SaslMechanismKind m) noexcept;
 
@@ -66,10 +70,40 @@ struct TlsOptions {
   bool tls13 = true;
 };
 
+class OAuthTokenSource;  // sluice/net/oauth_token.hpp
+
+// OIDC client credentials (KIP-768): where and as whom to ask for tokens.
+struct OidcOptions {
+  std::string token_endpoint_url;  // sasl.oauthbearer.token.endpoint.url (http:// or https://)
+  std::string client_id;           // sasl.oauthbearer.client.id (Java: clientId in sasl.jaas.config)
+  std::string client_secret;       // sasl.oauthbearer.client.secret (secret; Java: clientSecret)
+  std::string scope;               // sasl.oauthbearer.scope; empty: the endpoint's default
+  // Where the secret was set, for error texts ("check <this>").
+  std::string secret_property = "sasl.oauthbearer.client.secret";
+};
+
+// SASL OAUTHBEARER (RFC 7628): tokens from OIDC or from the application.
+struct OAuthBearerOptions {
+  bool oidc = false;  // sasl.oauthbearer.method=oidc (or Java's token endpoint URL)
+  OidcOptions oidc_options;
+  // sasl.oauthbearer.extensions: key=value pairs sent with the token.
+  std::vector<std::pair<std::string, std::string>> extensions;
+  // A token whose expiry is more than this in the past is refused before
+  // use (sasl.oauthbearer.clock.skew.seconds).
+  std::chrono::seconds clock_skew{30};
+  // A token is renewed once this fraction of its lifetime has passed
+  // (sasl.login.refresh.window.factor; librdkafka's fixed 0.8).
+  double refresh_window_factor = 0.8;
+  // Where connections get their tokens: set by the producer (OIDC or the
+  // application's provider), shared by every connection of a producer.
+  std::shared_ptr<OAuthTokenSource> token_source;
+};
+
 struct SaslOptions {
   SaslMechanismKind mechanism = SaslMechanismKind::plain;
   std::string username;  // sasl.username
   std::string password;  // sasl.password (secret)
+  OAuthBearerOptions oauthbearer;  // mechanism OAUTHBEARER
 };
 
 struct SecurityOptions {

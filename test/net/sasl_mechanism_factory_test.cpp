@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "sluice/net/sasl_mechanism.hpp"
+#include "sluice/net/sasl_mechanism_factory.hpp"
 
 using namespace sluice::net;
 
@@ -24,4 +24,18 @@ TEST_CASE("make_sasl_mechanism builds the configured mechanism") {
 
   o.mechanism = SaslMechanismKind::scram_sha_512;
   CHECK(std::string(make_sasl_mechanism(o)->name()) == "SCRAM-SHA-512");
+}
+
+TEST_CASE("make_sasl_mechanism: OAUTHBEARER carries the token it is given, and needs one") {
+  SaslOptions o;
+  o.mechanism = SaslMechanismKind::oauthbearer;
+  CHECK(make_sasl_mechanism(o) == nullptr);
+  OAuthToken t;
+  t.value = "abc";
+  t.extensions = {{"k", "v"}};
+  auto m = make_sasl_mechanism(o, &t);
+  REQUIRE(m != nullptr);
+  CHECK(std::string(m->name()) == "OAUTHBEARER");
+  auto first = m->start();
+  CHECK(std::string(first.message.begin(), first.message.end()) == "n,,\x01" "auth=Bearer abc\x01k=v\x01\x01");
 }

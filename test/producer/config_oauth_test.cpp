@@ -1,0 +1,148 @@
+// sasl.mechanism=OAUTHBEARER's settings under librdkafka's names and Java's
+// (token endpoint URL + OAuthBearerLoginModule's clientId/clientSecret/scope),
+// what each combination requires, and the client secret never echoed.
+#include <catch2/catch.hpp>
+#include <functional>
+
+#include "sluice/config.hpp"
+
+using sluice::Config;
+using sluice::ConfigError;
+using sluice::net::SaslMechanismKind;
+
+namespace {
+
+struct Failure {
+  std::string property;
+  std::string message;
+};
+
+Failure error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return {e.property(), e.what()};
+  }
+  return {};
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+sluice::ProducerSettings resolve(std::map<std::string, std::string> properties) {
+  properties["bootstrap.servers"] = "h:1";
+  properties.emplace("security.protocol", "SASL_PLAINTEXT");
+  properties.emplace("sasl.mechanism", "OAUTHBEARER");
+  return Config::from_map(properties).resolve();
+}
+
+const std::string kJavaJaas =
+    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"cid\" "
+    "clientSecret=\"hunter2\" scope=\"kafka\" extension_logicalCluster=\"lkc-1\";";
+
+}  // namespace
+
+TEST_CASE("OAUTHBEARER, librdkafka's spelling: method=oidc with the sasl.oauthbearer.* properties") {
+  const auto s = resolve({{"sasl.oauthbearer.method", "oidc"},
+                          {"sasl.oauthbearer.token.endpoint.url", "http://127.0.0.1:1/token"},
+                          {"sasl.oauthbearer.client.id", "cid"},
+                          {"sasl.oauthbearer.client.secret", "hunter2"},
+                          {"sasl.oauthbearer.scope", "kafka"},
+                          {"sasl.oauthbearer.extensions", "logicalCluster=lkc-1,identityPoolId=pool-2"}});
+  const auto& o = s.security.sasl.oauthbearer;
+  CHECK(s.security.sasl.mechanism == SaslMechanismKind::oauthbearer);
+  CHECK(o.oidc);
+  CHECK(o.oidc_options.token_endpoint_url == "http://127.0.0.1:1/token");
+  CHECK(o.oidc_options.client_id == "cid");
+  CHECK(o.oidc_options.client_secret == "hunter2");
+  CHECK(o.oidc_options.scope == "kafka");
+  CHECK(o.oidc_options.secret_property == "sasl.oauthbearer.client.secret");
+  CHECK(o.extensions == std::vector<std::pair<std::string, std::string>>{{"logicalCluster", "lkc-1"},
+                                                                          {"identityPoolId", "pool-2"}});
+  CHECK(o.clock_skew == std::chrono::seconds(30));
+  CHECK(s.warnings.empty());
+}
+
+TEST_CASE("OAUTHBEARER, Java's spelling: the token endpoint URL and the OAuthBearerLoginModule line") {
+  const auto s = resolve(
+      {{"sasl.login.callback.handler.class",
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler"},
+       {"sasl.oauthbearer.token.endpoint.url", "https://idp.example.com/oauth2/token"},
+       {"sasl.jaas.config", kJavaJaas},
+       {"sasl.oauthbearer.clock.skew.seconds", "5"}});
+  const auto& o = s.security.sasl.oauthbearer;
+  CHECK(o.oidc);  // no method property in Java: the URL means OIDC
+  CHECK(o.oidc_options.client_id == "cid");
+  CHECK(o.oidc_options.client_secret == "hunter2");
+  CHECK(o.oidc_options.scope == "kafka");
+  CHECK(o.oidc_options.secret_property == "clientSecret in sasl.jaas.config");
+  CHECK(o.extensions == std::vector<std::pair<std::string, std::string>>{{"logicalCluster", "lkc-1"}});
+  CHECK(o.clock_skew == std::chrono::seconds(5));
+  // Kafka 3.x's package name of the handler is accepted too; other classes are not.
+  CHECK_NOTHROW(Config().set("sasl.login.callback.handler.class",
+                             "org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler"));
+  auto e = error_of([] { Config().set("sasl.login.callback.handler.class", "com.example.MyHandler"); });
+  CHECK(e.property == "sasl.login.callback.handler.class");
+  CHECK(contains(e.message, "oauthbearer_token_provider"));
+}
+
+TEST_CASE("OAUTHBEARER without OIDC settings: tokens from the application (checked when the producer is built)") {
+  const auto s = resolve({});
+  CHECK_FALSE(s.security.sasl.oauthbearer.oidc);
+  const auto j = resolve({{"sasl.jaas.config",
+                           "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"}});
+  CHECK_FALSE(j.security.sasl.oauthbearer.oidc);
+}
+
+TEST_CASE("OAUTHBEARER: what OIDC needs, and contradictions, are named") {
+  auto e = error_of([] { resolve({{"sasl.oauthbearer.method", "oidc"}}); });
+  CHECK(e.property == "sasl.oauthbearer.token.endpoint.url");
+  e = error_of([] {
+    resolve({{"sasl.oauthbearer.method", "oidc"}, {"sasl.oauthbearer.token.endpoint.url", "http://h/t"}});
+  });
+  CHECK(e.property == "sasl.oauthbearer.client.id");
+  CHECK(contains(e.message, "sasl.oauthbearer.client.id and sasl.oauthbearer.client.secret"));
+  e = error_of([] { resolve({{"sasl.oauthbearer.token.endpoint.url", "http://h/t"}}); });  // Java's form
+  CHECK(contains(e.message, "clientId and clientSecret in sasl.jaas.config"));
+  e = error_of([] {
+    resolve({{"sasl.oauthbearer.method", "oidc"},
+             {"sasl.oauthbearer.token.endpoint.url", "ftp://h/t"},
+             {"sasl.oauthbearer.client.id", "c"},
+             {"sasl.oauthbearer.client.secret", "hunter2"}});
+  });
+  CHECK(e.property == "sasl.oauthbearer.token.endpoint.url");
+  CHECK(contains(e.message, "http:// or https://"));
+  CHECK_FALSE(contains(e.message, "hunter2"));
+  e = error_of([] { resolve({{"sasl.oauthbearer.method", "default"}, {"sasl.oauthbearer.client.id", "c"}}); });
+  CHECK(e.property == "sasl.oauthbearer.client.id");
+  CHECK(contains(e.message, "sasl.oauthbearer.method=oidc"));
+  e = error_of([] {
+    resolve({{"sasl.oauthbearer.token.endpoint.url", "http://h/t"},
+             {"sasl.jaas.config", kJavaJaas},
+             {"sasl.oauthbearer.client.secret", "other"}});
+  });
+  CHECK(e.property == "sasl.jaas.config");
+  CHECK_FALSE(contains(e.message, "hunter2"));
+  e = error_of([] {
+    resolve({{"sasl.jaas.config",
+              "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password=\"b\";"}});
+  });
+  CHECK(contains(e.message, "PlainLoginModule but sasl.mechanism is OAUTHBEARER"));
+  e = error_of([] { Config().set("sasl.oauthbearer.method", "jwt"); });
+  CHECK(e.property == "sasl.oauthbearer.method");
+  e = error_of([] { Config().set("sasl.oauthbearer.extensions", "auth=x"); });
+  CHECK(e.property == "sasl.oauthbearer.extensions");
+  e = error_of([] { Config().set("sasl.oauthbearer.clock.skew.seconds", "-1"); });
+  CHECK(e.property == "sasl.oauthbearer.clock.skew.seconds");
+}
+
+TEST_CASE("OAUTHBEARER settings under a protocol without SASL are warnings, the secret is never shown") {
+  const auto s = Config::from_map({{"bootstrap.servers", "h:1"},
+                                   {"sasl.oauthbearer.client.secret", "hunter2"},
+                                   {"sasl.oauthbearer.token.endpoint.url", "http://h/t"}})
+                     .resolve();
+  REQUIRE(s.warnings.size() == 2);
+  for (const auto& w : s.warnings) {
+    CHECK(contains(w, "uses no SASL"));
+    CHECK_FALSE(contains(w, "hunter2"));
+  }
+}
