@@ -2,6 +2,16 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 get_property(_layers GLOBAL PROPERTY SLUICE_LAYERS)
+if(BUILD_SHARED_LIBS)
+  set(_layers "")  # linked whole into libsluice.so, not installed apart
+  set(SLUICE_PC_LIBS "-lsluice")
+else()
+  # The static layers and what they link (pkg-config has no targets to carry them).
+  set(SLUICE_PC_LIBS "-lsluice_producer -lsluice_net -lsluice_protocol -lsluice_partitioner -lboost_json -lssl -lcrypto -lzstd -llz4 -lsnappy -lz -pthread")
+endif()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/sluice.pc.in ${PROJECT_BINARY_DIR}/sluice.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/sluice.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${SLUICE_GENERATED_INCLUDE}/sluice/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sluice)
 install(TARGETS ${_layers} sluice EXPORT sluiceTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

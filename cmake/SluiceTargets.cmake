@@ -24,7 +24,12 @@ endif()
 # Adds a layer library: NAME with headers in NAME/include and sources listed.
 function(sluice_add_layer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
-  add_library(sluice_${name} ${ARG_SOURCES})
+  # Always archives: BUILD_SHARED_LIBS links them whole into libsluice.so
+  # (top CMakeLists.txt), with hidden visibility so only SLUICE_API is exported.
+  add_library(sluice_${name} STATIC ${ARG_SOURCES})
+  if(BUILD_SHARED_LIBS)
+    set_target_properties(sluice_${name} PROPERTIES CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  endif()
   add_library(sluice::${name} ALIAS sluice_${name})
   set_target_properties(sluice_${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
   target_include_directories(sluice_${name} PUBLIC

@@ -105,6 +105,10 @@ class ClusterView {
   // dialled in a loop.
   void rebootstrap();
   bool unreachable() const noexcept { return unreachable_since_.has_value(); }
+  // The nodes the producer dials now: the bootstrap.servers entries (-1,
+  // -2, ...) before the first Metadata answer and after a re-bootstrap,
+  // else the brokers Metadata named. "All brokers down" is all of these.
+  std::vector<std::int32_t> dial_candidates() const;
 
   // --- metadata ---
   void want_metadata() noexcept { wanted_ = true; }

@@ -1,5 +1,7 @@
 #include "config_properties.hpp"
 
+#include "sluice/log.hpp"
+
 #include <charconv>
 
 namespace sluice::detail {
@@ -319,6 +321,14 @@ bool debug_context_applies(std::string_view context) {
     if (c == context) return true;
   }
   return false;
+}
+
+std::uint32_t debug_context_bits(std::string_view context) {
+  if (context == "all") return kAllDebugContexts;
+  for (std::uint32_t bit = 1; bit & kAllDebugContexts; bit <<= 1) {
+    if (context == to_string(static_cast<DebugContext>(bit))) return bit;
+  }
+  return 0;
 }
 
 bool debug_context_known(std::string_view context) {

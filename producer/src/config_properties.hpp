@@ -45,6 +45,8 @@ std::optional<std::int64_t> parse_int(std::string_view v);
 
 // debug: librdkafka's context names, those that apply to a producer.
 bool debug_context_applies(std::string_view context);
+// The DebugContext bits of a context that applies ("all": every one), 0 otherwise.
+std::uint32_t debug_context_bits(std::string_view context);
 bool debug_context_known(std::string_view context);
 
 }  // namespace sluice::detail

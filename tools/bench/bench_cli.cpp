@@ -79,6 +79,9 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
     if (flag == "-h" || flag == "--help") {
       no_value();
       o.help = true;
+    } else if (flag == "--version") {
+      no_value();
+      o.version = true;
     } else if (flag == "-b" || flag == "--bootstrap") {
       o.bootstrap = value();
     } else if (flag == "-t" || flag == "--topic") {
@@ -160,6 +163,7 @@ std::string bench_usage(std::string_view program) {
          "  -d CONTEXTS              client debug output on stderr (property debug, librdkafka's\n"
          "                           context names, e.g. broker,topic,msg or all)\n"
          "  -q                       quiet: no progress line, only errors on stderr (log_level=3)\n"
+         "  --version                print the version and exit\n"
          "  --json                   print the report as one JSON object\n"
          "\n"
          "Exit status: 0 every record acknowledged, 1 some record failed or got no report,\n"

@@ -32,6 +32,7 @@ struct BenchOptions {
   bool json = false;
   bool quiet = false;  // -q: no progress line or notes on stderr, the client logs errors only
   bool help = false;
+  bool version = false;  // --version: print the version
 };
 
 // A bad command line: the message is one line naming the flag and what is

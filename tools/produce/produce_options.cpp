@@ -40,6 +40,10 @@ ProduceOptions parse_produce_options(int argc, const char* const* argv) {
       o.help = true;
       continue;
     }
+    if (arg == "-V" || arg == "--version") {
+      o.version = true;
+      continue;
+    }
     if (arg.size() < 2 || arg.starts_with("--") || (arg.size() > 2 && !takes_value(arg[1]))) {
       throw UsageError("unknown option '" + std::string(arg) + "' (see -h)");
     }
@@ -110,6 +114,7 @@ std::string produce_usage() {
          "  -d CONTEXTS       debug output on stderr (property debug: librdkafka's context\n"
          "                    names, e.g. broker,topic,msg or all)\n"
          "  -q                quiet: only errors on stderr (property log_level=3)\n"
+         "  -V, --version     print the version and exit\n"
          "  -v                print each delivery report (file:line: partition, offset) on stdout\n"
          "  -P                accepted for kcat compatibility (producing is the only mode)\n"
          "\n"

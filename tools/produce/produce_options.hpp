@@ -27,6 +27,7 @@ struct ProduceOptions {
   bool verbose = false;                     // -v: print each delivery report
   bool quiet = false;                       // -q: errors only on stderr
   bool help = false;
+  bool version = false;                     // -V, --version: print the version
 };
 
 // Parses argv[1..argc). Flags take their value as the next argument or

@@ -42,6 +42,7 @@ const char* verify_usage() {
          "  -d CONTEXTS              producer debug output on stderr (property debug, librdkafka's\n"
          "                           context names, e.g. broker,topic,msg or all)\n"
          "  -q                       quiet: the producer logs errors only (property log_level=3)\n"
+         "  --version                print the version and exit\n"
          "  --progress-file PATH     keep 'sent=S reported=R acked=A failed=F unknown=U closed=0|1' in PATH\n"
          "                           while producing (rewritten every ~100 ms; closed=1 after close())\n"
          "Exit: 0 no violation, 1 violations, 2 bad arguments, 3 the run or the read-back failed.\n";
@@ -86,6 +87,8 @@ VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help
     };
     if (a == "-h" || a == "--help") {
       help = true;
+    } else if (a == "--version") {
+      o.version = true;
     } else if (a == "-b" || a == "--bootstrap") {
       o.bootstrap = value();
     } else if (a == "-t" || a == "--topic") {

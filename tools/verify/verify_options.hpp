@@ -39,6 +39,7 @@ struct VerifyOptions {
   // fault command can wait for the run's progress (closed=1 once close()
   // has returned and every record has its report). Empty: no file.
   std::string progress_file;
+  bool version = false;  // --version: print the version
 };
 
 // Parses argv; on a bad or missing argument throws std::invalid_argument
