@@ -41,7 +41,7 @@ std::vector<ClientError> ClientErrorMonitor::on_connect_result(std::int32_t node
       std::all_of(candidates.begin(), candidates.end(), [this](std::int32_t id) { return down_.count(id) != 0; });
   if (!all_down) return events;
   all_down_reported_ = true;
-  std::string message = "all brokers are down (" + std::to_string(candidates.size()) + " tried):";
+  std::string message = std::to_string(candidates.size()) + " of " + std::to_string(candidates.size()) + " tried:";
   for (std::int32_t id : candidates) message += " " + down_.at(id).second + ";";
   message += " connecting goes on; records wait for max.block.ms / delivery.timeout.ms (check that the brokers run "
              "and that bootstrap.servers and security.protocol match their listeners)";

@@ -126,7 +126,7 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
       throw UsageError("unexpected argument '" + std::string(arg) + "' (see --help)");
     }
   }
-  if (!o.help) {
+  if (!o.help && !o.version) {
     if (o.bootstrap.empty()) throw UsageError("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
     if (o.topic.empty()) throw UsageError("missing -t TOPIC");
   }

@@ -85,7 +85,7 @@ ProduceOptions parse_produce_options(int argc, const char* const* argv) {
       default: throw UsageError("unknown option '" + std::string(arg) + "' (see -h)");
     }
   }
-  if (!o.help) {
+  if (!o.help && !o.version) {
     if (o.bootstrap.empty() && !o.properties_file) {
       throw UsageError("missing -b BROKERS (e.g. -b 127.0.0.1:9092), or -F with bootstrap.servers");
     }

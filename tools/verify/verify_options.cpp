@@ -148,7 +148,7 @@ VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help
       throw std::invalid_argument("unknown argument '" + std::string(a) + "' (see --help)");
     }
   }
-  if (help) return o;
+  if (help || o.version) return o;
   if (o.bootstrap.empty()) throw std::invalid_argument("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
   if (o.topic.empty()) throw std::invalid_argument("missing -t TOPIC");
   if (o.properties.count("bootstrap.servers") != 0) {
