@@ -34,8 +34,9 @@ foreach(wanted "sluice::Producer::send(" "sluice::Config::from_map(" "sluice::ve
     message(FATAL_ERROR "libsluice.so does not export ${wanted}")
   endif()
 endforeach()
-foreach(hidden "sluice::detail::" "sluice::net::BrokerConnection" "sluice::protocol::BufferWriter"
-               "sluice::partitioner::")
+# (sluice::detail::BulkTracker is exported: bulk.hpp's templates call it.)
+foreach(hidden "sluice::detail::ProducerDriver" "sluice::detail::RecordAccumulator" "sluice::net::BrokerConnection"
+               "sluice::protocol::BufferWriter" "sluice::partitioner::")
   string(FIND "${exports}" "${hidden}" at)
   if(NOT at EQUAL -1)
     message(FATAL_ERROR "libsluice.so exports ${hidden}..., which is not public API")
