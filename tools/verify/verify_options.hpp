@@ -42,7 +42,8 @@ struct VerifyOptions {
   bool version = false;  // --version: print the version
 };
 
-// Parses argv; on a bad or missing argument throws std::invalid_argument
+// Parses argv with the tools' grammar (tools/cli/command_line.hpp); on a
+// bad or missing argument throws std::invalid_argument (cli::UsageError)
 // with a one-line message. `--help` sets help (and nothing is required).
 VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help);
 const char* verify_usage();
