@@ -2,6 +2,21 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 get_property(_layers GLOBAL PROPERTY SLUICE_LAYERS)
+if(BUILD_SHARED_LIBS)
+  set(_layers "")  # linked whole into libsluice.so, not installed apart
+  set(SLUICE_PC_LIBS "-lsluice")
+else()
+  # The static layers and what they link (pkg-config has no targets to carry them).
+  set(SLUICE_PC_LIBS "-lsluice_producer -lsluice_net -lsluice_protocol -lsluice_partitioner -lboost_json -lssl -lcrypto -lzstd -llz4 -lsnappy -lz -pthread")
+endif()
+# Relocatable: sluice.pc finds the prefix from where it lies (${pcfiledir}),
+# so `cmake --install --prefix DIR` (other than CMAKE_INSTALL_PREFIX) gives
+# a working file. The install tests install that way.
+file(RELATIVE_PATH SLUICE_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" SLUICE_PC_TO_PREFIX "${SLUICE_PC_TO_PREFIX}")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/sluice.pc.in ${PROJECT_BINARY_DIR}/sluice.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/sluice.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${SLUICE_GENERATED_INCLUDE}/sluice/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sluice)
 install(TARGETS ${_layers} sluice EXPORT sluiceTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

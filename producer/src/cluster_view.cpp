@@ -18,6 +18,16 @@ std::optional<net::BrokerAddress> ClusterView::address(std::int32_t node_id) con
   return metadata_.broker(node_id);
 }
 
+std::vector<std::int32_t> ClusterView::dial_candidates() const {
+  std::vector<std::int32_t> ids;
+  if (use_bootstrap_ || metadata_.brokers().empty()) {
+    for (std::size_t i = 0; i < options_.bootstrap.size(); ++i) ids.push_back(-static_cast<std::int32_t>(i) - 1);
+  } else {
+    for (const auto& [id, address] : metadata_.brokers()) ids.push_back(id);
+  }
+  return ids;
+}
+
 bool ClusterView::may_connect(std::int32_t node_id, Clock::time_point now) const {
   auto r = reconnect_at_.find(node_id);
   return r == reconnect_at_.end() || now >= r->second;

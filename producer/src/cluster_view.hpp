@@ -119,6 +119,10 @@ class ClusterView {
   // has not been tried yet, failed otherwise (it may come back upgraded), or
   // connected: records then wait for it as usual (max.block.ms).
   std::string no_usable_broker() const;
+  // The nodes the producer dials now: the bootstrap.servers entries (-1,
+  // -2, ...) before the first Metadata answer and after a re-bootstrap,
+  // else the brokers Metadata named. "All brokers down" is all of these.
+  std::vector<std::int32_t> dial_candidates() const;
 
   // --- metadata ---
   void want_metadata() noexcept { wanted_ = true; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include "sluice/log.hpp"
+
 #include <charconv>
 
 namespace sluice::detail {
@@ -376,6 +378,14 @@ bool debug_context_applies(std::string_view context) {
     if (c == context) return true;
   }
   return false;
+}
+
+std::uint32_t debug_context_bits(std::string_view context) {
+  if (context == "all") return kAllDebugContexts;
+  for (std::uint32_t bit = 1; bit & kAllDebugContexts; bit <<= 1) {
+    if (context == to_string(static_cast<DebugContext>(bit))) return bit;
+  }
+  return 0;
 }
 
 bool debug_context_known(std::string_view context) {

@@ -52,6 +52,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_sasl_exten
 
 // debug: librdkafka's context names, those that apply to a producer.
 bool debug_context_applies(std::string_view context);
+// The DebugContext bits of a context that applies ("all": every one), 0 otherwise.
+std::uint32_t debug_context_bits(std::string_view context);
 bool debug_context_known(std::string_view context);
 
 }  // namespace sluice::detail

@@ -169,7 +169,7 @@ ProducerSettings Config::resolve() const {
       context.erase(0, context.find_first_not_of(' '));
       context.erase(context.find_last_not_of(' ') + 1);
       if (context.empty()) continue;
-      if (detail::debug_context_applies(context)) s.debug = true;
+      if (detail::debug_context_applies(context)) s.debug_contexts |= detail::debug_context_bits(context);
       else ignored += (ignored.empty() ? "" : ", ") + context;
     }
     if (!ignored.empty()) s.notices.push_back("debug context(s) " + ignored + " do not apply to a producer: ignored");

@@ -33,6 +33,15 @@ struct ProducerErrors {
 
 }  // namespace
 
+const char* to_string(ClientErrorKind kind) noexcept {
+  switch (kind) {
+    case ClientErrorKind::all_brokers_down: return "all brokers down";
+    case ClientErrorKind::authentication: return "authentication failed";
+    case ClientErrorKind::fatal: return "fatal";
+  }
+  return "unknown";
+}
+
 const std::error_category& producer_category() noexcept { return protocol::error_category_instance<ProducerErrors>(); }
 
 }  // namespace sluice

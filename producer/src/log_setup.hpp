@@ -12,8 +12,15 @@ namespace sluice::detail {
 // unless log_level says otherwise. log_level, when set, replaces
 // ProducerOptions::log_level; debug (a context that applies) raises it to
 // debug. Then logs the settings' warnings, and a warning for
-// statistics.interval.ms without a statistics callback.
-void prepare_logging(const ProducerSettings& settings, ProducerOptions& options);
+// statistics.interval.ms without a statistics callback. Returns the debug
+// contexts enabled (DebugContext bits): the debug property's, or every one
+// when the application asked for LogLevel::debug without it.
+std::uint32_t prepare_logging(const ProducerSettings& settings, ProducerOptions& options);
+
+// With the conf context enabled: one "[conf] name = value" debug line per
+// property set, the values of password properties (property_table())
+// written as [redacted].
+void log_configuration(const Config& config, const ProducerOptions& options, std::uint32_t contexts);
 
 // The stderr sink: one fprintf per message.
 LogSink stderr_sink();

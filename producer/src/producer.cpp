@@ -12,7 +12,9 @@ namespace {
 std::unique_ptr<detail::ProducerDriver> start_engine(const Config& config, ProducerOptions options) {
   ProducerSettings settings = config.resolve();
   detail::prepare_oauthbearer(settings, options);  // the OAUTHBEARER token source (oauth_setup.cpp)
-  detail::prepare_logging(settings, options);  // log_level, debug, the stderr sink (log.cpp)
+  // log_level, debug, the stderr sink (log.cpp); the contexts enabled replace the debug property's.
+  settings.debug_contexts = detail::prepare_logging(settings, options);
+  detail::log_configuration(config, options, settings.debug_contexts);
   return std::make_unique<detail::ProducerDriver>(std::move(settings), std::move(options));
 }
 

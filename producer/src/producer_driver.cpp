@@ -87,6 +87,9 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
                                           settings_.delivery_timeout, settings_.acks, settings_.enable_idempotence},
                               settings_.compression_level};
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
+  debug(DebugContext::generic, "producer started: client.id=" + settings_.client_id +
+                                   ", bootstrap.servers=" + settings_.bootstrap_servers +
+                                   ", security.protocol=" + std::string(net::to_string(settings_.security.protocol)));
   static std::atomic<std::uint64_t> instances{0};
   stats_name_ = settings_.client_id + "#producer-" + std::to_string(++instances);
   created_at_ = clock_->steady();
@@ -117,6 +120,23 @@ void ProducerDriver::log(LogLevel level, const std::string& message) const {
   } catch (...) {
     // A throwing sink must not take the producer down.
   }
+}
+
+void ProducerDriver::debug(DebugContext context, const std::string& message) const {
+  if (!debugging(context)) return;
+  log(LogLevel::debug, std::string("[") + to_string(context) + "] " + message);
+}
+
+void ProducerDriver::report_client_error(ClientError error) {
+  log(LogLevel::error, std::string(to_string(error.kind)) + ": " + error.message);
+  if (!options_.error_callback) return;
+  deliver([this, error = std::move(error)] {
+    try {
+      options_.error_callback(error);
+    } catch (...) {
+      // A throwing callback must not take the callback thread down.
+    }
+  });
 }
 
 // The I/O side's last step: everything left fails, connections close, and
@@ -223,7 +243,9 @@ void ProducerDriver::run_pass() {
   const auto now = clock_->steady();
   take_incoming(true);
   if (idempotence_.phase() == IdempotenceState::Phase::fatal) {
-    log(LogLevel::error, idempotence_.fatal_message());
+    if (auto event = client_errors_.on_fatal(idempotence_.fatal_error(), idempotence_.fatal_message())) {
+      report_client_error(std::move(*event));
+    }
     fail_everything(idempotence_.fatal_error(), idempotence_.fatal_message());
     return;
   }

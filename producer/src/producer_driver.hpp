@@ -42,6 +42,7 @@
 
 #include "broker_link.hpp"
 #include "broker_sink.hpp"
+#include "client_error_monitor.hpp"
 #include "cluster_view.hpp"
 #include "delivery_policy.hpp"
 #include "delivery_queue.hpp"
@@ -109,6 +110,14 @@ class ProducerDriver final : private AdminHost {
   template <class F>
   void post(F&& f);
   void log(LogLevel level, const std::string& message) const;
+  // A debug line of `context`, "[context] message", if that context is on.
+  bool debugging(DebugContext context) const noexcept {
+    return (settings_.debug_contexts & static_cast<std::uint32_t>(context)) != 0;
+  }
+  void debug(DebugContext context, const std::string& message) const;
+  // Hands a client-wide event to ProducerOptions::error_callback on the
+  // callback thread (deliver); logged as an error either way.
+  void report_client_error(ClientError error);
   void stop_io();
   // --- statistics: producer_driver_statistics.cpp ---
   // I/O thread, or any thread after stop; it updates statistics state (link
@@ -196,6 +205,7 @@ class ProducerDriver final : private AdminHost {
   PartitionChooser partitioner_;            // any thread (its own lock)
   // Metadata, bootstrap, reconnect backoff, the Metadata schedule.
   ClusterView cluster_;
+  ClientErrorMonitor client_errors_;  // when an error_callback event is due
   std::map<std::int32_t, std::shared_ptr<BrokerLink>> connections_;
   bool stopping_ = false;
   bool flushing_ = false;

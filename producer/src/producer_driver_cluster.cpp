@@ -51,6 +51,7 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
   options.keepalive = settings_.socket_keepalive;
   options.security = settings_.security;
+  debug(DebugContext::broker, "connecting to " + describe_broker(node_id, address->to_string()));
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;
   LinkHistory& history = link_history_[node_id];
@@ -74,10 +75,23 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
           name + ": cannot connect (" + why + "); next attempt in " + std::to_string(delay.count()) + " ms");
     } else {
       // The API versions this connection will use (test/interop reads them for docs/COMPATIBILITY.md).
-      if (conn) log(LogLevel::debug, "connected to " + name + ": API versions " + conn->versions().summary());
+      if (conn) debug(DebugContext::broker, "connected to " + name + ": API versions " + conn->versions().summary());
+      if (settings_.security.protocol != net::SecurityProtocol::plaintext) {
+        debug(DebugContext::security, name + ": " + net::to_string(settings_.security.protocol) + " set up" +
+                                          (net::uses_sasl(settings_.security.protocol)
+                                               ? std::string(", SASL ") + net::to_string(settings_.security.sasl.mechanism)
+                                               : std::string()));
+      }
       if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
         log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
                                "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");
+      }
+    }
+    if (ec != net::net_errc::shutting_down && !stopping_) {
+      const std::vector<std::int32_t> candidates = cluster_.dial_candidates();
+      for (auto& event : client_errors_.on_connect_result(node_id, ec, why.find(where) != std::string::npos ? why : name + ": " + why,
+                                                          candidates, any_ready_connection() != nullptr)) {
+        report_client_error(std::move(event));
       }
     }
     run_pass();
@@ -92,11 +106,20 @@ void ProducerDriver::request_metadata(Clock::time_point now) {
   auto conn = connections_.at(step.node_id);
   // Topics unused for metadata.max.idle.ms are no longer asked for.
   for (const auto& name : placer_.forget_idle(now)) {
-    log(LogLevel::debug, "topic '" + name + "' unused for metadata.max.idle.ms: no longer asked for");
+    debug(DebugContext::topic, "topic '" + name + "' unused for metadata.max.idle.ms: no longer asked for");
     cluster_.forget(name);
   }
   const protocol::MetadataRequest req = cluster_.metadata_request(placer_.topic_names());
   const std::int16_t version = *conn->versions().version(ApiKey::Metadata);
+  if (debugging(DebugContext::metadata)) {
+    std::string topics;
+    if (req.topics) {
+      for (const auto& t : *req.topics) topics += (topics.empty() ? "" : ", ") + t.name.value_or("?");
+    }
+    debug(DebugContext::metadata, "Metadata v" + std::to_string(version) + " request to " +
+                                      describe_broker(step.node_id, conn->address().to_string()) + " for " +
+                                      (topics.empty() ? std::string("no topic") : "topics " + topics));
+  }
   conn->send_metadata(req, [this, version, from = describe_broker(step.node_id, conn->address().to_string())](
                                const net::RequestOutcome& out) { on_metadata(out, version, from); });
 }
@@ -105,6 +128,9 @@ void ProducerDriver::on_metadata(const net::RequestOutcome& out, std::int16_t ve
   const MetadataOutcome m = cluster_.on_metadata(
       out, version, clock_->steady(), [this](const std::string& name) { return placer_.topic_in_use(name); }, from);
   if (!m.unreadable.empty()) log(LogLevel::warning, m.unreadable + "; asking again");
+  debug(DebugContext::metadata, out.ec ? "Metadata request failed: " + out.ec.message()
+                                        : "Metadata answer: " + std::to_string(cluster_.metadata().brokers().size()) +
+                                              " broker(s) known");
   if (m.rebootstrap) {
     log(LogLevel::warning, "Metadata answered REBOOTSTRAP_REQUIRED: reconnecting from bootstrap.servers");
     close_all_links();
@@ -129,6 +155,7 @@ void ProducerDriver::maybe_request_producer_id(Clock::time_point now) {
     return;
   }
   idempotence_.on_id_requested();
+  debug(DebugContext::eos, "InitProducerId request to " + describe_broker(conn->node_id(), conn->address().to_string()));
   protocol::InitProducerIdRequest req = idempotence_.id_request();
   conn->send_init_producer_id(req, [this, v = *version](const net::RequestOutcome& out) { on_producer_id(out, v); });
 }
@@ -163,7 +190,7 @@ void ProducerDriver::maintain_connections(Clock::time_point now) {
     const bool ready = c->state() == LinkState::ready;
     if (ready && settings_.connections_max_idle.count() > 0 && c->in_flight() == 0 &&
         now - c->last_used() >= settings_.connections_max_idle) {
-      log(LogLevel::debug, "closing idle connection to " + c->address().to_string());
+      debug(DebugContext::broker, "closing idle connection to " + c->address().to_string());
       c->close(net::net_errc::connection_closed);
       note_link_down(it->first, now);
       it = connections_.erase(it);

@@ -39,6 +39,13 @@ void ProducerDriver::send_ready_batches(Clock::time_point now) {
     // and the link runs the handler only once nothing can read them any
     // more (broker_link.hpp), so they stay alive and unchanged meanwhile; a
     // retry re-stamps producer id/epoch/sequence in place only after that.
+    if (debugging(DebugContext::msg)) {
+      std::size_t records = 0;
+      for (const auto& b : request->batches) records += b->callbacks.size();
+      debug(DebugContext::msg, "Produce v" + std::to_string(request->version) + " request to broker " +
+                                   std::to_string(leader) + ": " + std::to_string(request->batches.size()) +
+                                   " batch(es), " + std::to_string(records) + " record(s)");
+    }
     conn->send_produce(request->request, settings_.acks != 0,
                        [this, request](const net::RequestOutcome& out) { on_produce(request, out); });
   }

@@ -24,6 +24,7 @@
 
 #include "broker_env.hpp"
 #include "cluster_control.hpp"
+#include "secure_cluster.hpp"
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/kafka_error.hpp"
@@ -36,54 +37,12 @@ using sluice::Config;
 using sluice::DeliveryReport;
 using sluice::Producer;
 using sluice::Record;
+using sluice::test::LogCapture;
+using sluice::test::SecureInfo;
+using sluice::test::sasl_ssl;
+using sluice::test::secure_info_or_fail;
 
 namespace {
-
-// ------------------------------------------------------------ the cluster
-
-class SecureInfo {
- public:
-  explicit SecureInfo(const std::string& text) {
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-      auto eq = line.find('=');
-      if (eq != std::string::npos) kv_[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-  }
-  std::string at(const std::string& key) const {
-    auto it = kv_.find(key);
-    if (it == kv_.end()) FAIL("secure-info has no '" << key << "': is tools/kafka-local's --secure mode up to date?");
-    return it->second;
-  }
-  // The first broker of a listener's bootstrap list (host:port).
-  std::string first(const std::string& key) const {
-    const std::string list = at(key);
-    return list.substr(0, list.find(','));
-  }
-
- private:
-  std::map<std::string, std::string> kv_;
-};
-
-SecureInfo secure_info_or_fail() {
-  if (const char* v = std::getenv("SLUICE_SECURE_INFO"); v != nullptr && *v != '\0') {
-    const std::string value = v;
-    if (value.find('=') != std::string::npos) return SecureInfo(value);
-    std::ifstream in(value);
-    if (!in) FAIL("SLUICE_SECURE_INFO=" << value << " is neither key=value text nor a readable file");
-    std::stringstream text;
-    text << in.rdbuf();
-    return SecureInfo(text.str());
-  }
-  auto r = sluice::test::cluster::kafka_local({"secure-info"});
-  if (!r.ok()) {
-    FAIL("these tests need a secure Kafka cluster: start one with `tools/kafka-local --base N start --secure` and "
-         "export SLUICE_KAFKA_BASE=N (or SLUICE_SECURE_INFO=<its secure-info file>). `"
-         << r.command << "` said: " << r.output);
-  }
-  return SecureInfo(r.output);
-}
 
 // Runs `io` until pred() holds or `limit` passes.
 template <class Pred>
@@ -97,50 +56,6 @@ bool run_until(boost::asio::io_context& io, Pred pred, std::chrono::milliseconds
 }
 
 // ------------------------------------------------------------ producers
-
-// Everything the producer logs, for checking what a user would read.
-class LogCapture {
- public:
-  sluice::ProducerOptions options() {
-    sluice::ProducerOptions o;
-    o.log_level = sluice::LogLevel::debug;
-    o.log_sink = [this](sluice::LogLevel, std::string_view message) {
-      std::lock_guard lock(mu_);
-      lines_.emplace_back(message);
-    };
-    return o;
-  }
-  std::string all() const {
-    std::lock_guard lock(mu_);
-    std::string out;
-    for (const auto& l : lines_) out += l + "\n";
-    return out;
-  }
-  bool contains(const std::string& part) const { return all().find(part) != std::string::npos; }
-  // Polls until a line contains `part`, or `limit` passes.
-  bool wait_for(const std::string& part, std::chrono::milliseconds limit) const {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-      if (contains(part)) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return contains(part);
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<std::string> lines_;
-};
-
-std::map<std::string, std::string> sasl_ssl(const SecureInfo& info, const std::string& mechanism,
-                                            const std::string& user, const std::string& password) {
-  return {{"bootstrap.servers", info.at("bootstrap.sasl_ssl")},
-          {"security.protocol", "SASL_SSL"},
-          {"ssl.ca.location", info.at("ca.file")},
-          {"sasl.mechanism", mechanism},
-          {"sasl.username", user},
-          {"sasl.password", password}};
-}
 
 std::map<std::string, std::string> with(std::map<std::string, std::string> base,
                                         const std::map<std::string, std::string>& more) {

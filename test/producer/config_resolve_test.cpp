@@ -1,6 +1,7 @@
 // Config::resolve() (config_resolve.cpp): typed settings and the rules
 // between properties, librdkafka's forms beside Java's.
 #include "sluice/config.hpp"
+#include "sluice/log.hpp"
 
 #include <catch2/catch.hpp>
 #include <functional>
@@ -142,12 +143,19 @@ TEST_CASE("compression levels: librdkafka's compression.level or Java's per code
 TEST_CASE("log_level and debug") {
   auto s = resolve({});
   CHECK_FALSE(s.log_level);
-  CHECK_FALSE(s.debug);
+  CHECK(s.debug_contexts == 0);
   CHECK(resolve({{"log_level", "3"}}).log_level == 3);
-  CHECK(resolve({{"debug", "broker,topic,msg"}}).debug);
-  CHECK(resolve({{"debug", "all"}}).debug);
+  using C = sluice::DebugContext;
+  const auto bits = [](std::initializer_list<C> cs) {
+    std::uint32_t b = 0;
+    for (auto c : cs) b |= static_cast<std::uint32_t>(c);
+    return b;
+  };
+  CHECK(resolve({{"debug", "broker,topic,msg"}}).debug_contexts == bits({C::broker, C::topic, C::msg}));
+  CHECK(resolve({{"debug", "all"}}).debug_contexts == sluice::kAllDebugContexts);
+  CHECK(resolve({{"debug", " metadata , consumer"}}).debug_contexts == bits({C::metadata}));
   s = resolve({{"debug", "consumer,cgrp"}});
-  CHECK_FALSE(s.debug);
+  CHECK(s.debug_contexts == 0);
   CHECK(contains(joined(s.notices), "consumer, cgrp do not apply to a producer"));
 }
 

@@ -56,11 +56,14 @@ TEST_CASE("without a sink: stderr, errors to notices, debug only when asked") {
   CHECK(out == "sluice: warning: a warning\nsluice: error: an error\n");
 
   ProducerOptions d;
-  detail::prepare_logging(settings_of({{"debug", "broker,msg"}}), d);
+  CHECK(detail::prepare_logging(settings_of({{"debug", "broker,msg"}}), d) ==
+        (static_cast<std::uint32_t>(DebugContext::broker) | static_cast<std::uint32_t>(DebugContext::msg)));
   CHECK(d.log_level == LogLevel::debug);
   ProducerOptions q;
-  detail::prepare_logging(settings_of({{"log_level", "3"}}), q);
+  CHECK(detail::prepare_logging(settings_of({{"log_level", "3"}}), q) == 0);
   CHECK(q.log_level == LogLevel::error);
+  ProducerOptions seven;
+  CHECK(detail::prepare_logging(settings_of({{"log_level", "7"}}), seven) == kAllDebugContexts);
 }
 
 TEST_CASE("with a sink: it stays, log_level replaces the option's level") {
@@ -68,7 +71,8 @@ TEST_CASE("with a sink: it stays, log_level replaces the option's level") {
   ProducerOptions o;
   o.log_sink = c.sink();
   o.log_level = LogLevel::debug;
-  detail::prepare_logging(settings_of({}), o);
+  // LogLevel::debug asked for in code, no debug property: every context.
+  CHECK(detail::prepare_logging(settings_of({}), o) == kAllDebugContexts);
   CHECK(o.log_level == LogLevel::debug);
   o.log_sink(LogLevel::info, "x");
   CHECK(c.lines.size() == 1);
@@ -102,4 +106,34 @@ TEST_CASE("statistics.interval.ms without a callback, and unused settings, are w
   q.log_sink = errors_only.sink();
   detail::prepare_logging(settings_of({{"statistics.interval.ms", "1000"}, {"log_level", "3"}}), q);
   CHECK(errors_only.lines.empty());  // log_level=3: warnings are not wanted
+}
+
+TEST_CASE("debug=conf dumps the configuration with every password property redacted") {
+  const std::vector<std::pair<std::string, std::string>> secrets = {
+      {"sasl.password", "s3cret-sasl"},
+      {"ssl.key.password", "s3cret-key"},
+      {"ssl.keystore.password", "s3cret-keystore"},
+      {"sasl.jaas.config",
+       "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cret-jaas\";"},
+  };
+  std::map<std::string, std::string> p{{"bootstrap.servers", "h:1"}, {"debug", "conf"}, {"client.id", "dumped"}};
+  for (const auto& [k, v] : secrets) p[k] = v;
+  const Config config = Config::from_map(p);
+  Captured c;
+  ProducerOptions o;
+  o.log_sink = c.sink();
+  // (Config::set checks each value; the combination need not resolve for the dump.)
+  const std::uint32_t contexts = detail::prepare_logging(settings_of({{"debug", "conf"}}), o);
+  detail::log_configuration(config, o, contexts);
+  std::string all;
+  for (const auto& [level, line] : c.lines) all += line + "\n";
+  CHECK(all.find("[conf] client.id = dumped") != std::string::npos);
+  CHECK(all.find("[conf] sasl.password = [redacted]") != std::string::npos);
+  for (const auto& [k, v] : secrets) CHECK(all.find(v) == std::string::npos);
+  // Without the conf context: no dump.
+  Captured none;
+  ProducerOptions q;
+  q.log_sink = none.sink();
+  detail::log_configuration(config, q, static_cast<std::uint32_t>(DebugContext::broker));
+  CHECK(none.lines.empty());
 }

@@ -1,7 +1,6 @@
 #include "bench_cli.hpp"
 
 #include <charconv>
-#include <optional>
 
 namespace sluice::bench {
 namespace {
@@ -52,78 +51,61 @@ std::string_view key_mode_name(KeyMode mode) noexcept {
 }
 
 BenchOptions parse_bench_options(int argc, const char* const* argv) {
+  static const cli::Grammar grammar{
+      .flags = {{'h', "help", false},          {0, "version", false},       {'b', "bootstrap", true},
+                {'t', "topic", true},          {0, "num-records", true},    {0, "record-size", true},
+                {0, "throughput", true},       {0, "acks", true},           {0, "compression", true},
+                {0, "linger-ms", true},        {0, "batch-size", true},     {0, "key-mode", true},
+                {'d', "", true},               {'q', "", false},            {'X', "", true},
+                {0, "json", false},            {0, "create-partitions", true}},
+  };
   BenchOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view flag = arg;
-    std::optional<std::string_view> inline_value;
-    if (arg.starts_with("--")) {
-      if (auto eq = arg.find('='); eq != std::string_view::npos) {
-        flag = arg.substr(0, eq);
-        inline_value = arg.substr(eq + 1);
-      }
-    } else if (arg.size() > 2 && (arg.starts_with("-b") || arg.starts_with("-t") || arg.starts_with("-X") ||
-                                   arg.starts_with("-d"))) {
-      flag = arg.substr(0, 2);  // kcat style: -Xacks=1
-      inline_value = arg.substr(2);
-    }
-    auto value = [&]() -> std::string_view {
-      if (inline_value) return *inline_value;
-      if (i + 1 >= argc) throw UsageError(std::string(flag) + ": missing value");
-      return argv[++i];
-    };
-    auto no_value = [&] {
-      if (inline_value) throw UsageError(std::string(flag) + ": takes no value");
-    };
-
-    if (flag == "-h" || flag == "--help") {
-      no_value();
+  for (const cli::ParsedFlag& f : cli::parse_command_line(argc, argv, grammar).flags) {
+    const std::string_view flag = f.spelling;
+    const std::string_view name = f.name;
+    const std::string_view value = f.value ? std::string_view(*f.value) : std::string_view();
+    if (name == "help") {
       o.help = true;
-    } else if (flag == "-b" || flag == "--bootstrap") {
-      o.bootstrap = value();
-    } else if (flag == "-t" || flag == "--topic") {
-      o.topic = value();
-    } else if (flag == "--num-records") {
+    } else if (name == "version") {
+      o.version = true;
+    } else if (name == "bootstrap") {
+      o.bootstrap = value;
+    } else if (name == "topic") {
+      o.topic = value;
+    } else if (name == "num-records") {
       // The latency table holds 12 bytes per record: 10^9 records is 12 GB.
-      o.num_records = to_int(flag, value(), 1, 1'000'000'000);
-    } else if (flag == "--record-size") {
-      o.record_size = static_cast<std::size_t>(to_int(flag, value(), 0, INT32_MAX));
-    } else if (flag == "--throughput") {
-      const auto v = value();
-      o.throughput = to_int(flag, v, -1, 1000000000);
+      o.num_records = to_int(flag, value, 1, 1'000'000'000);
+    } else if (name == "record-size") {
+      o.record_size = static_cast<std::size_t>(to_int(flag, value, 0, INT32_MAX));
+    } else if (name == "throughput") {
+      o.throughput = to_int(flag, value, -1, 1000000000);
       if (o.throughput == 0) {
         throw UsageError("--throughput: expected records per second (1 or more), or -1 for no limit, got '0'");
       }
-    } else if (flag == "--acks") {
-      o.properties.emplace_back("acks", one_of(flag, value(), {"0", "1", "-1", "all"}));
-    } else if (flag == "--compression") {
-      o.properties.emplace_back("compression.type", one_of(flag, value(), {"none", "gzip", "snappy", "lz4", "zstd"}));
-    } else if (flag == "--linger-ms") {
-      o.properties.emplace_back("linger.ms", std::to_string(to_int(flag, value(), 0, 900000)));
-    } else if (flag == "--batch-size") {
-      o.properties.emplace_back("batch.size", std::to_string(to_int(flag, value(), 1, INT32_MAX)));
-    } else if (flag == "--key-mode") {
-      o.key_mode = to_key_mode(flag, value());
-    } else if (flag == "-d") {
-      o.properties.emplace_back("debug", std::string(value()));
-    } else if (flag == "-q") {
-      no_value();
+    } else if (name == "acks") {
+      o.properties.emplace_back("acks", one_of(flag, value, {"0", "1", "-1", "all"}));
+    } else if (name == "compression") {
+      o.properties.emplace_back("compression.type", one_of(flag, value, {"none", "gzip", "snappy", "lz4", "zstd"}));
+    } else if (name == "linger-ms") {
+      o.properties.emplace_back("linger.ms", std::to_string(to_int(flag, value, 0, 900000)));
+    } else if (name == "batch-size") {
+      o.properties.emplace_back("batch.size", std::to_string(to_int(flag, value, 1, INT32_MAX)));
+    } else if (name == "key-mode") {
+      o.key_mode = to_key_mode(flag, value);
+    } else if (name == "d") {
+      o.properties.emplace_back("debug", std::string(value));
+    } else if (name == "q") {
       o.quiet = true;
       o.properties.emplace_back("log_level", "3");
-    } else if (flag == "-X") {
-      o.properties.push_back(split_property("-X", value()));
-    } else if (flag == "--json") {
-      no_value();
+    } else if (name == "X") {
+      o.properties.push_back(split_property("-X", value));
+    } else if (name == "json") {
       o.json = true;
-    } else if (flag == "--create-partitions") {
-      o.create_partitions = static_cast<std::int32_t>(to_int(flag, value(), 1, INT32_MAX));
-    } else if (arg.starts_with("-")) {
-      throw UsageError("unknown option '" + std::string(arg) + "' (see --help)");
-    } else {
-      throw UsageError("unexpected argument '" + std::string(arg) + "' (see --help)");
+    } else if (name == "create-partitions") {
+      o.create_partitions = static_cast<std::int32_t>(to_int(flag, value, 1, INT32_MAX));
     }
   }
-  if (!o.help) {
+  if (!o.help && !o.version) {
     if (o.bootstrap.empty()) throw UsageError("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
     if (o.topic.empty()) throw UsageError("missing -t TOPIC");
   }
@@ -160,6 +142,7 @@ std::string bench_usage(std::string_view program) {
          "  -d CONTEXTS              client debug output on stderr (property debug, librdkafka's\n"
          "                           context names, e.g. broker,topic,msg or all)\n"
          "  -q                       quiet: no progress line, only errors on stderr (log_level=3)\n"
+         "  --version                print the version and exit\n"
          "  --json                   print the report as one JSON object\n"
          "\n"
          "Exit status: 0 every record acknowledged, 1 some record failed or got no report,\n"

@@ -3,11 +3,12 @@
 // mean the same workload whichever client runs it, so their reports compare.
 // Client-independent: no Sluice or librdkafka type appears here.
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "command_line.hpp"  // cli::UsageError
 
 namespace sluice::bench {
 
@@ -32,18 +33,17 @@ struct BenchOptions {
   bool json = false;
   bool quiet = false;  // -q: no progress line or notes on stderr, the client logs errors only
   bool help = false;
+  bool version = false;  // --version: print the version
 };
 
 // A bad command line: the message is one line naming the flag and what is
 // accepted (the caller prefixes the program name).
-class UsageError : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
+using UsageError = cli::UsageError;
 
-// Parses argv[1..argc). Long flags take "--flag value" or "--flag=value";
-// -b, -t, -d and -X also take their value attached ("-Xacks=1"). Throws
-// UsageError. With --help, required flags may be missing.
+// Parses argv[1..argc) with the tools' grammar (tools/cli/command_line.hpp):
+// long flags take "--flag value" or "--flag=value"; -b, -t, -d and -X also
+// take their value attached ("-Xacks=1"). Throws UsageError. With --help,
+// required flags may be missing.
 BenchOptions parse_bench_options(int argc, const char* const* argv);
 
 // Splits "name=value" (-X); throws UsageError naming `flag` when there is

@@ -24,9 +24,6 @@
 #include "topic_setup.hpp"
 #include "workload.hpp"
 
-#ifndef SLUICE_VERSION
-#define SLUICE_VERSION "unknown"
-#endif
 
 namespace {
 
@@ -68,6 +65,10 @@ int main(int argc, char** argv) {
     opt = parse_bench_options(argc, argv);
     if (opt.help) {
       std::fputs(bench_usage("sluice-bench").c_str(), stdout);
+      return 0;
+    }
+    if (opt.version) {
+      std::printf("sluice-bench %s\n", sluice::version());
       return 0;
     }
     config = sluice_config(opt);
@@ -152,7 +153,7 @@ int main(int argc, char** argv) {
 
   BenchResult result;
   result.tool = "sluice-bench";
-  result.client = "sluice " SLUICE_VERSION;
+  result.client = std::string("sluice ") + sluice::version();
   result.options = opt;
   result.sent = sent;
   result.outcome = run.tally.snapshot();

@@ -11,13 +11,12 @@
 #include <string_view>
 #include <utility>
 
+#include "command_line.hpp"  // cli::UsageError
+
 namespace sluice::produce {
 
 // A bad command line; one line naming the flag and what is accepted.
-class UsageError : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
+using UsageError = cli::UsageError;
 
 // A delimiter as typed: \n \r \t \\ \0 and \xNN are escapes, everything
 // else is literal ("\t" is a tab, ";;" two semicolons). Throws UsageError

@@ -6,11 +6,6 @@
 namespace sluice::produce {
 namespace {
 
-// Flags that take a value.
-bool takes_value(char f) {
-  return f == 'b' || f == 't' || f == 'p' || f == 'K' || f == 'D' || f == 'H' || f == 'X' || f == 'F' || f == 'd';
-}
-
 std::int32_t to_partition(std::string_view v) {
   std::int32_t out = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -21,67 +16,63 @@ std::int32_t to_partition(std::string_view v) {
   return out;
 }
 
+const cli::Grammar& produce_grammar() {
+  static const cli::Grammar grammar{
+      .flags = {{'h', "help", false}, {'V', "version", false}, {'b', "", true},  {'t', "", true},
+                {'p', "", true},      {'K', "", true},         {'D', "", true},  {'H', "", true},
+                {'X', "", true},      {'F', "", true},         {'d', "", true},  {'q', "", false},
+                {'v', "", false},     {'P', "", false}},
+      .operands = true,
+      .help_flag = "-h",
+  };
+  return grammar;
+}
+
 }  // namespace
 
 ProduceOptions parse_produce_options(int argc, const char* const* argv) {
   ProduceOptions o;
-  bool flags_done = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (flags_done || arg == "-" || !arg.starts_with("-")) {
-      o.files.emplace_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      flags_done = true;
-      continue;
-    }
-    if (arg == "-h" || arg == "--help") {
+  const cli::CommandLine command_line = cli::parse_command_line(argc, argv, produce_grammar());
+  for (const cli::ParsedFlag& flag : command_line.flags) {
+    const std::string& name = flag.name;
+    const std::string_view value = flag.value ? std::string_view(*flag.value) : std::string_view();
+    if (name == "help") {
       o.help = true;
-      continue;
-    }
-    if (arg.size() < 2 || arg.starts_with("--") || (arg.size() > 2 && !takes_value(arg[1]))) {
-      throw UsageError("unknown option '" + std::string(arg) + "' (see -h)");
-    }
-    const char f = arg[1];
-    const std::string flag{'-', f};  // not "-" + std::string: g++ 12 -O3 warns (-Wrestrict, a false positive)
-    auto value = [&]() -> std::string_view {
-      if (arg.size() > 2) return arg.substr(2);
-      if (i + 1 >= argc) throw UsageError(flag + ": missing value");
-      return argv[++i];
-    };
-    switch (f) {
-      case 'b': o.bootstrap = value(); break;
-      case 't': o.topic = value(); break;
-      case 'p': {
-        const std::int32_t p = to_partition(value());
-        if (p >= 0) o.partition = p; else o.partition.reset();
-        break;
+    } else if (name == "version") {
+      o.version = true;
+    } else if (name == "b") {
+      o.bootstrap = value;
+    } else if (name == "t") {
+      o.topic = value;
+    } else if (name == "p") {
+      const std::int32_t p = to_partition(value);
+      if (p >= 0) o.partition = p; else o.partition.reset();
+    } else if (name == "K") {
+      o.key_delimiter = unescape_delimiter("-K", value);
+    } else if (name == "D") {
+      o.delimiter = unescape_delimiter("-D", value);
+    } else if (name == "H") {
+      o.headers.push_back(parse_header(value));
+    } else if (name == "X") {
+      const auto eq = value.find('=');
+      if (eq == std::string_view::npos || eq == 0) {
+        throw UsageError("-X: expected property=value (e.g. -X linger.ms=10), got '" + std::string(value) + "'");
       }
-      case 'K': o.key_delimiter = unescape_delimiter("-K", value()); break;
-      case 'D': o.delimiter = unescape_delimiter("-D", value()); break;
-      case 'H': o.headers.push_back(parse_header(value())); break;
-      case 'X': {
-        const std::string_view kv = value();
-        const auto eq = kv.find('=');
-        if (eq == std::string_view::npos || eq == 0) {
-          throw UsageError("-X: expected property=value (e.g. -X linger.ms=10), got '" + std::string(kv) + "'");
-        }
-        o.properties.emplace_back(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-        break;
-      }
-      case 'F': o.properties_file = std::string(value()); break;
-      case 'd': o.properties.emplace_back("debug", std::string(value())); break;
-      case 'q':
-        o.quiet = true;
-        o.properties.emplace_back("log_level", "3");
-        break;
-      case 'v': o.verbose = true; break;
-      case 'P': break;  // kcat's producer mode: the only mode here
-      default: throw UsageError("unknown option '" + std::string(arg) + "' (see -h)");
+      o.properties.emplace_back(std::string(value.substr(0, eq)), std::string(value.substr(eq + 1)));
+    } else if (name == "F") {
+      o.properties_file = std::string(value);
+    } else if (name == "d") {
+      o.properties.emplace_back("debug", std::string(value));
+    } else if (name == "q") {
+      o.quiet = true;
+      o.properties.emplace_back("log_level", "3");
+    } else if (name == "v") {
+      o.verbose = true;
     }
+    // -P: kcat's producer mode, the only mode here.
   }
-  if (!o.help) {
+  o.files = command_line.operands;
+  if (!o.help && !o.version) {
     if (o.bootstrap.empty() && !o.properties_file) {
       throw UsageError("missing -b BROKERS (e.g. -b 127.0.0.1:9092), or -F with bootstrap.servers");
     }
@@ -110,6 +101,7 @@ std::string produce_usage() {
          "  -d CONTEXTS       debug output on stderr (property debug: librdkafka's context\n"
          "                    names, e.g. broker,topic,msg or all)\n"
          "  -q                quiet: only errors on stderr (property log_level=3)\n"
+         "  -V, --version     print the version and exit\n"
          "  -v                print each delivery report (file:line: partition, offset) on stdout\n"
          "  -P                accepted for kcat compatibility (producing is the only mode)\n"
          "\n"

@@ -27,10 +27,12 @@ struct ProduceOptions {
   bool verbose = false;                     // -v: print each delivery report
   bool quiet = false;                       // -q: errors only on stderr
   bool help = false;
+  bool version = false;                     // -V, --version: print the version
 };
 
-// Parses argv[1..argc). Flags take their value as the next argument or
-// attached ("-K:"); "--" ends the flags. Throws UsageError.
+// Parses argv[1..argc) with the tools' grammar (tools/cli/command_line.hpp):
+// flags take their value as the next argument or attached ("-K:"); "--"
+// ends the flags. Throws UsageError.
 ProduceOptions parse_produce_options(int argc, const char* const* argv);
 
 std::string produce_usage();

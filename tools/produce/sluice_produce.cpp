@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
       std::fputs(produce_usage().c_str(), stdout);
       return 0;
     }
+    if (opt.version) {
+      std::printf("sluice-produce %s\n", sluice::version());
+      return 0;
+    }
     config = make_config(opt);
     settings = config->resolve();
     inputs = open_inputs(opt.files);

@@ -221,6 +221,10 @@ int main(int argc, char** argv) {
       std::cout << verify_usage();
       return 0;
     }
+    if (opt.version) {
+      std::cout << "sluice-verify " << sluice::version() << "\n";
+      return 0;
+    }
   } catch (const std::exception& e) {
     return fail(kUsage, e.what());
   }

@@ -31,8 +31,9 @@ struct RunFacts {
 // (every counter of counter_list, in its order, space separated).
 std::string summary_line(const Counts& counts);
 
-// One JSON object on one line: run, counts (with the auxiliary ones),
-// violations, examples, notes.
+// One JSON object on one line (Boost.JSON, summary_json.cpp): run, counts
+// (with the auxiliary ones), violations, examples, notes; seconds rounded to
+// milliseconds.
 std::string summary_json(const CheckResult& result, const std::vector<std::string>& violations, const RunFacts& facts);
 
 // One JSON object on one line for a run that could not be carried out or
@@ -51,8 +52,10 @@ std::string failures_line(const RunFacts& facts);
 // and the examples, violations first. Empty when there is nothing to show.
 std::string examples_text(const CheckResult& result, const std::vector<std::string>& violations);
 
-// `s` as a JSON string literal (quotes included; control and non-ASCII
-// bytes escaped as \u00XX so any byte sequence yields valid JSON).
-std::string json_string(const std::string& s);
+// `bytes` as text a JSON string can hold whatever the bytes are (record keys
+// in examples may be anything): each byte 0x80 and above becomes the code
+// point U+0080..U+00FF in UTF-8, so a reader gets the byte's value back as
+// the code point, as the \u00XX escapes of earlier versions gave it.
+std::string json_text(const std::string& bytes);
 
 }  // namespace sluice::verify

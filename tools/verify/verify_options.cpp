@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "command_line.hpp"
 #include "record_format.hpp"
 
 namespace sluice::verify {
@@ -42,6 +43,7 @@ const char* verify_usage() {
          "  -d CONTEXTS              producer debug output on stderr (property debug, librdkafka's\n"
          "                           context names, e.g. broker,topic,msg or all)\n"
          "  -q                       quiet: the producer logs errors only (property log_level=3)\n"
+         "  --version                print the version and exit\n"
          "  --progress-file PATH     keep 'sent=S reported=R acked=A failed=F unknown=U closed=0|1' in PATH\n"
          "                           while producing (rewritten every ~100 ms; closed=1 after close())\n"
          "Exit: 0 no violation, 1 violations, 2 bad arguments, 3 the run or the read-back failed.\n";
@@ -76,76 +78,85 @@ std::chrono::milliseconds to_ms(std::string_view flag, std::string_view v) {
 }  // namespace
 
 VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help) {
+  static const cli::Grammar grammar{
+      .flags = {{'h', "help", false},        {0, "version", false},         {'b', "bootstrap", true},
+                {'t', "topic", true},        {0, "num-records", true},      {0, "producers", true},
+                {0, "keys", true},           {0, "rate", true},             {0, "record-size", true},
+                {'X', "", true},             {'d', "", true},               {'q', "", false},
+                {0, "run-id", true},         {0, "timeout-ms", true},       {0, "read-timeout-ms", true},
+                {0, "json", false},          {0, "allow-duplicates", false}, {0, "allow-reordering", false},
+                {0, "examples", true},       {0, "fault-cmd", true},        {0, "fault-after-acks", true},
+                {0, "fault-timeout-ms", true}, {0, "json-file", true},      {0, "progress-file", true}},
+      .unknown_flag = "unknown argument",
+      .bad_operand = "unknown argument",
+  };
   VerifyOptions o;
   help = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto value = [&]() -> std::string_view {
-      if (i + 1 >= argc) throw std::invalid_argument(std::string(a) + ": missing value");
-      return argv[++i];
-    };
-    if (a == "-h" || a == "--help") {
+  for (const cli::ParsedFlag& f : cli::parse_command_line(argc, argv, grammar).flags) {
+    const std::string_view a = f.spelling;
+    const std::string_view name = f.name;
+    const std::string_view v = f.value ? std::string_view(*f.value) : std::string_view();
+    if (name == "help") {
       help = true;
-    } else if (a == "-b" || a == "--bootstrap") {
-      o.bootstrap = value();
-    } else if (a == "-t" || a == "--topic") {
-      o.topic = value();
-    } else if (a == "--num-records") {
-      o.num_records = to_uint(a, value(), 1, 100000000);
-    } else if (a == "--producers") {
-      o.producers = static_cast<std::uint32_t>(to_uint(a, value(), 1, 256));
-    } else if (a == "--keys") {
-      o.keys = to_uint(a, value(), 0, 100000000);
-    } else if (a == "--rate") {
-      o.rate = to_rate(a, value());
-    } else if (a == "--record-size") {
-      o.record_size = static_cast<std::size_t>(to_uint(a, value(), 0, 64 * 1024 * 1024));
-    } else if (a == "-X") {
-      std::string_view kv = value();
-      auto eq = kv.find('=');
+    } else if (name == "version") {
+      o.version = true;
+    } else if (name == "bootstrap") {
+      o.bootstrap = v;
+    } else if (name == "topic") {
+      o.topic = v;
+    } else if (name == "num-records") {
+      o.num_records = to_uint(a, v, 1, 100000000);
+    } else if (name == "producers") {
+      o.producers = static_cast<std::uint32_t>(to_uint(a, v, 1, 256));
+    } else if (name == "keys") {
+      o.keys = to_uint(a, v, 0, 100000000);
+    } else if (name == "rate") {
+      o.rate = to_rate(a, v);
+    } else if (name == "record-size") {
+      o.record_size = static_cast<std::size_t>(to_uint(a, v, 0, 64 * 1024 * 1024));
+    } else if (name == "X") {
+      auto eq = v.find('=');
       if (eq == std::string_view::npos || eq == 0) {
-        throw std::invalid_argument("-X: expected prop=value, got '" + std::string(kv) + "'");
+        throw cli::UsageError("-X: expected prop=value, got '" + std::string(v) + "'");
       }
-      o.properties[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-    } else if (a == "-d") {
-      o.properties["debug"] = std::string(value());
-    } else if (a == "-q") {
+      o.properties[std::string(v.substr(0, eq))] = std::string(v.substr(eq + 1));
+    } else if (name == "d") {
+      o.properties["debug"] = std::string(v);
+    } else if (name == "q") {
       o.properties["log_level"] = "3";
-    } else if (a == "--run-id") {
-      o.run_id = value();
+    } else if (name == "run-id") {
+      o.run_id = v;
       if (!valid_run_id(o.run_id)) {
-        throw std::invalid_argument("--run-id: expected 1..64 characters of [A-Za-z0-9_.-], got '" + o.run_id + "'");
+        throw cli::UsageError("--run-id: expected 1..64 characters of [A-Za-z0-9_.-], got '" + o.run_id + "'");
       }
-    } else if (a == "--timeout-ms") {
-      o.flush_timeout = to_ms(a, value());
-    } else if (a == "--read-timeout-ms") {
-      o.read_timeout = to_ms(a, value());
-    } else if (a == "--json") {
+    } else if (name == "timeout-ms") {
+      o.flush_timeout = to_ms(a, v);
+    } else if (name == "read-timeout-ms") {
+      o.read_timeout = to_ms(a, v);
+    } else if (name == "json") {
       o.json = true;
-    } else if (a == "--allow-duplicates") {
+    } else if (name == "allow-duplicates") {
       o.allow_duplicates = true;
-    } else if (a == "--allow-reordering") {
+    } else if (name == "allow-reordering") {
       o.allow_reordering = true;
-    } else if (a == "--examples") {
-      o.examples = static_cast<std::size_t>(to_uint(a, value(), 0, 1000));
-    } else if (a == "--fault-cmd") {
-      o.fault_cmd = value();
-      if (o.fault_cmd.empty()) throw std::invalid_argument("--fault-cmd: the command is empty");
-    } else if (a == "--fault-after-acks") {
-      o.fault_after_acks = to_uint(a, value(), 0, 100000000);
-    } else if (a == "--fault-timeout-ms") {
-      o.fault_timeout = to_ms(a, value());
-    } else if (a == "--json-file") {
-      o.json_file = value();
-      if (o.json_file.empty()) throw std::invalid_argument("--json-file: the path is empty");
-    } else if (a == "--progress-file") {
-      o.progress_file = value();
-      if (o.progress_file.empty()) throw std::invalid_argument("--progress-file: the path is empty");
-    } else {
-      throw std::invalid_argument("unknown argument '" + std::string(a) + "' (see --help)");
+    } else if (name == "examples") {
+      o.examples = static_cast<std::size_t>(to_uint(a, v, 0, 1000));
+    } else if (name == "fault-cmd") {
+      o.fault_cmd = v;
+      if (o.fault_cmd.empty()) throw cli::UsageError("--fault-cmd: the command is empty");
+    } else if (name == "fault-after-acks") {
+      o.fault_after_acks = to_uint(a, v, 0, 100000000);
+    } else if (name == "fault-timeout-ms") {
+      o.fault_timeout = to_ms(a, v);
+    } else if (name == "json-file") {
+      o.json_file = v;
+      if (o.json_file.empty()) throw cli::UsageError("--json-file: the path is empty");
+    } else if (name == "progress-file") {
+      o.progress_file = v;
+      if (o.progress_file.empty()) throw cli::UsageError("--progress-file: the path is empty");
     }
   }
-  if (help) return o;
+  if (help || o.version) return o;
   if (o.bootstrap.empty()) throw std::invalid_argument("missing -b BROKERS (e.g. -b 127.0.0.1:9092)");
   if (o.topic.empty()) throw std::invalid_argument("missing -t TOPIC");
   if (o.properties.count("bootstrap.servers") != 0) {

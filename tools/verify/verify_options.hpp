@@ -39,9 +39,11 @@ struct VerifyOptions {
   // fault command can wait for the run's progress (closed=1 once close()
   // has returned and every record has its report). Empty: no file.
   std::string progress_file;
+  bool version = false;  // --version: print the version
 };
 
-// Parses argv; on a bad or missing argument throws std::invalid_argument
+// Parses argv with the tools' grammar (tools/cli/command_line.hpp); on a
+// bad or missing argument throws std::invalid_argument (cli::UsageError)
 // with a one-line message. `--help` sets help (and nothing is required).
 VerifyOptions parse_verify_options(int argc, const char* const* argv, bool& help);
 const char* verify_usage();

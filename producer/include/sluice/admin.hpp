@@ -2,6 +2,7 @@
 // Admin calls made through a producer's own connections (as librdkafka's
 // admin API works on any client handle): the types of
 // Producer::create_topics().
+#include "sluice/export.hpp"
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,7 +20,7 @@ struct NewTopic {
 };
 
 // What became of one NewTopic, in the order they were passed.
-struct CreateTopicResult {
+struct SLUICE_API CreateTopicResult {
   std::string name{};
   // Empty: created. The broker's refusals are Kafka error codes (category
   // "kafka", value = Kafka's code: 36 TOPIC_ALREADY_EXISTS, 37

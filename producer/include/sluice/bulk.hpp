@@ -43,6 +43,7 @@
 // serialization_error_code(), nothing sent). An exception from the range
 // itself (its iterator) ends the send and propagates; the records already
 // handed over still get their reports (on_done still fires).
+#include "sluice/export.hpp"
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -117,7 +118,7 @@ namespace detail {
 
 // The counts of one bulk_send(), shared with its records' callbacks (which
 // may outlive the call: they hold it by shared_ptr). bulk.cpp.
-class BulkTracker {
+class SLUICE_API BulkTracker {
  public:
   BulkTracker(std::size_t max_errors, std::function<void(const BulkSummary&)> on_done,
               std::chrono::steady_clock::time_point started);
@@ -157,7 +158,7 @@ class BulkTracker {
 
 // True on the producer's I/O thread (in a delivery callback), where
 // waiting for reports would deadlock. bulk.cpp.
-bool on_producer_io_thread(Producer& producer);
+SLUICE_API bool on_producer_io_thread(Producer& producer);
 
 template <class T>
 inline constexpr bool is_typed_record = false;

@@ -4,6 +4,7 @@
 // one property with one default (docs/CONFIGURATION.md lists them).
 // Every problem is a ConfigError naming the property, the value and what is
 // accepted, thrown when the property is set or the producer is built.
+#include "sluice/export.hpp"
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -17,7 +18,7 @@
 
 namespace sluice {
 
-class ConfigError : public std::invalid_argument {
+class SLUICE_API ConfigError : public std::invalid_argument {
  public:
   ConfigError(std::string property, const std::string& message)
       : std::invalid_argument(message), property_(std::move(property)) {}
@@ -75,10 +76,10 @@ struct ProducerSettings {
   std::chrono::milliseconds rebootstrap_trigger{300000};
   // security.protocol, ssl.*, sasl.* (docs/SECURITY.md); holds secrets.
   net::SecurityOptions security;
-  // log_level (syslog 0..7) when set; debug: the contexts asked for (any
-  // that applies turns debug output on, docs/CONFIGURATION.md).
+  // log_level (syslog 0..7) when set; debug: the contexts asked for, as
+  // bits of DebugContext (sluice/log.hpp; 0: none), docs/CONFIGURATION.md.
   std::optional<int> log_level;
-  bool debug = false;
+  std::uint32_t debug_contexts = 0;
   // Settings the producer changed on its own (e.g. idempotence turned off
   // because a chosen setting contradicts it): logged once at start.
   std::vector<std::string> notices;
@@ -91,7 +92,7 @@ struct ProducerSettings {
   static constexpr std::chrono::milliseconds kNoLimit{2147483647};
 };
 
-class Config {
+class SLUICE_API Config {
  public:
   Config() = default;
   // Builds from name/value pairs; throws ConfigError on the first problem.
@@ -148,6 +149,6 @@ struct PropertyInfo {
   const char* java = "";
   const char* librdkafka = "";
 };
-const std::vector<PropertyInfo>& property_table();
+SLUICE_API const std::vector<PropertyInfo>& property_table();
 
 }  // namespace sluice

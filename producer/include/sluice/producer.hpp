@@ -15,6 +15,7 @@
 // reported) after a later one. Records of different threads have no order
 // between them, and a failure (delivery.timeout.ms, a refusal in send())
 // may be reported before earlier records still in flight.
+#include "sluice/export.hpp"
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +59,10 @@ struct ProducerOptions {
   // Messages above this level are dropped. The log_level property, when
   // set, replaces it; debug (a context that applies) raises it to debug.
   LogLevel log_level = LogLevel::info;
+  // Client-wide events (all brokers down, authentication failed, a fatal
+  // state) beside the per-record reports; see ErrorCallback (errors.hpp)
+  // for what and on which thread.
+  ErrorCallback error_callback;
   // Called every statistics.interval.ms (when > 0) with statistics_json().
   std::function<void(const std::string& json)> statistics_callback;
   // A user partitioner; overrides the `partitioner` property.
@@ -75,7 +80,7 @@ namespace detail {
 class ProducerDriver;
 }
 
-class Producer {
+class SLUICE_API Producer {
  public:
   // Validates the configuration (throws ConfigError) and starts the I/O
   // thread. Connecting to the brokers happens in the background.

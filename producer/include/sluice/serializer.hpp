@@ -49,6 +49,7 @@
 //
 // Threads: serializers run on the thread that calls send(), never on the
 // producer's I/O thread, so a slow serializer slows only its caller.
+#include "sluice/export.hpp"
 #include <bit>
 #include <concepts>
 #include <cstddef>
@@ -92,7 +93,7 @@ inline std::error_code serialization_error_code() noexcept { return make_error_c
 
 // Thrown by to_record() when a serializer throws; names the topic, which
 // part (key or value) failed, and the serializer's own message.
-class SerializationError : public std::runtime_error {
+class SLUICE_API SerializationError : public std::runtime_error {
  public:
   SerializationError(const std::string& topic, bool key, const std::string& reason)
       : std::runtime_error("serializing the " + std::string(key ? "key" : "value") + " of a record for topic '" +

@@ -9,3 +9,4 @@
 #include "sluice/producer.hpp"
 #include "sluice/record.hpp"
 #include "sluice/serializer.hpp"
+#include "sluice/version.hpp"

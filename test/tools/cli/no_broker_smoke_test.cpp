@@ -123,3 +123,15 @@ TEST_CASE("sluice-verify: --json with a bad configuration prints the JSON object
   CHECK(json.at("exit_code").as_int64() == 2);
   CHECK(std::string(json.at("error").as_string()).find("acks") != std::string::npos);
 }
+
+TEST_CASE("every tool's --version prints its name and the project version, needing no other flag") {
+  for (const auto& [tool, binary] : std::vector<std::pair<std::string, std::string>>{
+           {"sluice-produce", SLUICE_PRODUCE_BIN}, {"sluice-bench", SLUICE_BENCH_BIN}, {"sluice-verify", SLUICE_VERIFY_BIN}}) {
+    const auto r = sluice::test::run_tool({binary, "--version"}, "", std::chrono::seconds(30));
+    INFO(tool << " stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == tool + " " + SLUICE_PROJECT_VERSION + "\n");
+  }
+  const auto kcat_style = sluice::test::run_tool({SLUICE_PRODUCE_BIN, "-V"}, "", std::chrono::seconds(30));
+  CHECK(kcat_style.out == std::string("sluice-produce ") + SLUICE_PROJECT_VERSION + "\n");
+}

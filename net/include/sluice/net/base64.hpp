@@ -1,5 +1,6 @@
 #pragma once
-// Base64 (RFC 4648, standard alphabet, with padding) for SCRAM messages.
+// Base64 (RFC 4648, standard alphabet, with padding) for SCRAM messages,
+// done by OpenSSL (EVP_EncodeBlock / EVP_DecodeBlock).
 // Decoding is strict: no whitespace, no missing or misplaced padding, no
 // non-zero bits left over, so a malformed server message is an error rather
 // than a guess.

@@ -1,6 +1,7 @@
 #pragma once
 // Errors of the network layer (local, not Kafka's codes): their own
 // std::error_code category.
+#include "sluice/export.hpp"
 #include <system_error>
 
 namespace sluice::net {
@@ -24,7 +25,7 @@ enum class net_errc {
   sasl_unavailable,        // the broker offers no SaslHandshake v1 / SaslAuthenticate
 };
 
-const std::error_category& net_category() noexcept;
+SLUICE_API const std::error_category& net_category() noexcept;
 inline std::error_code make_error_code(net_errc e) noexcept { return {static_cast<int>(e), net_category()}; }
 
 }  // namespace sluice::net

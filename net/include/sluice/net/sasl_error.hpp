@@ -4,6 +4,7 @@
 // std::error_code category, apart from the broker's own verdicts
 // (SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM: protocol's
 // kafka_errc) and network errors (net_errc).
+#include "sluice/export.hpp"
 #include <system_error>
 
 namespace sluice::net {
@@ -30,7 +31,7 @@ enum class sasl_errc {
   oauth_bad_token_response,         // the token endpoint's answer is not a usable token
 };
 
-const std::error_category& sasl_category() noexcept;
+SLUICE_API const std::error_category& sasl_category() noexcept;
 inline std::error_code make_error_code(sasl_errc e) noexcept { return {static_cast<int>(e), sasl_category()}; }
 
 }  // namespace sluice::net

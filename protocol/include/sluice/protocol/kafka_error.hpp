@@ -9,6 +9,7 @@
 // exception class for the code extends RetriableException, and
 // `needs_metadata_refresh` exactly when it extends InvalidMetadataException
 // (Java's Sender asks for a metadata update on those).
+#include "sluice/export.hpp"
 #include <cstdint>
 #include <system_error>
 
@@ -161,7 +162,7 @@ inline constexpr std::int16_t kafka_errc_last = 136;
 
 // name() is "kafka"; message(ev) is "NAME: what it means", e.g.
 // "NOT_LEADER_OR_FOLLOWER: this broker is not the partition's leader; ...".
-const std::error_category& kafka_category() noexcept;
+SLUICE_API const std::error_category& kafka_category() noexcept;
 
 inline std::error_code make_error_code(kafka_errc e) noexcept {
   return {static_cast<int>(e), kafka_category()};
@@ -180,7 +181,7 @@ struct KafkaErrorInfo {
 // nor asking for a refresh; since it is shared, its `code` field is
 // unknown_server_error (what Java's Errors.forCode falls back to), not the raw
 // code: keep the raw code with kafka_error(wire_code) instead.
-const KafkaErrorInfo& kafka_error_info(std::int16_t code) noexcept;
+SLUICE_API const KafkaErrorInfo& kafka_error_info(std::int16_t code) noexcept;
 
 inline bool is_retriable(kafka_errc e) noexcept {
   return kafka_error_info(static_cast<std::int16_t>(e)).retriable;
