@@ -17,6 +17,7 @@ from ._sluice import (
     KafkaException,
     Producer,
     Summary,
+    check_config,
 )
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "KafkaException",
     "Producer",
     "Summary",
+    "check_config",
 ]
 __version__ = "0.1.0"

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "bulk_call.hpp"
+#include "config_from_dict.hpp"
+#include "exceptions.hpp"
 #include "py_producer.hpp"
 
 namespace nb = nanobind;
@@ -47,7 +49,7 @@ void bind_reports(nb::module_& m) {
       .def_ro("error", &PyReport::error, "None: acknowledged. Else what happened.")
       .def_ro("error_code", &PyReport::error_code, "The error's code in error_category (0 when none).")
       .def_ro("error_category", &PyReport::error_category,
-              "'producer' (Sluice's own), 'kafka' (the broker's error code), 'net', 'sasl', 'codec'; '' when none.")
+              "'sluice.producer' (Sluice's own), 'kafka' (the broker's error code), 'sluice.net', 'sluice.sasl', 'sluice.codec'; '' when none.")
       .def_ro("outcome_unknown", &PyReport::outcome_unknown,
               "With an error: True if the record may be in the log anyway (a timeout or disconnect after the "
               "request went out); False if it certainly is not.")
@@ -135,6 +137,20 @@ void bind_producer(nb::module_& m) {
 void bind_types(nb::module_& m) {
   bind_reports(m);
   bind_producer(m);
+  m.def(
+      "check_config",
+      [](nb::handle config) {
+        const sluice::Config c = config_from_dict(config);
+        try {
+          (void)c.resolve();
+        } catch (const sluice::ConfigError& e) {
+          set_config_error(e.property(), e.what());
+          throw nb::python_error();
+        }
+      },
+      "config"_a,
+      "Checks producer properties as sluice.Producer(config) would (sluice.ConfigError naming a bad one), "
+      "without starting a producer: sluice.spark checks on the driver before a job starts.");
 }
 
 }  // namespace sluice::python
