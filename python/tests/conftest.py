@@ -55,11 +55,12 @@ def spark_kafka_jars():
 
 @pytest.fixture(scope="session")
 def spark():
-    """A real local Spark (local[2]) with Spark's own Kafka source and sink on its classpath."""
+    """A real local Spark, local[2,4] (two task threads; a task is tried up to 4
+    times, so Spark's retry applies), with Spark's own Kafka source and sink."""
     os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers import sluice from this venv
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("sluice-tests")
+    session = (SparkSession.builder.master("local[2,4]").appName("sluice-tests")
                .config("spark.jars", ",".join(spark_kafka_jars()))
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "4")
