@@ -58,11 +58,14 @@ def spark():
     """A real local Spark, local[2,4] (two task threads; a task is tried up to 4
     times, so Spark's retry applies), with Spark's own Kafka source and sink."""
     os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers import sluice from this venv
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # the driver's ports on loopback, not the host's address
     from pyspark.sql import SparkSession
 
     session = (SparkSession.builder.master("local[2,4]").appName("sluice-tests")
                .config("spark.jars", ",".join(spark_kafka_jars()))
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.host", "127.0.0.1")
                .config("spark.sql.shuffle.partitions", "4")
                .config("spark.driver.memory", "1g")
                .getOrCreate())

@@ -124,3 +124,22 @@ def test_a_producer_captured_in_a_closure_is_refused_pointing_at_sluice_spark(sp
         spark.sparkContext.parallelize([1, 2]).foreachPartition(lambda rows: p.produce("t", value=b"x"))
     assert "sluice.spark" in str(e.value) and "create it on the executor" in str(e.value)
     p.close()
+
+
+def test_headers_and_partition_columns(spark, bootstrap, topic_name):
+    make_topic(bootstrap, topic_name, 3)
+    df = spark.createDataFrame(
+        [("a", "1", 2, [("trace", bytearray(b"t1")), ("none", None)]), ("b", "2", None, [])],
+        "key string, value string, p int, h array<struct<key:string,value:binary>>")
+    result = sluice.spark.write_dataframe(df, topic_name, {"bootstrap.servers": bootstrap}, key_col="key",
+                                          headers_col="h", partition_col="p")
+    assert result.acknowledged == 2
+    back = (spark.read.format("kafka").option("kafka.bootstrap.servers", bootstrap).option("subscribe", topic_name)
+            .option("includeHeaders", "true").option("startingOffsets", "earliest")
+            .option("endingOffsets", "latest").load())
+    rows = {r.k: r for r in back.selectExpr("cast(key as string) k", "partition", "headers").collect()}
+    assert rows["a"].partition == 2
+    assert [(h.key, None if h.value is None else bytes(h.value)) for h in rows["a"].headers] == [
+        ("trace", b"t1"), ("none", None)]
+    assert not rows["b"].headers
+    assert rows["b"].partition == partition_of(b"b", 3)  # a null partition: the partitioner (murmur2)

@@ -117,10 +117,12 @@ def main():
     ap.add_argument("--jars", required=True)
     a = ap.parse_args()
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     from pyspark.sql import SparkSession
 
     spark = (SparkSession.builder.master("local[2]").appName(f"bench-{a.client}").config("spark.jars", a.jars)
-             .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g").getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.memory", "2g").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     df = spark.range(0, a.rows, 1, 4).selectExpr(
         "cast(id as string) as key",
