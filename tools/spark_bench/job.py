@@ -109,7 +109,9 @@ def confluent_partition(topic, config):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--client", required=True, choices=["spark", "confluent", "sluice"])
+    # rdd-only: the same rows into Python workers and counted, nothing sent
+    # (what the Python clients pay before any Kafka client runs).
+    ap.add_argument("--client", required=True, choices=["spark", "confluent", "sluice", "rdd-only"])
     ap.add_argument("--rows", type=int, required=True)
     ap.add_argument("--size", type=int, required=True)
     ap.add_argument("--topic", required=True)
@@ -144,6 +146,9 @@ def main():
         res = df.select("value", "key").rdd.mapPartitions(confluent_partition(a.topic, config)).collect()
         counted = {"acknowledged": sum(r[0] for r in res), "confluent_kafka": confluent_kafka.version()[0],
                    "librdkafka": confluent_kafka.libversion()[0]}
+    elif a.client == "rdd-only":
+        counted = {"acknowledged": sum(df.select("value", "key").rdd.mapPartitions(lambda rows: [sum(1 for _ in rows)])
+                                       .collect())}
     else:
         import sluice.spark
 
