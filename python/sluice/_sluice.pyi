@@ -137,6 +137,11 @@ class Producer:
     ) -> Summary:
         """One record per row; waits for every one of its reports. A field is None, a callable
         (field(row)), or an int/str (row[field]); value=None sends the row itself, key=None null keys."""
+    def bulk_arrow(
+        self, topic: str, value: Any, key: Any = None, timeout: Optional[float] = None, max_errors: int = 10
+    ) -> Summary:
+        """bulk() over pyarrow binary/string Arrays (value; key or None), sent from their buffers without the GIL
+        and without a Python object per row. Null values are tombstones, null keys null keys."""
     def close(self, timeout: Optional[float] = None) -> None: ...
     def purge(self) -> int: ...
     def statistics_json(self) -> str: ...

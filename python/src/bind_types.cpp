@@ -115,6 +115,14 @@ void bind_producer(nb::module_& m) {
           "Sends one record per row of an iterable and waits for every report (its own only). Each field is "
           "None, a callable (field(row)), or an int/str (row[field]); value=None sends the row itself. A row "
           "that gives no record (a bad type, a missing field) fails alone and is counted.")
+      .def(
+          "bulk_arrow",
+          [](PyProducer& p, nb::handle topic, nb::handle value, nb::handle key, std::optional<double> timeout,
+             std::size_t max_errors) { return bulk_arrow_call(p, topic, value, key, timeout, max_errors); },
+          "topic"_a, "value"_a, "key"_a = nb::none(), "timeout"_a = nb::none(), "max_errors"_a = 10,
+          "bulk() over Arrow columns: one record per row of value (a pyarrow binary or string Array; nulls "
+          "are tombstones) and key (the same, or None: null keys), sent from the Arrow buffers without the "
+          "GIL and without a Python object per row. Waits for every report and returns a Summary.")
       .def("close", &PyProducer::close, "timeout"_a = nb::none(),
            "Flushes for up to timeout seconds (None: delivery.timeout.ms per record), fails what is left, stops "
            "the I/O thread and calls the callbacks still due.")

@@ -4,6 +4,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include <ranges>
+
+#include "arrow_column.hpp"
 #include "byte_view.hpp"
 #include "row_source.hpp"
 #include "sluice/bulk.hpp"
@@ -31,7 +34,47 @@ PySummary to_python(const BulkSummary& s) {
   return p;
 }
 
+BulkOptions options_of(std::optional<double> timeout, std::size_t max_errors) {
+  BulkOptions options;
+  options.max_errors = max_errors;
+  if (timeout && *timeout >= 0) {
+    options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000.0));
+  }
+  return options;
+}
+
 }  // namespace
+
+PySummary bulk_arrow_call(PyProducer& producer, nb::handle topic, nb::handle value, nb::handle key,
+                          std::optional<double> timeout, std::size_t max_errors) {
+  const std::string topic_name(str_argument(topic.ptr(), "topic"));
+  ArrowColumn values(value, "value");
+  std::optional<ArrowColumn> keys;
+  if (!key.is_none()) {
+    keys.emplace(key, "key");
+    if (keys->size() != values.size()) {
+      throw nb::value_error(("key and value columns differ in length: " + std::to_string(keys->size()) + " and " +
+                             std::to_string(values.size()))
+                                .c_str());
+    }
+  }
+  auto make_record = [&](std::int64_t i) {
+    Record r;
+    r.topic = topic_name;
+    if (auto v = values.at(i)) r.value.emplace(*v);
+    if (keys) {
+      if (auto k = keys->at(i)) r.key.emplace(*k);
+    }
+    return r;
+  };
+  BulkSummary summary;
+  {
+    nb::gil_scoped_release release;
+    summary = bulk_send(producer.cpp(), std::views::iota(std::int64_t{0}, values.size()), make_record,
+                        options_of(timeout, max_errors));
+  }
+  return to_python(summary);
+}
 
 PySummary bulk_call(PyProducer& producer, nb::handle rows, nb::handle topic, nb::handle key, nb::handle value,
                     nb::handle partition, nb::handle headers, nb::handle timestamp, std::optional<double> timeout,
@@ -41,11 +84,7 @@ PySummary bulk_call(PyProducer& producer, nb::handle rows, nb::handle topic, nb:
                       Extractor::of(partition, Kind::none), Extractor::of(headers, Kind::none),
                       Extractor::of(timestamp, Kind::none)};
   RowSource source(rows, std::string(str_argument(topic.ptr(), "topic")), std::move(fields));
-  BulkOptions options;
-  options.max_errors = max_errors;
-  if (timeout && *timeout >= 0) {
-    options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000.0));
-  }
+  BulkOptions options = options_of(timeout, max_errors);
   // A row that gave no record fails alone (bulk_send counts it as not made,
   // with this message); nothing of it was sent.
   auto make_record = [](RowItem& item) -> Record {

@@ -37,4 +37,9 @@ PySummary bulk_call(PyProducer& producer, nanobind::handle rows, nanobind::handl
                     nanobind::handle value, nanobind::handle partition, nanobind::handle headers,
                     nanobind::handle timestamp, std::optional<double> timeout, std::size_t max_errors);
 
+// Producer.bulk_arrow(): one record per row of Arrow binary/string columns
+// (value, and key or None), sent from their buffers without the GIL.
+PySummary bulk_arrow_call(PyProducer& producer, nanobind::handle topic, nanobind::handle value,
+                          nanobind::handle key, std::optional<double> timeout, std::size_t max_errors);
+
 }  // namespace sluice::python

@@ -72,3 +72,31 @@ def test_bulk_of_nothing(bootstrap):
     s = p.bulk(itertools.chain(), "unused")
     assert (s.records, s.acknowledged) == (0, 0) and s.all_acknowledged
     p.close()
+
+
+def test_bulk_arrow_sends_from_arrow_columns(bootstrap, topic_name):
+    import pyarrow as pa
+
+    p = sluice.Producer({"bootstrap.servers": bootstrap})
+    p.create_topic(topic_name, num_partitions=1, replication_factor=1)
+    values = pa.array([b"skipped", b"a", None, "é".encode(), b""], pa.binary()).slice(1)  # an offset into buffers
+    keys = pa.array(["k1", None, "k3", "k4"], pa.large_string())
+    s = p.bulk_arrow(topic_name, values, keys)
+    assert (s.records, s.acknowledged) == (4, 4)
+    records = java_read(bootstrap, topic_name)
+    assert [(r["key"], r["value"]) for r in records] == [(b"k1", b"a"), (None, None), (b"k3", "é".encode()),
+                                                         (b"k4", b"")]
+    p.close()
+
+
+def test_bulk_arrow_refuses_other_columns():
+    import pyarrow as pa
+
+    p = sluice.Producer({"bootstrap.servers": NOWHERE, "max.block.ms": 200})
+    with pytest.raises(TypeError, match="value must be an Arrow binary or string column, not int64"):
+        p.bulk_arrow("t", pa.array([1, 2]))
+    with pytest.raises(ValueError, match="differ in length"):
+        p.bulk_arrow("t", pa.array([b"a"]), pa.array(["a", "b"]))
+    s = p.bulk_arrow("t", pa.array([b"a", b"b"]))
+    assert s.failed == 2 and "no metadata" in s.errors[0].error  # unreachable: every record failed
+    p.close(0)

@@ -31,7 +31,8 @@ def test_a_million_rows_written_read_back_and_placed_as_javas_murmur2(spark, boo
     df = spark.range(0, N, 1, 8).selectExpr(
         "concat('k', cast(id as string)) as key",
         "cast(concat('v', cast(id as string), '-', repeat('x', 80)) as binary) as value")
-    result = sluice.spark.write_dataframe(df, topic_name, {"bootstrap.servers": bootstrap}, key_col="key")
+    result = sluice.spark.write_dataframe(df, topic_name, {"bootstrap.servers": bootstrap}, key_col="key",
+                                          arrow=True)
     assert (result.records, result.acknowledged, result.failed, result.outcome_unknown) == (N, N, 0, 0)
     assert result.tasks == 8
     # One producer per worker process, reused across its tasks (local[2]: two workers).
@@ -95,16 +96,28 @@ def test_bad_columns_are_refused_on_the_driver_naming_them(spark, bootstrap):
     assert e.value.property == "acks"
 
 
-def test_null_keys_and_values_are_written_as_nulls(spark, bootstrap, topic_name):
+@pytest.mark.parametrize("arrow", [True, False])
+def test_null_keys_and_values_are_written_as_nulls(spark, bootstrap, topic_name, arrow):
     make_topic(bootstrap, topic_name, 2)
     df = spark.createDataFrame([("a", "1"), (None, "2"), ("c", None)], "key string, value string")
-    result = sluice.spark.write_dataframe(df, topic_name, {"bootstrap.servers": bootstrap}, key_col="key")
+    result = sluice.spark.write_dataframe(df, topic_name, {"bootstrap.servers": bootstrap}, key_col="key",
+                                          arrow=arrow)
     assert result.acknowledged == 3
     back = spark_read_topic(spark, bootstrap, topic_name).selectExpr("cast(key as string) k", "cast(value as string) v")
     assert sorted(back.collect(), key=lambda r: r.v or "") == sorted(
         [(None, "2"), ("a", "1"), ("c", None)], key=lambda r: r[1] or "")
     rows = back.collect()
     assert [r.k for r in rows if r.v == "2"] == [None]
+
+
+def test_a_failed_record_fails_an_arrow_task_naming_the_topic_and_error(spark, bootstrap, topic_name):
+    # max.block.ms: how long the records wait for the topic, which does not exist and is not created.
+    config = {"bootstrap.servers": bootstrap, "max.block.ms": 1000, "allow.auto.create.topics": "false"}
+    df = spark.createDataFrame([("v",)], "value string")
+    with pytest.raises(Exception) as e:
+        sluice.spark.write_dataframe(df.coalesce(1), topic_name, config, arrow=True)
+    text = str(e.value)
+    assert "SluiceWriteError" in text and f"topic '{topic_name}'" in text, text[-3000:]
 
 
 def test_a_failed_record_fails_the_task_naming_topic_partition_and_error(spark, bootstrap, topic_name):
