@@ -111,7 +111,7 @@ def main():
     ap = argparse.ArgumentParser()
     # rdd-only: the same rows into Python workers and counted, nothing sent
     # (what the Python clients pay before any Kafka client runs).
-    ap.add_argument("--client", required=True, choices=["spark", "confluent", "sluice", "rdd-only"])
+    ap.add_argument("--client", required=True, choices=["spark", "confluent", "sluice", "sluice-rows", "rdd-only"])
     ap.add_argument("--rows", type=int, required=True)
     ap.add_argument("--size", type=int, required=True)
     ap.add_argument("--topic", required=True)
@@ -153,7 +153,8 @@ def main():
         import sluice.spark
 
         config = dict(SETTINGS, **{"bootstrap.servers": a.bootstrap})
-        r = sluice.spark.write_dataframe(df, a.topic, config, key_col="key")
+        # sluice: the columnar path (mapInArrow); sluice-rows: Python Rows (df.rdd).
+        r = sluice.spark.write_dataframe(df, a.topic, config, key_col="key", arrow=a.client == "sluice")
         if r.acknowledged != a.rows:
             raise SystemExit(f"sluice acknowledged {r.acknowledged} of {a.rows}")
         counted = {"acknowledged": r.acknowledged, "producers": r.producers}
