@@ -144,7 +144,7 @@ def main():
 
         config = dict(SETTINGS, **{"bootstrap.servers": a.bootstrap})
         res = df.select("value", "key").rdd.mapPartitions(confluent_partition(a.topic, config)).collect()
-        counted = {"acknowledged": sum(r[0] for r in res), "confluent_kafka": confluent_kafka.version()[0],
+        counted = {"acknowledged": sum(r[0] for r in res), "confluent_kafka": confluent_kafka.__version__,
                    "librdkafka": confluent_kafka.libversion()[0]}
     elif a.client == "rdd-only":
         counted = {"acknowledged": sum(df.select("value", "key").rdd.mapPartitions(lambda rows: [sum(1 for _ in rows)])

@@ -39,7 +39,7 @@ def main():
 
         config["on_delivery"] = on_delivery
         p = lib.Producer(config)
-        version = f"confluent-kafka {lib.version()[0]}, librdkafka {lib.libversion()[0]}"
+        version = f"confluent-kafka {lib.__version__}, librdkafka {lib.libversion()[0]}"
     p.produce(a.topic, value=b"warm-up")  # connect and fetch metadata before the clock starts
     p.flush(30)
     failed[0] = 0
