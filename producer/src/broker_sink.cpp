@@ -25,10 +25,15 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
   bool retry = false;
   std::uint64_t request_records = 0;
   for (const auto& tp : ready) {
-    const std::size_t size = accumulator.head_bytes(tp);
-    if (!request->batches.empty() && request_bytes + size > options_.max_request_size) break;
-    request_bytes += size;
-    std::unique_ptr<ProducerBatch> b = accumulator.take_head(tp);
+    // Measured and taken in one step: senders may still be filling the
+    // head batch (a routed record), and the request must stay under
+    // max.request.size. The first batch always goes (it fits alone: appends
+    // keep a batch under max.request.size).
+    const std::size_t room = options_.max_request_size - std::min(options_.max_request_size, request_bytes);
+    std::unique_ptr<ProducerBatch> b =
+        accumulator.take_head_within(tp, request->batches.empty() ? SIZE_MAX : room);
+    if (!b) break;
+    request_bytes += b->builder.size_in_bytes();
     if (b->attempts == 0) {
       parts_.partitioner.on_batch_closed(tp.topic, tp.partition);
       // Compressed once; a retry resends the same bytes (only the producer

@@ -10,8 +10,10 @@
 // waiting for its answer) measure their real wait with the steady clock
 // themselves: a thread blocked in real time is not on the engine's clock.
 //
-// Read by the I/O thread only (statistics_json() after close() reads it
-// from the calling thread: the implementations are stateless or read-only).
+// Read by the I/O thread and by senders placing a routed record (its
+// CreateTime, a new batch's start; producer_driver_records.cpp), and by
+// statistics_json() after close(): implementations must be thread-safe
+// (the real ones are stateless; the simulation's runs on one thread).
 #include <chrono>
 #include <cstdint>
 

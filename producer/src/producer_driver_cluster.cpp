@@ -107,6 +107,10 @@ void ProducerDriver::request_metadata(Clock::time_point now) {
   // Topics unused for metadata.max.idle.ms are no longer asked for.
   for (const auto& name : placer_.forget_idle(now)) {
     debug(DebugContext::topic, "topic '" + name + "' unused for metadata.max.idle.ms: no longer asked for");
+    // Its senders stage records again first: a record put straight into a
+    // batch of a topic no longer in the metadata would wait for a leader
+    // nobody asks for.
+    if (routes_.erase(name) > 0) gate_.withdraw(name);
     cluster_.forget(name);
   }
   const protocol::MetadataRequest req = cluster_.metadata_request(placer_.topic_names());

@@ -132,6 +132,9 @@ void ProducerDriver::publish_routes() {
   // route is rebuilt only when the metadata changed.
   const bool metadata_changed = std::exchange(routes_seen_changes_, cluster_.metadata_changes()) !=
                                 cluster_.metadata_changes();
+  // Topics whose route the gate refused: records of theirs were staged
+  // since this pass took the inbox (under steady sending, every pass).
+  std::vector<std::string> refused;
   placer_.for_each_topic([&](const std::string& name) {
     const net::TopicInfo* info = cluster_.metadata().topic(name);
     const bool usable = info != nullptr && info->error_code == 0 && !info->partitions.empty() && !placer_.holds(name);
@@ -147,11 +150,26 @@ void ProducerDriver::publish_routes() {
     auto route = make_route(name, *info, accumulator_);
     if (gate_.publish(route)) {
       routes_[name] = std::move(route);
-    } else if (old != routes_.end()) {
-      gate_.withdraw(name);  // records of it staged meanwhile: they go first, through the placer
-      routes_.erase(old);
+    } else {
+      if (old != routes_.end()) {
+        gate_.withdraw(name);  // records of it staged meanwhile: they go first, through the placer
+        routes_.erase(old);
+      }
+      refused.push_back(name);
     }
   });
+  if (!refused.empty()) {
+    // Place what was staged meanwhile and try once more: the window is now
+    // this step, not a whole pass, so a steady sender does not keep its
+    // topic on the staging path.
+    take_incoming(true);
+    for (const auto& name : refused) {
+      const net::TopicInfo* info = cluster_.metadata().topic(name);
+      if (info == nullptr || info->error_code != 0 || info->partitions.empty() || placer_.holds(name)) continue;
+      auto route = make_route(name, *info, accumulator_);
+      if (gate_.publish(route)) routes_[name] = std::move(route);
+    }
+  }
   // Topics the placer forgot (metadata.max.idle.ms).
   for (auto it = routes_.begin(); it != routes_.end();) {
     if (placer_.knows(it->first)) {

@@ -176,9 +176,20 @@ std::size_t RecordAccumulator::head_bytes(const TopicPartition& tp) {
   return it->second.batches.empty() ? 0 : it->second.batches.front()->builder.size_in_bytes();
 }
 
+std::unique_ptr<ProducerBatch> RecordAccumulator::take_head_within(const TopicPartition& tp, std::size_t max_bytes) {
+  PartitionQueue& q = partitions_.at(tp);
+  std::lock_guard lock(q.mu);
+  if (q.batches.empty() || q.batches.front()->builder.size_in_bytes() > max_bytes) return nullptr;
+  return take_head_locked(q);
+}
+
 std::unique_ptr<ProducerBatch> RecordAccumulator::take_head(const TopicPartition& tp) {
   PartitionQueue& q = partitions_.at(tp);
   std::lock_guard lock(q.mu);
+  return take_head_locked(q);
+}
+
+std::unique_ptr<ProducerBatch> RecordAccumulator::take_head_locked(PartitionQueue& q) {
   auto b = std::move(q.batches.front());
   q.batches.pop_front();
   if (b->attempts == 0) note_last_batch(q, *b);

@@ -139,6 +139,9 @@ class RecordAccumulator {
 
   // Removes tp's first batch for sending and counts it in flight.
   std::unique_ptr<ProducerBatch> take_head(const TopicPartition& tp);
+  // The same if that batch is at most `max_bytes` (measured and taken under
+  // one lock: senders may still be filling it), else nullptr.
+  std::unique_ptr<ProducerBatch> take_head_within(const TopicPartition& tp, std::size_t max_bytes);
 
   // A batch back from a request: no longer in flight. Requeued for a retry
   // (keeping creation order ahead of newer batches) or dropped by the caller.
@@ -195,6 +198,7 @@ class RecordAccumulator {
     std::uint64_t appended = 0;          // records appended (statistics)
   };
   static QueueStats queue_stats(const PartitionQueue& q);
+  std::unique_ptr<ProducerBatch> take_head_locked(PartitionQueue& q);  // q.mu held
   Appended append_locked(Lane& q, std::int64_t timestamp_ms, std::optional<protocol::ByteView> key,
                          std::optional<protocol::ByteView> value, std::span<const protocol::RecordHeaderView> headers,
                          DeliveryCallback&& callback, std::size_t reserved_bytes,

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -120,19 +121,22 @@ TEST_CASE("senders append while the I/O thread drains: every record in one batch
   // The I/O thread: takes whatever is ready (flushing: everything queued),
   // as a pass does, until the senders are done and nothing is left.
   std::vector<std::unique_ptr<ProducerBatch>> taken;
+  std::vector<std::size_t> taken_bytes;  // each batch's size when taken
   for (;;) {
     const bool senders_done = done.load() == kSenders;
     for (const auto& tp : acc.ready(t0, true)) {
-      if (acc.head(tp) == nullptr) continue;
-      const std::size_t bytes = acc.head_bytes(tp);
-      auto b = acc.take_head(tp);
-      CHECK(b->builder.size_in_bytes() == bytes);  // sealed when taken: no append after
+      auto b = acc.take_head_within(tp, SIZE_MAX);  // measured and taken under one lock
+      if (!b) continue;
+      taken_bytes.push_back(b->builder.size_in_bytes());
       acc.returned(tp);
       taken.push_back(std::move(b));
     }
     if (senders_done && acc.empty()) break;
   }
   for (auto& t : senders) t.join();
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    CHECK(taken[i]->builder.size_in_bytes() == taken_bytes[i]);  // sealed when taken: no append after
+  }
   // Decode each batch's values back (the builder's records, in order).
   std::map<std::pair<int, int>, std::vector<int>> seen;  // (partition, sender) -> indices in log order
   std::size_t records = 0;

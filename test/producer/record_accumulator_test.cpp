@@ -234,3 +234,17 @@ TEST_CASE("a partition's next batch reserves what its last batch became, so it n
   ProducerBatch& other = add(acc, t0, 10, TopicPartition{"t", 1});
   CHECK(other.builder.capacity() < 1024);
 }
+
+TEST_CASE("take_head_within takes the head batch only if it fits the bytes left in a request") {
+  RecordAccumulator acc(options());
+  add(acc, t0, 100);
+  const std::size_t size = acc.head_bytes(tp);
+  CHECK(acc.take_head_within(tp, size - 1) == nullptr);  // left queued, nothing in flight
+  CHECK(acc.in_flight(tp) == 0);
+  CHECK(acc.queued_batches() == 1);
+  auto b = acc.take_head_within(tp, size);
+  REQUIRE(b);
+  CHECK(b->sealed);
+  CHECK(acc.in_flight(tp) == 1);
+  CHECK(acc.take_head_within(TopicPartition{"t", 0}, SIZE_MAX) == nullptr);  // none queued
+}
