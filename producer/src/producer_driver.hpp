@@ -105,6 +105,9 @@ class ProducerDriver final : private AdminHost {
   // thread must be woken. producer_driver_records.cpp.
   bool append_routed(const RecordRef& record, const TopicRoute& route, DeliveryCallback& callback, std::size_t size,
                      bool urgent, std::uint64_t generation);
+  // A routed record that ends before its batch: reported, then settled.
+  void end_routed(const DeliveryReport& report, const DeliveryCallback& callback, std::uint64_t generation,
+                  std::size_t size);
   // Runs `f` on the I/O side unless the engine is gone by then (an
   // application's io_context may outlive the producer).
   template <class F>

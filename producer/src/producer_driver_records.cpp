@@ -93,8 +93,7 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
       r.topic = route.topic;
       r.error = chosen.error;
       r.error_message = chosen.message;
-      if (callback) callback(r);
-      gate_.settle(std::span<const std::uint64_t>(&generation, 1), size);
+      end_routed(r, callback, generation, size);
       return false;
     }
     partition = chosen.partition;
@@ -118,12 +117,19 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
     // (or is being) failed by the I/O thread; this record is reported here.
     DeliveryReport r = gate_.refusal(record);
     r.partition = partition;
-    if (callback) callback(r);
-    gate_.settle(std::span<const std::uint64_t>(&generation, 1), size);
+    end_routed(r, callback, generation, size);
     return false;
   }
   partitioner_.on_append(route.topic, partition, size, appended.batch_full);
   return gate_.appended(appended.ready, urgent);
+}
+
+void ProducerDriver::end_routed(const DeliveryReport& report, const DeliveryCallback& callback,
+                                std::uint64_t generation, std::size_t size) {
+  // On the sender's thread, as a refused send() reports: the record never
+  // reached the I/O side. Then its admission is settled.
+  if (callback) callback(report);
+  gate_.settle(std::span<const std::uint64_t>(&generation, 1), size);
 }
 
 void ProducerDriver::publish_routes() {
@@ -135,11 +141,16 @@ void ProducerDriver::publish_routes() {
   // Topics whose route the gate refused: records of theirs were staged
   // since this pass took the inbox (under steady sending, every pass).
   std::vector<std::string> refused;
-  placer_.for_each_topic([&](const std::string& name) {
+  // The topic's metadata when a route can be built from it, else null.
+  auto routable = [this](const std::string& name) -> const net::TopicInfo* {
     const net::TopicInfo* info = cluster_.metadata().topic(name);
     const bool usable = info != nullptr && info->error_code == 0 && !info->partitions.empty() && !placer_.holds(name);
+    return usable ? info : nullptr;
+  };
+  placer_.for_each_topic([&](const std::string& name) {
+    const net::TopicInfo* info = routable(name);
     auto old = routes_.find(name);
-    if (!usable) {
+    if (info == nullptr) {
       if (old != routes_.end()) {
         gate_.withdraw(name);
         routes_.erase(old);
@@ -164,8 +175,8 @@ void ProducerDriver::publish_routes() {
     // topic on the staging path.
     take_incoming(true);
     for (const auto& name : refused) {
-      const net::TopicInfo* info = cluster_.metadata().topic(name);
-      if (info == nullptr || info->error_code != 0 || info->partitions.empty() || placer_.holds(name)) continue;
+      const net::TopicInfo* info = routable(name);
+      if (info == nullptr) continue;
       auto route = make_route(name, *info, accumulator_);
       if (gate_.publish(route)) routes_[name] = std::move(route);
     }
