@@ -80,14 +80,16 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
   // partition, then its bytes encoded once, straight into that partition's
   // open batch under the partition's lock. The I/O thread only seals,
   // stamps and sends.
+  auto bytes_of = [](const std::optional<std::string_view>& s) -> std::optional<protocol::ByteView> {
+    if (!s) return std::nullopt;
+    return protocol::as_bytes(*s);
+  };
+  const std::optional<protocol::ByteView> key = bytes_of(record.key);
   std::int32_t partition;
   if (record.partition) {
     partition = *record.partition;  // within the route's count (the gate checked)
   } else {
-    const PartitionChoice chosen = partitioner_.choose(route.topic, record.key ? std::optional<protocol::ByteView>(
-                                                                                     protocol::as_bytes(*record.key))
-                                                                               : std::nullopt,
-                                                       route.partition_count, route.available);
+    const PartitionChoice chosen = partitioner_.choose(route.topic, key, route.partition_count, route.available);
     if (!chosen.ok()) {
       DeliveryReport r;
       r.topic = route.topic;
@@ -101,7 +103,7 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
   thread_local std::vector<protocol::RecordHeaderView> headers;
   headers.clear();
   for (const auto& h : record.headers) {
-    headers.push_back({h.key, h.value ? std::optional<protocol::ByteView>(protocol::as_bytes(*h.value)) : std::nullopt});
+    headers.push_back({h.key, bytes_of(h.value)});
   }
   // CreateTime: the record's own, else now (one clock reading per record,
   // as the Java client's send()); a batch opened by it starts its linger
@@ -109,9 +111,7 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
   const std::int64_t timestamp = record.timestamp_ms ? *record.timestamp_ms : clock_->wall_ms();
   RecordAccumulator::Lane& lane = *route.lanes[static_cast<std::size_t>(partition)];
   const RecordAccumulator::Appended appended = accumulator_.append(
-      lane, timestamp, record.key ? std::optional<protocol::ByteView>(protocol::as_bytes(*record.key)) : std::nullopt,
-      record.value ? std::optional<protocol::ByteView>(protocol::as_bytes(*record.value)) : std::nullopt, headers,
-      std::move(callback), size, [this] { return clock_->steady(); }, urgent, generation);
+      lane, timestamp, key, bytes_of(record.value), headers, std::move(callback), size, [this] { return clock_->steady(); }, urgent, generation);
   if (!appended.appended) {
     // Closed or failed since the gate let it in: what is queued has been
     // (or is being) failed by the I/O thread; this record is reported here.
