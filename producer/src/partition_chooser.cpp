@@ -10,6 +10,18 @@ namespace sluice::detail {
 
 PartitionChoice PartitionChooser::choose(std::string_view topic, std::optional<protocol::ByteView> key,
                                          std::int32_t count, std::span<const std::int32_t> available) {
+  return choose_counting(topic, key, count, available, std::nullopt);
+}
+
+PartitionChoice PartitionChooser::choose_and_count(std::string_view topic, std::optional<protocol::ByteView> key,
+                                                   std::int32_t count, std::span<const std::int32_t> available,
+                                                   std::size_t bytes) {
+  return choose_counting(topic, key, count, available, bytes);
+}
+
+PartitionChoice PartitionChooser::choose_counting(std::string_view topic, std::optional<protocol::ByteView> key,
+                                                  std::int32_t count, std::span<const std::int32_t> available,
+                                                  std::optional<std::size_t> bytes) {
   PartitionChoice out;
   if (user_) {
     // The function takes the key as a string (the public PartitionRequest).
@@ -20,6 +32,9 @@ PartitionChoice PartitionChooser::choose(std::string_view topic, std::optional<p
       std::lock_guard lock(mu_);
       try {
         out.partition = user_(PartitionRequest{topic, key_string, count});
+        if (bytes && out.partition >= 0 && out.partition < count) {
+          partitioner_.on_append(topic, out.partition, *bytes, false);
+        }
       } catch (const std::exception& e) {
         why = std::string("threw: ") + e.what();
       } catch (...) {
@@ -38,6 +53,7 @@ PartitionChoice PartitionChooser::choose(std::string_view topic, std::optional<p
   auto chosen = partitioner_.choose(topic, key, count, available);
   if (chosen) {
     out.partition = chosen.value();
+    if (bytes) partitioner_.on_append(topic, out.partition, *bytes, false);
   } else {
     out.error = errc::partitioner_failed;
     out.message = chosen.error().message;

@@ -43,12 +43,21 @@ class PartitionChooser {
   // of them with a leader) with `key` (nullopt: null key).
   PartitionChoice choose(std::string_view topic, std::optional<protocol::ByteView> key, std::int32_t count,
                          std::span<const std::int32_t> available);
+  // choose(), then on_append(topic, chosen, bytes, false) under the same
+  // lock: one lock per record on the sending path (a batch the record
+  // fills is told afterwards through on_batch_closed()).
+  PartitionChoice choose_and_count(std::string_view topic, std::optional<protocol::ByteView> key, std::int32_t count,
+                                   std::span<const std::int32_t> available, std::size_t bytes);
   // `bytes` went into `partition`'s batch; batch_full: that batch takes no more.
   void on_append(std::string_view topic, std::int32_t partition, std::size_t bytes, bool batch_full);
   // A batch of `partition` closed (drained into a request).
   void on_batch_closed(std::string_view topic, std::int32_t partition);
 
  private:
+  // choose(), counting `bytes` on the chosen partition when set.
+  PartitionChoice choose_counting(std::string_view topic, std::optional<protocol::ByteView> key, std::int32_t count,
+                                  std::span<const std::int32_t> available, std::optional<std::size_t> bytes);
+
   std::mutex mu_;
   partitioner::Partitioner partitioner_;  // mu_
   PartitionFunction user_;                // called under mu_

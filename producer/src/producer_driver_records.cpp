@@ -88,8 +88,13 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
   std::int32_t partition;
   if (record.partition) {
     partition = *record.partition;  // within the route's count (the gate checked)
+    partitioner_.on_append(route.topic, partition, size, false);
   } else {
-    const PartitionChoice chosen = partitioner_.choose(route.topic, key, route.partition_count, route.available);
+    // Chosen and counted under one lock: the sticky partitioner learns of
+    // the record's bytes before its append (a record the accumulator then
+    // refuses is counted anyway: it only moves the switch a little early).
+    const PartitionChoice chosen =
+        partitioner_.choose_and_count(route.topic, key, route.partition_count, route.available, size);
     if (!chosen.ok()) {
       DeliveryReport r;
       r.topic = route.topic;
@@ -120,7 +125,18 @@ bool ProducerDriver::append_routed(const RecordRef& record, const TopicRoute& ro
     end_routed(r, callback, generation, size);
     return false;
   }
-  partitioner_.on_append(route.topic, partition, size, appended.batch_full);
+  // The bytes were counted before the append; a batch it filled is the one
+  // more thing the sticky partitioner needs (on_append(.., true) would move
+  // on exactly when batch_closed() does).
+  if (appended.batch_full) partitioner_.on_batch_closed(route.topic, partition);
+  // A record that joined a batch already open, without making anything
+  // ready, needs nothing of the gate: the record that opened the batch
+  // told the gate (a pass was kicked or promised for it), a flush's pass
+  // drains the batch with the record in it or the record opens a new one,
+  // and the batch is sent whole. Skipping the gate's lock here saves one
+  // lock per record (as the Java client wakes its sender only when a batch
+  // is new or full).
+  if (!appended.opened_batch && !appended.ready && !urgent) return false;
   return gate_.appended(appended.ready, urgent);
 }
 

@@ -73,7 +73,7 @@ Admission SendGate::admit(const RecordRef& record, DeliveryCallback& callback, s
     if (it != routes_.end() &&
         (!record.partition || (*record.partition >= 0 && *record.partition < it->second->partition_count))) {
       ++outstanding_;
-      ++pending_by_generation_[generation_];
+      ++pending_current_;
       buffered_bytes_ += size;
       return Admission{std::nullopt, it->second, generation_};
     }
@@ -96,7 +96,7 @@ Admission SendGate::admit(const RecordRef& record, DeliveryCallback& callback, s
   // accumulator gets them).
   incoming_.push(record, std::move(callback), size, urgent, generation_);
   ++outstanding_;
-  ++pending_by_generation_[generation_];
+  ++pending_current_;
   buffered_bytes_ += size;
   // The I/O thread is woken only when it must look now. Waking it for
   // every record at a moderate rate cost a reactor interrupt and two
@@ -143,7 +143,9 @@ std::uint64_t SendGate::begin_flush(bool& kick) {
   std::lock_guard lock(mu_);
   ++flush_requests_;
   kick = !std::exchange(kick_posted_, true);
-  // Records sent from now on belong to the next generation.
+  // The generation this flush closes is counted in the map from now on;
+  // records sent from now on belong to the next one.
+  if (pending_current_ > 0) pending_by_generation_.emplace(generation_, std::exchange(pending_current_, 0));
   return generation_++;
 }
 
@@ -217,6 +219,11 @@ void SendGate::settle(std::span<const std::uint64_t> generations, std::size_t by
       const std::uint64_t g = generations[i];
       std::size_t j = i + 1;
       while (j < generations.size() && generations[j] == g) ++j;
+      if (g == generation_) {  // no flush waits for it
+        pending_current_ -= std::min(pending_current_, j - i);
+        i = j;
+        continue;
+      }
       auto it = pending_by_generation_.find(g);
       if (it != pending_by_generation_.end()) {
         it->second -= std::min(it->second, j - i);

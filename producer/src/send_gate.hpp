@@ -94,7 +94,9 @@ class SendGate {
                   bool& kick, bool may_route = true);
   // A record admitted with a route is in its batch; `ready`: a batch of its
   // partition is ready now (full or urgent). Returns whether the I/O thread
-  // must be woken (as offer()'s kick).
+  // must be woken (as offer()'s kick). Called only for a record that opened
+  // a batch, made one ready, or is urgent: one that joined an open batch
+  // rides with the record that opened it (producer_driver_records.cpp).
   bool appended(bool ready, bool urgent);
   // The report for a record admitted with a route that the accumulator no
   // longer takes (closing, or failed): the sender delivers it and settles it.
@@ -161,6 +163,11 @@ class SendGate {
   // flush(): records sent before it belong to generations up to the one it
   // closes; it waits for those only, not for records sent after it began.
   std::uint64_t generation_ = 0;
+  // Records of generation_ not yet settled: a plain count, as no flush
+  // waits for them (a map update per send cost a lookup per record);
+  // begin_flush() moves it into pending_by_generation_, which holds the
+  // older generations a flush may wait for.
+  std::size_t pending_current_ = 0;
   std::map<std::uint64_t, std::size_t> pending_by_generation_;
   std::size_t flush_requests_ = 0;
   bool kick_posted_ = false;

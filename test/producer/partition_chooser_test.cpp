@@ -45,6 +45,50 @@ TEST_CASE("a user function gets the key as a string, and a bad answer or an exce
   CHECK(keys == std::vector<std::string>{"k", "<null>", "far", "throw"});
 }
 
+// A fresh sticky pick among 8 partitions differs from the last one 7 times
+// in 8: over 200 rounds, more than 100 changes means the partition moved on
+// every round; none means it never did.
+constexpr int kRounds = 200;
+
+TEST_CASE("choose_and_count counts the record's bytes: the partition holds below twice the batch bytes, then moves on") {
+  sluice::partitioner::PartitionerOptions options;
+  options.sticky_batch_bytes = 100;
+  PartitionChooser chooser(options, nullptr);
+  const std::vector<std::int32_t> available{0, 1, 2, 3, 4, 5, 6, 7};
+  int changes = 0;
+  std::int32_t last = -1;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto a = chooser.choose_and_count("t", std::nullopt, 8, available, 120);
+    const auto b = chooser.choose_and_count("t", std::nullopt, 8, available, 120);  // 240 counted after it
+    REQUIRE((a.ok() && b.ok()));
+    CHECK(b.partition == a.partition);  // 120 counted: over the batch bytes, under twice
+    if (last >= 0 && a.partition != last) ++changes;
+    last = b.partition;
+  }
+  CHECK(changes > kRounds / 2);
+}
+
+TEST_CASE("after choose_and_count, a closed batch moves the partition on once the batch bytes were counted") {
+  sluice::partitioner::PartitionerOptions options;
+  options.sticky_batch_bytes = 100;
+  PartitionChooser chooser(options, nullptr);
+  const std::vector<std::int32_t> available{0, 1, 2, 3, 4, 5, 6, 7};
+  int changes = 0;
+  std::int32_t last = -1;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto a = chooser.choose_and_count("t", std::nullopt, 8, available, 60);
+    REQUIRE(a.ok());
+    chooser.on_batch_closed("t", a.partition);  // 60 counted: below the batch bytes, it holds
+    const auto b = chooser.choose_and_count("t", std::nullopt, 8, available, 60);
+    REQUIRE(b.ok());
+    CHECK(b.partition == a.partition);
+    chooser.on_batch_closed("t", b.partition);  // 120 counted: moves on
+    if (last >= 0 && a.partition != last) ++changes;
+    last = b.partition;
+  }
+  CHECK(changes > kRounds / 2);
+}
+
 TEST_CASE("a user function is called one call at a time from many threads") {
   std::atomic<int> inside{0};
   std::atomic<bool> overlapped{false};

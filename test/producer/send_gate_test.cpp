@@ -186,6 +186,30 @@ TEST_CASE("a flush waits for the records sent before it only, and a take sees it
   CHECK(gate.use().bytes == 10);
 }
 
+TEST_CASE("records settled before their generation is closed count off the flush that later closes it") {
+  SendGate gate(small_gate());
+  bool kick = false;
+  for (int i = 0; i < 3; ++i) REQUIRE_FALSE(offer(gate, 10, kick));
+  const std::uint64_t generation[] = {0};
+  gate.settle(generation, 10);  // before any flush: the current generation's plain count
+  bool flush_kick = false;
+  const std::uint64_t target = gate.begin_flush(flush_kick);
+  CHECK(target == 0);
+  CHECK(gate.end_flush(target, Clock::now(), /*may_wait=*/false) == 2);
+  REQUIRE_FALSE(offer(gate, 10, kick));  // generation 1: not waited for
+  const std::uint64_t later[] = {1};
+  gate.settle(later, 10);
+  CHECK(gate.end_flush(target, Clock::now(), /*may_wait=*/false) == 2);
+  const std::uint64_t rest[] = {0, 0};
+  gate.settle(rest, 20);
+  CHECK(gate.end_flush(target, Clock::now(), /*may_wait=*/false) == 0);
+  // A second flush closes generation 1, already settled: nothing to wait for.
+  const std::uint64_t second = gate.begin_flush(flush_kick);
+  CHECK(second == 1);
+  CHECK(gate.end_flush(second, Clock::now(), /*may_wait=*/false) == 0);
+  CHECK(gate.use().records == 0);
+}
+
 TEST_CASE("a flush that cannot wait returns what is left") {
   SendGate gate(small_gate());
   bool kick = false;
