@@ -70,7 +70,7 @@ Result<ApiVersionsResponse> decode_api_versions_response(std::span<const std::ui
       if (t.ok() && !t.at_end()) t.fail(codec_errc::trailing_bytes, "TaggedFields");
     });
   }
-  return finish(r, std::move(m));
+  return finish_exact(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

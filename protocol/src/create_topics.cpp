@@ -90,7 +90,7 @@ Result<CreateTopicsResponse> decode_create_topics_response(std::span<const std::
     if (flex) read_topic_tags(r, t);
   }
   if (flex) r.skip_tagged_fields("TaggedFields");
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

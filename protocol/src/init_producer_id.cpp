@@ -29,7 +29,7 @@ Result<InitProducerIdResponse> decode_init_producer_id_response(std::span<const 
   m.producer_id = r.int64("ProducerId");
   m.producer_epoch = r.int16("ProducerEpoch");
   if (version >= 2) r.skip_tagged_fields("TaggedFields");
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

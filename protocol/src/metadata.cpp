@@ -95,7 +95,7 @@ Result<MetadataResponse> decode_metadata_response(std::span<const std::uint8_t> 
   if (version >= 8 && version <= 10) m.cluster_authorized_operations = r.int32("ClusterAuthorizedOperations");
   if (version >= 13) m.error_code = r.int16("ErrorCode");
   if (flex) r.skip_tagged_fields("TaggedFields");
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

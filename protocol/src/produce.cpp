@@ -134,7 +134,7 @@ Result<ProduceResponse> decode_produce_response(std::span<const std::uint8_t> bo
       if (f.ok() && !f.at_end()) f.fail(codec_errc::trailing_bytes, "NodeEndpoints");
     });
   }
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

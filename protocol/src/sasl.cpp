@@ -29,7 +29,7 @@ Result<SaslHandshakeResponse> decode_sasl_handshake_response(std::span<const std
   std::size_t n = r.array_length("Mechanisms", false, 2);
   m.mechanisms.reserve(n);
   for (std::size_t i = 0; i < n && r.ok(); ++i) m.mechanisms.push_back(r.string("Mechanisms", false));
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 Result<SaslAuthenticateResponse> decode_sasl_authenticate_response(std::span<const std::uint8_t> body,
@@ -44,7 +44,7 @@ Result<SaslAuthenticateResponse> decode_sasl_authenticate_response(std::span<con
   m.auth_bytes.assign(bytes.begin(), bytes.end());
   if (version >= 1) m.session_lifetime_ms = r.int64("SessionLifetimeMs");
   if (flex) r.skip_tagged_fields("TaggedFields");
-  return finish(r, std::move(m));
+  return finish_response(r, std::move(m));
 }
 
 }  // namespace sluice::protocol

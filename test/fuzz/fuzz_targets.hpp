@@ -15,9 +15,11 @@
 //   decompress        [codec id % 8][max_out / 64 - 1] compressed bytes
 //
 // Besides "no crash / no sanitizer report", each target checks invariants:
-// an error has a code, names a field and points inside the input; a body
-// that decodes fails with trailing_bytes at its end when one byte is added
-// and fails when its last byte is cut; re-encodable results re-encode; a
+// an error has a code, names a field and points inside the input; a
+// response that decodes ends where its fields end: bytes after it are
+// skipped and counted (ApiVersions: refused as trailing_bytes), one byte
+// added is one more skipped (refused at the same offset), and cutting its
+// last field's last byte fails; re-encodable results re-encode; a
 // RecordBatch that decodes re-encodes through RecordBatchBuilder to the same
 // records; decompress appends at most max_out bytes and round-trips.
 // A broken invariant calls the failure hook (default: print and abort, which
@@ -116,18 +118,36 @@ std::optional<T> decode_checked(const char* target, p::ApiKey key, Input body, s
     return std::nullopt;
   }
   check(supported, target, "decoded a body at an unsupported version");
-  // One more byte: the same reads succeed, then trailing_bytes at the end.
+  // Responses skip what follows their last field (finish_response);
+  // ApiVersions refuses it (finish_exact: its layouts are told apart by it).
+  const bool skips_trailing = key != p::ApiKey::ApiVersions;
+  const std::size_t ignored = r.trailing_bytes_ignored();
+  check(ignored <= body.size(), target, "more bytes ignored than the input holds");
+  if (!skips_trailing) check(ignored == 0, target, "ApiVersions ignored bytes after its end");
+  const std::size_t end = body.size() - ignored;
+  // One more byte: skipped as well (or refused at the message's end).
   std::vector<std::uint8_t> longer(body.begin(), body.end());
   longer.push_back(0);
   p::Result<T> r2 = decode(Input(longer), version);
-  if (r2) fail(target, "a trailing byte after a valid body was accepted");
-  check(r2.error().code == p::codec_errc::trailing_bytes && r2.error().offset == body.size(), target,
-        "a trailing byte was not reported as trailing_bytes at the end of the body");
-  // One byte fewer: some read runs out.
-  if (!body.empty()) {
-    p::Result<T> r3 = decode(body.first(body.size() - 1), version);
+  if (skips_trailing) {
+    if (!r2) fail(target, "a byte after a decoded response made it fail: " + r2.error().message());
+    check(r2.trailing_bytes_ignored() == ignored + 1, target, "a byte after a decoded response was not counted");
+  } else {
+    if (r2) fail(target, "a trailing byte after a valid body was accepted");
+    check(r2.error().code == p::codec_errc::trailing_bytes && r2.error().offset == body.size(), target,
+          "a trailing byte was not reported as trailing_bytes at the end of the body");
+  }
+  if (ignored > 0) {
+    // The message alone decodes, with nothing left over.
+    p::Result<T> alone = decode(body.first(end), version);
+    if (!alone) fail(target, "a response without its skipped bytes failed: " + alone.error().message());
+    check(alone.trailing_bytes_ignored() == 0, target, "a response without its skipped bytes still skipped some");
+  }
+  // One byte fewer than the message: some read runs out.
+  if (end > 0) {
+    p::Result<T> r3 = decode(body.first(end - 1), version);
     if (r3) fail(target, "a valid body cut by one byte still decoded");
-    check_error(r3.error(), body.size() - 1, target);
+    check_error(r3.error(), end - 1, target);
   }
   return std::move(r).value();
 }

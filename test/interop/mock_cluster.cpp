@@ -11,12 +11,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 extern char** environ;
 
 namespace sluice::test {
 
-MockCluster::MockCluster(int brokers, const std::vector<std::string>& topics) {
+MockCluster::MockCluster(int brokers, const std::vector<std::string>& topics, const std::string& librdkafka_dir) {
   // A write to a host that died must fail the test, not kill it.
   signal(SIGPIPE, SIG_IGN);
   int in[2];
@@ -32,7 +33,16 @@ MockCluster::MockCluster(int brokers, const std::vector<std::string>& topics) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int rc = posix_spawn(&pid_, SLUICE_MOCK_CLUSTER_HOST, &fa, nullptr, argv.data(), environ);
+  // The host's environment: ours, with LD_LIBRARY_PATH replaced when a librdkafka is named.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    if (librdkafka_dir.empty() || std::string_view(*e).rfind("LD_LIBRARY_PATH=", 0) != 0) env_strings.emplace_back(*e);
+  }
+  if (!librdkafka_dir.empty()) env_strings.push_back("LD_LIBRARY_PATH=" + librdkafka_dir);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int rc = posix_spawn(&pid_, SLUICE_MOCK_CLUSTER_HOST, &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   close(out[1]);
@@ -108,6 +118,14 @@ std::string newest_librdkafka_dir() {
     return d;
   }();
   return dir;
+}
+
+std::string MockCluster::librdkafka_version() {
+  REQUIRE(write(to_host_, "version\n", 8) == 8);
+  const std::string answer = read_line();
+  INFO("mock_cluster_host said: " << answer);
+  REQUIRE(answer.rfind("ok ", 0) == 0);
+  return answer.substr(3);
 }
 
 void MockCluster::set_api_version(int api_key, int min, int max) {

@@ -11,8 +11,11 @@ namespace sluice::test {
 
 class MockCluster {
  public:
-  // `topics` as NAME:PARTITIONS. Fails the test (REQUIRE) if the host does not start.
-  MockCluster(int brokers, const std::vector<std::string>& topics);
+  // `topics` as NAME:PARTITIONS. `librdkafka_dir`: the host runs with
+  // LD_LIBRARY_PATH on it (e.g. newest_librdkafka_dir(): the mock of the
+  // newest librdkafka); empty: Debian's, which it was built against. Fails
+  // the test (REQUIRE) if the host does not start.
+  MockCluster(int brokers, const std::vector<std::string>& topics, const std::string& librdkafka_dir = {});
   ~MockCluster();
   MockCluster(const MockCluster&) = delete;
   MockCluster& operator=(const MockCluster&) = delete;
@@ -22,6 +25,8 @@ class MockCluster {
   void set_leader(const std::string& topic, int partition, int broker_id);
   // rd_kafka_mock_set_apiversion: the range the mock lists for `api_key` (-1, -1: none).
   void set_api_version(int api_key, int min, int max);
+  // The librdkafka version the host runs on (rd_kafka_version_str), e.g. "2.16.0".
+  std::string librdkafka_version();
 
  private:
   std::string read_line();

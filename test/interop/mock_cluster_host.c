@@ -8,6 +8,8 @@
  * one a line, answering each with "ok" or "error ...":
  *   leader TOPIC PARTITION BROKER_ID    rd_kafka_mock_partition_set_leader
  *   apiversion KEY MIN MAX              rd_kafka_mock_set_apiversion (-1 -1: not served)
+ *   version                             "ok " and rd_kafka_version_str(): the librdkafka
+ *                                       loaded (LD_LIBRARY_PATH may pick another than Debian's)
  * Exits when stdin closes (so a test that dies never leaves it running) or on
  * SIGINT/SIGTERM. */
 #include <librdkafka/rdkafka.h>
@@ -61,6 +63,8 @@ static void run_command(rd_kafka_mock_cluster_t *mc, char *line) {
     } else {
       printf("ok\n");
     }
+  } else if (strcmp(line, "version\n") == 0) {
+    printf("ok %s\n", rd_kafka_version_str());
   } else {
     printf("error unknown command\n");
   }

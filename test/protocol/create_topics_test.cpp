@@ -207,7 +207,7 @@ TEST_CASE("CreateTopics response: every version round-trips") {
   }
 }
 
-TEST_CASE("CreateTopics response: split at every byte, a trailing byte, fail cleanly") {
+TEST_CASE("CreateTopics response: split at every byte fails cleanly, trailing bytes are skipped and counted") {
   for (std::int16_t v = 2; v <= 7; ++v) {
     const Bytes body = write_response(sample(v), v);
     check_truncations_and_trailing<CreateTopicsResponse>(decode_create_topics_response, body, v);

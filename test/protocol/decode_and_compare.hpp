@@ -261,12 +261,23 @@ void check_decodes_to(Decoder<T> decode, std::span<const std::uint8_t> body, std
   compare_fields(expected, r.value(), leaf);
 }
 
-// Every cut of a valid body is an error naming a field inside the cut; a
-// trailing byte is trailing_bytes at the end.
+// What a decoder does with bytes after a complete message: responses skip
+// and count them (decode_support.hpp, finish_response: as Kafka's Java
+// client); ApiVersions refuses them (its callers tell layouts apart by what
+// consumes the whole body).
+enum class Trailing { ignored, refused };
+
+// Every cut of a valid body is an error naming a field inside the cut. Bytes
+// after the body (1, 2 and 17 of them): `ignored` decodes to the same fields
+// with their count in trailing_bytes_ignored(); `refused` is trailing_bytes at
+// the end of the body.
 template <class T>
-void check_truncations_and_trailing(Decoder<T> decode, const Bytes& body, std::int16_t version) {
+void check_truncations_and_trailing(Decoder<T> decode, const Bytes& body, std::int16_t version,
+                                    Trailing trailing = Trailing::ignored) {
   INFO("version " << version << ", body " << body.size() << " bytes");
-  REQUIRE(decode(body, version).ok());
+  auto whole = decode(body, version);
+  REQUIRE(whole.ok());
+  CHECK(whole.trailing_bytes_ignored() == 0);
   for (std::size_t k = 0; k < body.size(); ++k) {
     auto r = decode(std::span<const std::uint8_t>(body).first(k), version);
     if (r.ok()) FAIL("decoded from the first " << k << " bytes");
@@ -275,12 +286,21 @@ void check_truncations_and_trailing(Decoder<T> decode, const Bytes& body, std::i
       FAIL("cut at " << k << ": bad error " << e.message());
     }
   }
-  Bytes longer = body;
-  longer.push_back(0);
-  auto r = decode(longer, version);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().code == codec_errc::trailing_bytes);
-  CHECK(r.error().offset == body.size());
+  for (std::size_t extra : {std::size_t{1}, std::size_t{2}, std::size_t{17}}) {
+    INFO(extra << " byte(s) after the body");
+    Bytes longer = body;
+    longer.insert(longer.end(), extra, extra == 1 ? 0x00 : 0xab);
+    auto r = decode(longer, version);
+    if (trailing == Trailing::ignored) {
+      REQUIRE(r.ok());
+      CHECK(r.trailing_bytes_ignored() == extra);
+      compare_fields(whole.value(), r.value(), CheckEqual{});
+    } else {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == codec_errc::trailing_bytes);
+      CHECK(r.error().offset == body.size());
+    }
+  }
 }
 
 // Versions just outside the supported range (and -1, INT16_MAX) are refused
