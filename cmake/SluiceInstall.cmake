@@ -21,9 +21,13 @@ install(TARGETS ${_layers} sluice EXPORT sluiceTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(dir protocol partitioner net producer)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-endforeach()
+# Only the public API, sluice/*.hpp: producer/include/sluice, SLUICE_API's
+# sluice/export.hpp (in protocol/, the lowest layer that marks exports) and
+# version.hpp above. The layers' own headers (sluice/net, sluice/protocol,
+# sluice/partitioner) are internal and no public header includes them
+# (test/install/check_public_headers.cmake, also run on the installed tree).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/producer/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/protocol/include/sluice/export.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sluice)
 install(EXPORT sluiceTargets NAMESPACE sluice:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sluice)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/sluiceConfig.cmake.in
   ${PROJECT_BINARY_DIR}/sluiceConfig.cmake

@@ -1,27 +1,6 @@
 #include "sluice/net/security.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace sluice::net {
-
-namespace {
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
-
-std::optional<SecurityProtocol> security_protocol_from_name(std::string_view name) noexcept {
-  for (auto p : {SecurityProtocol::plaintext, SecurityProtocol::ssl, SecurityProtocol::sasl_plaintext,
-                 SecurityProtocol::sasl_ssl}) {
-    if (equal_ignoring_case(name, to_string(p))) return p;
-  }
-  return std::nullopt;
-}
 
 const char* to_string(SecurityProtocol p) noexcept {
   switch (p) {
@@ -31,14 +10,6 @@ const char* to_string(SecurityProtocol p) noexcept {
     case SecurityProtocol::sasl_ssl: return "SASL_SSL";
   }
   return "?";
-}
-
-std::optional<SaslMechanismKind> sasl_mechanism_from_name(std::string_view name) noexcept {
-  for (auto m : {SaslMechanismKind::plain, SaslMechanismKind::scram_sha_256, SaslMechanismKind::scram_sha_512,
-                 SaslMechanismKind::oauthbearer}) {
-    if (name == to_string(m)) return m;
-  }
-  return std::nullopt;
 }
 
 const char* to_string(SaslMechanismKind m) noexcept {

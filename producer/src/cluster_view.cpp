@@ -84,10 +84,10 @@ std::string ClusterView::no_usable_broker() const {
              "bootstrap.servers at servers that speak the versions named";
 }
 
-bool ClusterView::rebootstrap_due(Clock::time_point now, const net::ClusterReach& reach) {
-  net::ClusterReach r = reach;
+bool ClusterView::rebootstrap_due(Clock::time_point now, const ClusterReach& reach) {
+  ClusterReach r = reach;
   r.brokers_known = !metadata_.brokers().empty();
-  const auto decision = net::decide_rebootstrap(options_.rebootstrap, unreachable_since_, now, r);
+  const auto decision = decide_rebootstrap(options_.rebootstrap, unreachable_since_, now, r);
   unreachable_since_ = decision.unreachable_since;
   if (decision.rebootstrap) rebootstrap();
   return decision.rebootstrap;

@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "producer_batch.hpp"
+#include "rebootstrap_trigger.hpp"
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/in_flight_requests.hpp"
 #include "sluice/net/metadata_cache.hpp"
-#include "sluice/net/rebootstrap_trigger.hpp"
 #include "sluice/net/reconnect_backoff.hpp"
 #include "sluice/protocol/metadata.hpp"
 #include "sluice/protocol/produce.hpp"
@@ -51,7 +51,7 @@ struct ClusterOptions {
   std::chrono::milliseconds reconnect_backoff_max{1000};
   std::chrono::milliseconds retry_backoff{100};       // between Metadata requests that want an answer
   std::chrono::milliseconds metadata_max_age{300000};  // periodic refresh
-  net::RebootstrapPolicy rebootstrap;
+  RebootstrapPolicy rebootstrap;
   bool allow_auto_create_topics = true;
 };
 
@@ -103,7 +103,7 @@ class ClusterView {
   const std::string& last_connection_failure() const noexcept { return last_failure_; }
   // KIP-899: whether to start again from bootstrap.servers (then the view
   // has reset itself; the driver closes every link). `reach` is this pass's.
-  bool rebootstrap_due(Clock::time_point now, const net::ClusterReach& reach);
+  bool rebootstrap_due(Clock::time_point now, const ClusterReach& reach);
   // Starts again from the first bootstrap.servers entry (REBOOTSTRAP_REQUIRED,
   // or rebootstrap_due). Reconnect backoffs stay: a dead address is not
   // dialled in a loop.

@@ -10,8 +10,8 @@
 
 #include "config_properties.hpp"
 #include "properties_file.hpp"
-#include "sluice/net/jaas_config.hpp"
-#include "sluice/net/security.hpp"
+#include "jaas_config.hpp"
+#include "security_names.hpp"
 #include "sluice/partitioner/kind.hpp"
 
 namespace sluice {
@@ -131,7 +131,7 @@ void check_value(const Spec& s, std::string_view name, std::string_view value) {
       }
       return;
     case Kind::security_protocol:
-      if (!net::security_protocol_from_name(value)) throw bad("not a security protocol");
+      if (!detail::security_protocol_from_name(value)) throw bad("not a security protocol");
       return;
     case Kind::truststore_type:
       if (upper(value) != "PEM") {
@@ -174,7 +174,7 @@ void check_value(const Spec& s, std::string_view name, std::string_view value) {
       if (value != "https" && value != "none" && !value.empty()) throw bad("not an endpoint identification algorithm");
       return;
     case Kind::sasl_mechanism:
-      if (!net::sasl_mechanism_from_name(value)) {
+      if (!detail::sasl_mechanism_from_name(value)) {
         throw bad(value == "GSSAPI" ? "GSSAPI (Kerberos) is not supported" : "not a SASL mechanism Sluice implements");
       }
       return;
@@ -195,7 +195,7 @@ void check_value(const Spec& s, std::string_view name, std::string_view value) {
     }
     case Kind::jaas: {
       std::string why;
-      if (!net::parse_jaas_config(value, why)) throw bad(why);
+      if (!detail::parse_jaas_config(value, why)) throw bad(why);
       return;
     }
   }

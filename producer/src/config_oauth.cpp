@@ -6,15 +6,14 @@
 // (checked when the producer is built: oauth_setup.cpp).
 #include "config_properties.hpp"
 #include "sluice/config.hpp"
-#include "sluice/net/jaas_config.hpp"
+#include "jaas_config.hpp"
 #include "sluice/net/oidc_token_request.hpp"
-#include "sluice/net/security.hpp"
 
 namespace sluice {
 
 void Config::resolve_oauthbearer(ProducerSettings& s) const {
   auto& o = s.security.sasl.oauthbearer;
-  auto& oidc = o.oidc_options;
+  auto& oidc = o.oidc_settings;
   oidc.token_endpoint_url = value_of("sasl.oauthbearer.token.endpoint.url");
   oidc.client_id = value_of("sasl.oauthbearer.client.id");
   oidc.client_secret = value_of("sasl.oauthbearer.client.secret");
@@ -27,7 +26,7 @@ void Config::resolve_oauthbearer(ProducerSettings& s) const {
                          " is set but sasl.mechanism=OAUTHBEARER uses tokens: it has no effect");
   }
   if (is_set("sasl.jaas.config")) {
-    auto jaas = net::parse_jaas_config(value_of("sasl.jaas.config"), why);
+    auto jaas = detail::parse_jaas_config(value_of("sasl.jaas.config"), why);
     if (!jaas->oauthbearer) {
       throw ConfigError("sasl.jaas.config", std::string("property 'sasl.jaas.config' names ") +
                                                 (jaas->scram ? "ScramLoginModule" : "PlainLoginModule") +

@@ -5,8 +5,9 @@
 
 #include "config_properties.hpp"
 #include "sluice/config.hpp"
-#include "sluice/net/jaas_config.hpp"
-#include "sluice/net/security.hpp"
+#include "jaas_config.hpp"
+#include "net_security.hpp"
+#include "security_names.hpp"
 
 namespace sluice {
 
@@ -64,47 +65,47 @@ void Config::resolve_tls(ProducerSettings& s) const {
   }
   // Loaded whatever the protocol: a path that does not exist is an error
   // now, not a surprise on the day TLS is switched on.
-  if (auto e = net::check_tls_options(tls)) {
+  if (auto e = net::check_tls_options(detail::net_tls_options(tls))) {
     throw ConfigError(e->property, "property '" + e->property + "': " + e->message);
   }
 }
 
 void Config::resolve_security(ProducerSettings& s) const {
   auto& sec = s.security;
-  sec.protocol = *net::security_protocol_from_name(value_of("security.protocol"));
-  const std::string protocol = net::to_string(sec.protocol);
-  sec.sasl.mechanism = *net::sasl_mechanism_from_name(value_of("sasl.mechanism"));
+  sec.protocol = *detail::security_protocol_from_name(value_of("security.protocol"));
+  const std::string protocol = to_string(sec.protocol);
+  sec.sasl.mechanism = *detail::sasl_mechanism_from_name(value_of("sasl.mechanism"));
   sec.sasl.username = value_of("sasl.username");
   sec.sasl.password = value_of("sasl.password");
-  const bool oauthbearer = sec.sasl.mechanism == net::SaslMechanismKind::oauthbearer;
+  const bool oauthbearer = sec.sasl.mechanism == SaslMechanism::oauthbearer;
   if (is_set("sasl.jaas.config") && !oauthbearer) {  // OAUTHBEARER's is resolve_oauthbearer's
     if (is_set("sasl.username") || is_set("sasl.password")) {
       throw ConfigError("sasl.jaas.config", "properties 'sasl.jaas.config' and 'sasl.username'/'sasl.password' both "
                                             "give SASL credentials: set one of them");
     }
     std::string why;
-    auto jaas = net::parse_jaas_config(value_of("sasl.jaas.config"), why);
-    const bool scram = sec.sasl.mechanism != net::SaslMechanismKind::plain;
+    auto jaas = detail::parse_jaas_config(value_of("sasl.jaas.config"), why);
+    const bool scram = sec.sasl.mechanism != SaslMechanism::plain;
     if (jaas->oauthbearer || jaas->scram != scram) {
       throw ConfigError("sasl.jaas.config", std::string("property 'sasl.jaas.config' names ") +
                                                 (jaas->oauthbearer ? "OAuthBearerLoginModule"
                                                  : jaas->scram     ? "ScramLoginModule"
                                                                    : "PlainLoginModule") +
-                                                " but sasl.mechanism is " + net::to_string(sec.sasl.mechanism));
+                                                " but sasl.mechanism is " + to_string(sec.sasl.mechanism));
     }
     sec.sasl.username = std::move(jaas->username);
     sec.sasl.password = std::move(jaas->password);
   }
   if (oauthbearer) {
     resolve_oauthbearer(s);
-  } else if (net::uses_sasl(sec.protocol)) {
+  } else if (uses_sasl(sec.protocol)) {
     if (sec.sasl.username.empty() || sec.sasl.password.empty()) {
       throw ConfigError(sec.sasl.username.empty() ? "sasl.username" : "sasl.password",
                         "security.protocol=" + protocol +
                             " needs SASL credentials: set sasl.username and sasl.password (or sasl.jaas.config)");
     }
   }
-  if (!net::uses_sasl(sec.protocol)) {
+  if (!uses_sasl(sec.protocol)) {
     for (const char* n : kSaslProperties) {
       if (is_set(n)) {
         s.warnings.push_back(name_used(n) + " is set but security.protocol=" + protocol +
@@ -114,8 +115,8 @@ void Config::resolve_security(ProducerSettings& s) const {
   }
   bool any_tls = false;
   for (const char* n : kTlsProperties) any_tls = any_tls || is_set(n);
-  if (net::uses_tls(sec.protocol) || any_tls) resolve_tls(s);
-  if (!net::uses_tls(sec.protocol)) {
+  if (uses_tls(sec.protocol) || any_tls) resolve_tls(s);
+  if (!uses_tls(sec.protocol)) {
     for (const char* n : kTlsProperties) {
       if (is_set(n)) {
         s.warnings.push_back(name_used(n) + " is set but security.protocol=" + protocol +

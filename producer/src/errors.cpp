@@ -2,7 +2,11 @@
 
 #include <string>
 
+#include "sluice/net/net_error.hpp"
+#include "sluice/net/sasl_error.hpp"
+#include "sluice/protocol/codec_error.hpp"
 #include "sluice/protocol/error_category.hpp"
+#include "sluice/protocol/kafka_error.hpp"
 
 namespace sluice {
 namespace {
@@ -43,5 +47,10 @@ const char* to_string(ClientErrorKind kind) noexcept {
 }
 
 const std::error_category& producer_category() noexcept { return protocol::error_category_instance<ProducerErrors>(); }
+
+const std::error_category& kafka_error_category() noexcept { return protocol::kafka_category(); }
+const std::error_category& network_error_category() noexcept { return net::net_category(); }
+const std::error_category& sasl_error_category() noexcept { return net::sasl_category(); }
+const std::error_category& codec_error_category() noexcept { return protocol::codec_category(); }
 
 }  // namespace sluice

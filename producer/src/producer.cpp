@@ -11,7 +11,7 @@ namespace {
 
 std::unique_ptr<detail::ProducerDriver> start_engine(const Config& config, ProducerOptions options) {
   ProducerSettings settings = config.resolve();
-  detail::prepare_oauthbearer(settings, options);  // the OAUTHBEARER token source (oauth_setup.cpp)
+  detail::prepare_oauthbearer(settings, options);  // where OAUTHBEARER tokens come from (oauth_setup.cpp)
   // log_level, debug, the stderr sink (log.cpp); the contexts enabled replace the debug property's.
   settings.debug_contexts = detail::prepare_logging(settings, options);
   detail::log_configuration(config, options, settings.debug_contexts);

@@ -12,6 +12,7 @@
 #include "asio_broker_link.hpp"
 #include "asio_engine_timer.hpp"
 #include "deadline.hpp"
+#include "net_security.hpp"
 
 #include "sluice/errors.hpp"
 #include "sluice/net/net_error.hpp"
@@ -53,6 +54,7 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
 
 ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions options, EngineSeams seams)
     : settings_(std::move(settings)),
+      net_security_(net_security_options(settings_.security, settings_.connect_timeout)),
       gate_(SendGateOptions{settings_.buffer_memory, settings_.max_queued_records, settings_.max_block,
                             settings_.enqueue_timeout, settings_.batch_size, settings_.batch_num_messages,
                             options.io_context == nullptr}),
@@ -89,7 +91,7 @@ ProducerDriver::ProducerDriver(ProducerSettings settings, ProducerOptions option
   for (const auto& notice : settings_.notices) log(LogLevel::notice, notice);
   debug(DebugContext::generic, "producer started: client.id=" + settings_.client_id +
                                    ", bootstrap.servers=" + settings_.bootstrap_servers +
-                                   ", security.protocol=" + std::string(net::to_string(settings_.security.protocol)));
+                                   ", security.protocol=" + std::string(sluice::to_string(settings_.security.protocol)));
   static std::atomic<std::uint64_t> instances{0};
   stats_name_ = settings_.client_id + "#producer-" + std::to_string(++instances);
   created_at_ = clock_->steady();

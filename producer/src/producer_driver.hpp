@@ -61,6 +61,7 @@
 #include "sluice/net/broker_address.hpp"
 #include "sluice/net/metadata_cache.hpp"
 #include "sluice/net/reconnect_backoff.hpp"
+#include "sluice/net/security.hpp"
 #include "sluice/record.hpp"
 
 namespace sluice::detail {
@@ -177,6 +178,9 @@ class ProducerDriver final : private AdminHost {
   void fail_if_no_usable_broker();
 
   ProducerSettings settings_;
+  // settings_.security as every connection takes it, with the producer's
+  // one OAUTHBEARER token source (net_security.hpp).
+  net::SecurityOptions net_security_;
   SinkOptions sink_options_;  // every broker's sink's
 
   std::mutex close_mu_;  // serializes close() callers (one joins the I/O thread)

@@ -50,7 +50,7 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.send_buffer_bytes = settings_.send_buffer_bytes;
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
   options.keepalive = settings_.socket_keepalive;
-  options.security = settings_.security;
+  options.security = net_security_;
   debug(DebugContext::broker, "connecting to " + describe_broker(node_id, address->to_string()));
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;
@@ -76,13 +76,13 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
     } else {
       // The API versions this connection will use (test/interop reads them for docs/COMPATIBILITY.md).
       if (conn) debug(DebugContext::broker, "connected to " + name + ": API versions " + conn->versions().summary());
-      if (settings_.security.protocol != net::SecurityProtocol::plaintext) {
-        debug(DebugContext::security, name + ": " + net::to_string(settings_.security.protocol) + " set up" +
-                                          (net::uses_sasl(settings_.security.protocol)
-                                               ? std::string(", SASL ") + net::to_string(settings_.security.sasl.mechanism)
+      if (settings_.security.protocol != SecurityProtocol::plaintext) {
+        debug(DebugContext::security, name + ": " + sluice::to_string(settings_.security.protocol) + " set up" +
+                                          (uses_sasl(settings_.security.protocol)
+                                               ? std::string(", SASL ") + sluice::to_string(settings_.security.sasl.mechanism)
                                                : std::string()));
       }
-      if (net::uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
+      if (uses_tls(settings_.security.protocol) && !settings_.security.tls.verify_certificate) {
         log(LogLevel::warning, "connected to " + where + " over TLS WITHOUT certificate verification "
                                "(enable.ssl.certificate.verification=false): anyone on the path can impersonate it");
       }
@@ -188,7 +188,7 @@ void ProducerDriver::on_producer_id(const net::RequestOutcome& out, std::int16_t
 // start again from bootstrap.servers (the cluster view decides:
 // rebootstrap_due).
 void ProducerDriver::maintain_connections(Clock::time_point now) {
-  net::ClusterReach reach;
+  ClusterReach reach;
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto& c = it->second;
     const bool ready = c->state() == LinkState::ready;

@@ -10,4 +10,6 @@ run(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 if(NOT EXISTS "${prefix}/include/sluice/version.hpp")
   message(FATAL_ERROR "sluice/version.hpp not installed")
 endif()
+# Only sluice/*.hpp is installed, none naming internals (check_public_headers.cmake).
+run(${CMAKE_COMMAND} "-DHEADERS_DIR=${prefix}/include" -P "${CMAKE_CURRENT_LIST_DIR}/check_public_headers.cmake")
 check_consumers()

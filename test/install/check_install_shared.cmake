@@ -30,7 +30,8 @@ endif()
 run(nm -D --defined-only -C "${lib}")
 set(exports "${last_output}")
 foreach(wanted "sluice::Producer::send(" "sluice::Config::from_map(" "sluice::version()" "sluice::property_table()"
-               "sluice::protocol::kafka_category()")
+               "sluice::protocol::kafka_category()" "sluice::kafka_error_category()"
+               "sluice::to_string(sluice::SecurityProtocol)")
   string(FIND "${exports}" "${wanted}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "libsluice.so does not export ${wanted}")
@@ -59,4 +60,6 @@ foreach(tool sluice-produce)
 endforeach()
 
 run(${CMAKE_COMMAND} --install "${build}" --prefix "${prefix}")
+# Only sluice/*.hpp is installed, none naming internals (check_public_headers.cmake).
+run(${CMAKE_COMMAND} "-DHEADERS_DIR=${prefix}/include" -P "${CMAKE_CURRENT_LIST_DIR}/check_public_headers.cmake")
 check_consumers()

@@ -311,7 +311,7 @@ TEST_CASE("REBOOTSTRAP_REQUIRED starts again from the first bootstrap entry") {
 
 TEST_CASE("rebootstrap_due: after the trigger with no broker reachable, and only once brokers are known") {
   ClusterView view(options());
-  const sluice::net::ClusterReach cut_off{false, true, false, false};
+  const sluice::detail::ClusterReach cut_off{false, true, false, false};
   SECTION("before any Metadata there is only bootstrap anyway") {
     CHECK_FALSE(view.rebootstrap_due(t0, cut_off));
     CHECK_FALSE(view.rebootstrap_due(t0 + 1h, cut_off));

@@ -8,7 +8,7 @@
 
 using sluice::Config;
 using sluice::ConfigError;
-using sluice::net::SaslMechanismKind;
+using sluice::SaslMechanism;
 
 namespace {
 
@@ -49,13 +49,13 @@ TEST_CASE("OAUTHBEARER, librdkafka's spelling: method=oidc with the sasl.oauthbe
                           {"sasl.oauthbearer.scope", "kafka"},
                           {"sasl.oauthbearer.extensions", "logicalCluster=lkc-1,identityPoolId=pool-2"}});
   const auto& o = s.security.sasl.oauthbearer;
-  CHECK(s.security.sasl.mechanism == SaslMechanismKind::oauthbearer);
+  CHECK(s.security.sasl.mechanism == SaslMechanism::oauthbearer);
   CHECK(o.oidc);
-  CHECK(o.oidc_options.token_endpoint_url == "http://127.0.0.1:1/token");
-  CHECK(o.oidc_options.client_id == "cid");
-  CHECK(o.oidc_options.client_secret == "hunter2");
-  CHECK(o.oidc_options.scope == "kafka");
-  CHECK(o.oidc_options.secret_property == "sasl.oauthbearer.client.secret");
+  CHECK(o.oidc_settings.token_endpoint_url == "http://127.0.0.1:1/token");
+  CHECK(o.oidc_settings.client_id == "cid");
+  CHECK(o.oidc_settings.client_secret == "hunter2");
+  CHECK(o.oidc_settings.scope == "kafka");
+  CHECK(o.oidc_settings.secret_property == "sasl.oauthbearer.client.secret");
   CHECK(o.extensions == std::vector<std::pair<std::string, std::string>>{{"logicalCluster", "lkc-1"},
                                                                           {"identityPoolId", "pool-2"}});
   CHECK(o.clock_skew == std::chrono::seconds(30));
@@ -71,10 +71,10 @@ TEST_CASE("OAUTHBEARER, Java's spelling: the token endpoint URL and the OAuthBea
        {"sasl.oauthbearer.clock.skew.seconds", "5"}});
   const auto& o = s.security.sasl.oauthbearer;
   CHECK(o.oidc);  // no method property in Java: the URL means OIDC
-  CHECK(o.oidc_options.client_id == "cid");
-  CHECK(o.oidc_options.client_secret == "hunter2");
-  CHECK(o.oidc_options.scope == "kafka");
-  CHECK(o.oidc_options.secret_property == "clientSecret in sasl.jaas.config");
+  CHECK(o.oidc_settings.client_id == "cid");
+  CHECK(o.oidc_settings.client_secret == "hunter2");
+  CHECK(o.oidc_settings.scope == "kafka");
+  CHECK(o.oidc_settings.secret_property == "clientSecret in sasl.jaas.config");
   CHECK(o.extensions == std::vector<std::pair<std::string, std::string>>{{"logicalCluster", "lkc-1"}});
   CHECK(o.clock_skew == std::chrono::seconds(5));
   // Kafka 3.x's package name of the handler is accepted too; other classes are not.

@@ -13,8 +13,8 @@
 
 using sluice::Config;
 using sluice::ConfigError;
-using sluice::net::SaslMechanismKind;
-using sluice::net::SecurityProtocol;
+using sluice::SaslMechanism;
+using sluice::SecurityProtocol;
 
 namespace {
 
@@ -61,7 +61,7 @@ TEST_CASE("security defaults: PLAINTEXT, verification on, PLAIN") {
   CHECK(s.security.tls.verify_certificate);
   CHECK(s.security.tls.verify_hostname);
   CHECK(s.security.tls.ca_location.empty());
-  CHECK(s.security.sasl.mechanism == SaslMechanismKind::plain);
+  CHECK(s.security.sasl.mechanism == SaslMechanism::plain);
   CHECK(s.notices.empty());
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("SASL settings, with librdkafka's sasl.mechanisms alias and any-case p
                           {"sasl.username", "alice"},
                           {"sasl.password", "pw"}});
   CHECK(s.security.protocol == SecurityProtocol::sasl_plaintext);
-  CHECK(s.security.sasl.mechanism == SaslMechanismKind::scram_sha_512);
+  CHECK(s.security.sasl.mechanism == SaslMechanism::scram_sha_512);
   CHECK(s.security.sasl.username == "alice");
   CHECK(s.security.sasl.password == "pw");
 }

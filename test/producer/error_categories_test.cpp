@@ -64,3 +64,13 @@ TEST_CASE("error category names and messages are unchanged") {
   CHECK(make_error_code(sluice::errc::closed).message() == "producer is closed");
   CHECK(sluice::producer_category().message(999) == "unknown producer error");
 }
+
+TEST_CASE("the public API names each category reports carry: the very objects inside") {
+  // sluice/errors.hpp: what an application compares a report's category with.
+  CHECK(&sluice::kafka_error_category() == &sluice::protocol::kafka_category());
+  CHECK(&sluice::network_error_category() == &sluice::net::net_category());
+  CHECK(&sluice::sasl_error_category() == &sluice::net::sasl_category());
+  CHECK(&sluice::codec_error_category() == &sluice::protocol::codec_category());
+  const std::error_code denied(29, sluice::kafka_error_category());
+  CHECK(denied == std::error_code(sluice::protocol::kafka_errc::topic_authorization_failed));
+}

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sluice/net/security.hpp"
+#include "sluice/security.hpp"
 
 namespace sluice {
 
@@ -74,8 +74,8 @@ struct ProducerSettings {
   std::size_t max_response_bytes = 100000000;
   bool rebootstrap = true;
   std::chrono::milliseconds rebootstrap_trigger{300000};
-  // security.protocol, ssl.*, sasl.* (docs/SECURITY.md); holds secrets.
-  net::SecurityOptions security;
+  // security.protocol, ssl.*, sasl.* (sluice/security.hpp, docs/SECURITY.md); holds secrets.
+  SecuritySettings security;
   // log_level (syslog 0..7) when set; debug: the contexts asked for, as
   // bits of DebugContext (sluice/log.hpp; 0: none), docs/CONFIGURATION.md.
   std::optional<int> log_level;

@@ -1,10 +1,13 @@
 #pragma once
 // Errors the producer itself reports (local, client-side): a category of
-// their own, apart from Kafka's error codes (protocol/kafka_error.hpp) and
-// network errors (net/net_error.hpp). A record's report may also carry
-// net::net_errc::no_common_version (definite): every broker the producer
-// knows speaks no version Sluice can use of Metadata or Produce (or of SASL's
-// APIs); the message names each broker, the API, both ranges and the remedy.
+// their own, producer_category(), apart from the broker's error codes
+// (kafka_error_category()), network failures (network_error_category()),
+// SASL authentication (sasl_error_category()) and unreadable answers
+// (codec_error_category()); a report's error_code is in one of these five.
+// A record's report may carry the network category's no_common_version
+// (definite): every broker the producer knows speaks no version Sluice can
+// use of Metadata or Produce (or of SASL's APIs); the message names each
+// broker, the API, both ranges and the remedy.
 #include "sluice/export.hpp"
 #include <functional>
 #include <string>
@@ -32,6 +35,18 @@ enum class errc {
 
 SLUICE_API const std::error_category& producer_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), producer_category()}; }
+
+// The other categories, to tell a report's error apart without reading its
+// message (compare error.category() == kafka_error_category()):
+// Kafka's error codes, the value being the broker's code (e.g. 29,
+// TOPIC_AUTHORIZATION_FAILED), named "kafka";
+SLUICE_API const std::error_category& kafka_error_category() noexcept;
+// connecting, TLS and the transport ("sluice.net");
+SLUICE_API const std::error_category& network_error_category() noexcept;
+// SASL authentication and OAUTHBEARER tokens ("sluice.sasl");
+SLUICE_API const std::error_category& sasl_error_category() noexcept;
+// a broker's answer Sluice could not read ("sluice.codec").
+SLUICE_API const std::error_category& codec_error_category() noexcept;
 
 // A client-wide event, about the producer and not one record (librdkafka's
 // error_cb). Records keep their own reports; these say why they may wait

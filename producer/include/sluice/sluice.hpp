@@ -8,5 +8,6 @@
 #include "sluice/oauth.hpp"
 #include "sluice/producer.hpp"
 #include "sluice/record.hpp"
+#include "sluice/security.hpp"
 #include "sluice/serializer.hpp"
 #include "sluice/version.hpp"

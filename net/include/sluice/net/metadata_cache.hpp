@@ -29,7 +29,7 @@ struct TopicInfo {
   std::vector<PartitionInfo> partitions;  // index = partition id
 };
 
-// What update() refused from an answer (for the engine to log and ask again).
+// What update() refused from an answer (for the caller to log and ask again: the producer's cluster view).
 struct MetadataRejects {
   std::vector<std::string> topics;    // partitions not listed as 0..n-1 once each: cached entry unchanged
   std::vector<std::int32_t> brokers;  // port outside 0..65535: not in brokers(), so never connected to

@@ -2,6 +2,8 @@
 // Security settings of broker connections (docs/SECURITY.md): the transport
 // (plain TCP or TLS), TLS verification and client certificates, and the SASL
 // mechanism and credentials. Plain values only: OpenSSL stays inside net/src.
+// The producer fills them from its public SecuritySettings (sluice/security.hpp)
+// in one place, producer/src/net_security.cpp.
 //
 // Secrets (sasl.password, ssl.key.password) live here because a connection
 // needs them; nothing in net/ ever puts them into a message or a log line.
@@ -18,9 +20,9 @@ namespace sluice::net {
 // security.protocol
 enum class SecurityProtocol { plaintext, ssl, sasl_plaintext, sasl_ssl };
 
-// Kafka's names (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL), any case (librdkafka
-// documents lower case, Java upper case).
-std::optional<SecurityProtocol> security_protocol_from_name(std::string_view name) noexcept;
+// Kafka's names (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL), for messages.
+// (The properties that name them are the producer's to read:
+// producer/src/security_names.hpp.)
 const char* to_string(SecurityProtocol p) noexcept;
 constexpr bool uses_tls(SecurityProtocol p) noexcept {
   return p == SecurityProtocol::ssl || p == SecurityProtocol::sasl_ssl;
@@ -32,8 +34,7 @@ constexpr bool uses_sasl(SecurityProtocol p) noexcept {
 // sasl.mechanism: the ones Sluice implements (GSSAPI is not).
 enum class SaslMechanismKind { plain, scram_sha_256, scram_sha_512, oauthbearer };
 
-// Exact IANA names, as brokers spell them: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER.
-std::optional<SaslMechanismKind> sasl_mechanism_from_name(std::string_view name) noexcept;
+// IANA names, as brokers spell them: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER.
 const char* to_string(SaslMechanismKind m) noexcept;
 
 struct TlsOptions {

@@ -1,6 +1,6 @@
-#include "sluice/net/rebootstrap_trigger.hpp"
+#include "rebootstrap_trigger.hpp"
 
-namespace sluice::net {
+namespace sluice::detail {
 
 RebootstrapDecision decide_rebootstrap(const RebootstrapPolicy& policy,
                                        std::optional<Clock::time_point> unreachable_since, Clock::time_point now,
@@ -13,4 +13,4 @@ RebootstrapDecision decide_rebootstrap(const RebootstrapPolicy& policy,
   return {since, false};
 }
 
-}  // namespace sluice::net
+}  // namespace sluice::detail

@@ -1,8 +1,8 @@
-#include "sluice/net/jaas_config.hpp"
+#include "jaas_config.hpp"
 
 #include <cctype>
 
-namespace sluice::net {
+namespace sluice::detail {
 
 namespace {
 
@@ -131,4 +131,4 @@ std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::str
   return out;
 }
 
-}  // namespace sluice::net
+}  // namespace sluice::detail

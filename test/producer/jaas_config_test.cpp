@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "sluice/net/jaas_config.hpp"
+#include "jaas_config.hpp"
 
-using sluice::net::parse_jaas_config;
+using sluice::detail::parse_jaas_config;
 
 TEST_CASE("JAAS: PlainLoginModule and ScramLoginModule with username and password") {
   std::string error;

@@ -2,22 +2,22 @@
 // When to start again from bootstrap.servers (metadata.recovery.strategy=
 // rebootstrap, KIP-899): once the producer has needed a broker and had none
 // reachable for metadata.recovery.rebootstrap.trigger.ms without a break.
-// Sans-I/O: a pure function of the engine's state and the time it passes
-// in; the engine (I/O thread) keeps `unreachable_since` and acts on the
-// answer (closing its connections, dialling the first bootstrap entry).
+// Sans-I/O: a pure function of the cluster view's state and the time it is
+// given. ClusterView (cluster_view.hpp) keeps `unreachable_since` and resets
+// itself to the bootstrap list on the answer; the driver closes its links.
 #include <chrono>
 #include <optional>
 
-#include "sluice/net/in_flight_requests.hpp"  // Clock
+#include "producer_batch.hpp"  // Clock
 
-namespace sluice::net {
+namespace sluice::detail {
 
 struct RebootstrapPolicy {
   bool enabled = true;                           // metadata.recovery.strategy=rebootstrap
   std::chrono::milliseconds trigger{300000};     // metadata.recovery.rebootstrap.trigger.ms
 };
 
-// What the engine sees on one pass.
+// What the driver sees on one pass (the view fills in brokers_known).
 struct ClusterReach {
   bool reachable = false;             // some broker connection is ready
   bool needed = false;                // work waits for a broker (records, retries, metadata)
@@ -26,7 +26,7 @@ struct ClusterReach {
 };
 
 struct RebootstrapDecision {
-  std::optional<Clock::time_point> unreachable_since;  // the engine's new state
+  std::optional<Clock::time_point> unreachable_since;  // the view's new state
   bool rebootstrap = false;                            // start again from bootstrap.servers now
 };
 
@@ -40,4 +40,4 @@ RebootstrapDecision decide_rebootstrap(const RebootstrapPolicy& policy,
                                        std::optional<Clock::time_point> unreachable_since, Clock::time_point now,
                                        const ClusterReach& reach) noexcept;
 
-}  // namespace sluice::net
+}  // namespace sluice::detail

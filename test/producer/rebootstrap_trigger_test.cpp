@@ -1,17 +1,17 @@
 // decide_rebootstrap (metadata.recovery.rebootstrap.trigger.ms) on a fake
-// clock: the engine feeds it what each pass sees and keeps the state it
-// returns, exactly as ProducerDriver::maintain_connections does.
-#include "sluice/net/rebootstrap_trigger.hpp"
+// clock: the test feeds it what each pass sees and keeps the state it
+// returns, exactly as ClusterView::rebootstrap_due does.
+#include "rebootstrap_trigger.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace sluice::net;
+using namespace sluice::detail;
 using namespace std::chrono_literals;
 
 namespace {
 
-// The engine's side: unreachable_since_ and the passes, at times the test picks.
-struct Engine {
+// The view's side: unreachable_since_ and the passes, at times the test picks.
+struct View {
   RebootstrapPolicy policy{true, 10000ms};
   std::optional<Clock::time_point> since;
   int rebootstraps = 0;
@@ -37,7 +37,7 @@ ClusterReach with(ClusterReach r, void (*change)(ClusterReach&)) {
 }  // namespace
 
 TEST_CASE("rebootstrap: fires once the brokers have been unreachable for the whole trigger, not before") {
-  Engine e;
+  View e;
   CHECK_FALSE(e.pass(0ms, kCutOff));
   REQUIRE(e.since == e.t0);
   CHECK_FALSE(e.pass(4000ms, kCutOff));
@@ -54,7 +54,7 @@ TEST_CASE("rebootstrap: fires once the brokers have been unreachable for the who
 }
 
 TEST_CASE("rebootstrap: a ready connection ends the stretch, the next one starts from zero") {
-  Engine e;
+  View e;
   CHECK_FALSE(e.pass(0ms, kCutOff));
   CHECK_FALSE(e.pass(9000ms, kCutOff));
   CHECK_FALSE(e.pass(9500ms, with(kCutOff, [](ClusterReach& r) { r.reachable = true; })));
@@ -69,7 +69,7 @@ TEST_CASE("rebootstrap: a ready connection ends the stretch, the next one starts
 TEST_CASE("rebootstrap: an idle producer without connections is not cut off") {
   // connections.max.idle.ms closed everything and nothing waits: no
   // stretch starts, however long it lasts.
-  Engine e;
+  View e;
   const auto idle = with(kCutOff, [](ClusterReach& r) { r.needed = false; });
   for (auto at : {0ms, 10000ms, 600000ms}) CHECK_FALSE(e.pass(at, idle));
   CHECK_FALSE(e.since.has_value());
@@ -85,7 +85,7 @@ TEST_CASE("rebootstrap: an idle producer without connections is not cut off") {
 }
 
 TEST_CASE("rebootstrap: waits for a bootstrap attempt under way, then fires at its end") {
-  Engine e;
+  View e;
   const auto dialling = with(kCutOff, [](ClusterReach& r) { r.bootstrap_connecting = true; });
   CHECK_FALSE(e.pass(0ms, kCutOff));
   CHECK_FALSE(e.pass(10000ms, dialling));  // due, but the attempt may yet succeed
@@ -97,7 +97,7 @@ TEST_CASE("rebootstrap: waits for a bootstrap attempt under way, then fires at i
 
 TEST_CASE("rebootstrap: never before metadata named brokers, never with strategy none") {
   SECTION("only bootstrap.servers known so far") {
-    Engine e;
+    View e;
     const auto unknown = with(kCutOff, [](ClusterReach& r) { r.brokers_known = false; });
     CHECK_FALSE(e.pass(0ms, unknown));
     CHECK_FALSE(e.pass(60000ms, unknown));
@@ -105,7 +105,7 @@ TEST_CASE("rebootstrap: never before metadata named brokers, never with strategy
     CHECK(e.pass(60001ms, kCutOff));
   }
   SECTION("metadata.recovery.strategy=none") {
-    Engine e;
+    View e;
     e.policy.enabled = false;
     for (auto at : {0ms, 10000ms, 3600000ms}) CHECK_FALSE(e.pass(at, kCutOff));
     CHECK(e.rebootstraps == 0);
@@ -113,7 +113,7 @@ TEST_CASE("rebootstrap: never before metadata named brokers, never with strategy
 }
 
 TEST_CASE("rebootstrap: trigger 0 fires at once, but not again while its own bootstrap attempt runs") {
-  Engine e;
+  View e;
   e.policy.trigger = 0ms;
   CHECK(e.pass(0ms, kCutOff));
   const auto dialling = with(kCutOff, [](ClusterReach& r) { r.bootstrap_connecting = true; });

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::net {
+namespace sluice::detail {
 
 struct JaasCredentials {
   bool scram = false;        // ScramLoginModule (SCRAM-SHA-256/512); else PlainLoginModule
@@ -31,4 +31,4 @@ struct JaasCredentials {
 // The credentials, or nullopt with `error` saying what is wrong.
 std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::string& error);
 
-}  // namespace sluice::net
+}  // namespace sluice::detail
