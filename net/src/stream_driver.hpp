@@ -191,7 +191,9 @@ class StreamDriver final : public ConnectionDriver {
   }
 
   void execute(connection_action::Deliver& a) { a.handler(a.outcome); }
-  void execute(connection_action::ReportConnect& a) { a.done(a.error); }
+  void execute(connection_action::ReportConnect& a) {
+    if (a.done) a.done(a.error);  // connect() may be given no handler
+  }
 
   void execute(connection_action::Shut&) {
     boost::system::error_code ignored;
