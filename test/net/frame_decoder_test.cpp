@@ -1,6 +1,7 @@
 #include "sluice/net/frame_decoder.hpp"
 
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,4 +69,32 @@ TEST_CASE("a negative frame size is a protocol error") {
   std::vector<std::uint8_t> neg{0xff, 0xff, 0xff, 0xfe, 1, 2};
   FrameDecoder d(1024);
   CHECK(d.feed(neg, [](std::span<const std::uint8_t>) {}) == sluice::net::net_errc::protocol_error);
+}
+
+TEST_CASE("next_frame hands out one frame a call, each valid until the next call") {
+  auto stream = frame("one");
+  auto two = frame("two");
+  stream.insert(stream.end(), two.begin(), two.end());
+  // Split inside "two": the first comes from the data in place, the second
+  // from the decoder's own buffer once its last byte arrives.
+  const std::size_t split = stream.size() - 1;
+  FrameDecoder d(1024);
+  std::span<const std::uint8_t> data(stream.data(), split);
+  std::optional<std::span<const std::uint8_t>> f;
+  REQUIRE_FALSE(d.next_frame(data, f));
+  REQUIRE(f);
+  CHECK(std::string(f->begin(), f->end()) == "one");
+  CHECK(data.size() == two.size() - 1);  // the rest not consumed yet
+  REQUIRE_FALSE(d.next_frame(data, f));
+  CHECK_FALSE(f);  // "tw" buffered, the data used up
+  CHECK(data.empty());
+  CHECK(d.buffered() == two.size() - 1);
+  std::span<const std::uint8_t> last(stream.data() + split, 1);
+  REQUIRE_FALSE(d.next_frame(last, f));
+  REQUIRE(f);
+  CHECK(std::string(f->begin(), f->end()) == "two");
+  CHECK(d.buffered() == 0);  // handed out: nothing partial is held
+  std::span<const std::uint8_t> none;
+  REQUIRE_FALSE(d.next_frame(none, f));
+  CHECK_FALSE(f);
 }

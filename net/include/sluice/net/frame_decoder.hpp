@@ -4,6 +4,7 @@
 // A size over the maximum (or negative) is an error before any allocation.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <vector>
@@ -21,50 +22,32 @@ class FrameDecoder {
   template <class OnFrame>
   std::error_code feed(std::span<const std::uint8_t> data, OnFrame&& on_frame);
 
+  // The same one frame at a time, for a caller that handles each frame
+  // before decoding the next: takes bytes from the front of `data` until a
+  // frame is complete and returns it in `frame` (valid until the next call,
+  // and while `data`'s bytes are), or nothing once `data` ran out first.
+  std::error_code next_frame(std::span<const std::uint8_t>& data,
+                             std::optional<std::span<const std::uint8_t>>& frame);
+
   // Bytes of an incomplete frame held, for diagnostics and tests.
-  std::size_t buffered() const noexcept { return buf_.size(); }
+  std::size_t buffered() const noexcept { return taken_ ? 0 : buf_.size(); }
 
  private:
   std::error_code check_size(std::int64_t size) const noexcept;
 
   std::size_t max_;
   std::vector<std::uint8_t> buf_;  // partial frame: size prefix and/or body
+  bool taken_ = false;             // buf_ holds a whole frame handed out by next_frame
 };
 
 template <class OnFrame>
 std::error_code FrameDecoder::feed(std::span<const std::uint8_t> data, OnFrame&& on_frame) {
-  while (!data.empty()) {
-    // Fast path: nothing buffered and a whole frame in `data`.
-    if (buf_.empty() && data.size() >= 4) {
-      std::int64_t size = static_cast<std::int32_t>(std::uint32_t{data[0]} << 24 | std::uint32_t{data[1]} << 16 |
-                                                    std::uint32_t{data[2]} << 8 | std::uint32_t{data[3]});
-      if (auto ec = check_size(size)) return ec;
-      if (data.size() - 4 >= static_cast<std::size_t>(size)) {
-        on_frame(data.subspan(4, static_cast<std::size_t>(size)));
-        data = data.subspan(4 + static_cast<std::size_t>(size));
-        continue;
-      }
-    }
-    // Slow path: accumulate the size prefix, then the body.
-    if (buf_.size() < 4) {
-      std::size_t take = std::min<std::size_t>(4 - buf_.size(), data.size());
-      buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
-      data = data.subspan(take);
-      if (buf_.size() < 4) return {};
-    }
-    std::int64_t size = static_cast<std::int32_t>(std::uint32_t{buf_[0]} << 24 | std::uint32_t{buf_[1]} << 16 |
-                                                  std::uint32_t{buf_[2]} << 8 | std::uint32_t{buf_[3]});
-    if (auto ec = check_size(size)) return ec;
-    std::size_t want = 4 + static_cast<std::size_t>(size) - buf_.size();
-    std::size_t take = std::min(want, data.size());
-    buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
-    data = data.subspan(take);
-    if (take == want) {
-      on_frame(std::span<const std::uint8_t>(buf_).subspan(4));
-      buf_.clear();
-    }
+  for (;;) {
+    std::optional<std::span<const std::uint8_t>> frame;
+    if (auto ec = next_frame(data, frame)) return ec;
+    if (!frame) return {};
+    on_frame(*frame);
   }
-  return {};
 }
 
 }  // namespace sluice::net
