@@ -216,8 +216,9 @@ std::optional<ConnectionMachine::Outgoing> ConnectionMachine::make_outgoing(ApiK
   Outgoing out;
   protocol::BufferWriter w(out.frame);
   std::size_t size_at = w.reserve(4);
-  std::int32_t correlation_id = next_correlation_id_++;
-  if (next_correlation_id_ < 0) next_correlation_id_ = 0;
+  // Wraps to 0 after INT32_MAX (no signed overflow; ids stay non-negative).
+  const std::int32_t correlation_id = next_correlation_id_;
+  next_correlation_id_ = correlation_id == INT32_MAX ? 0 : correlation_id + 1;
   protocol::encode_request_header({key, version, correlation_id, options_.client_id}, w);
   std::error_code ec = encode(w, version, out.splices);
   const std::size_t size = protocol::gathered_size(out.frame, out.splices) - 4;
@@ -272,6 +273,7 @@ void ConnectionMachine::write_next() {
     in_flight_.push(std::move(out.request));
   } else {
     writing_no_response_ = std::move(out.request.handler);
+    writing_no_response_deadline_ = out.request.deadline;
   }
   actions_.push_back(action::Write{writing_pieces_});
 }
@@ -433,6 +435,9 @@ std::optional<Clock::time_point> ConnectionMachine::request_deadline() const noe
   if (!write_queue_.empty()) earliest(deadline, write_queue_.front().request.deadline);
   if (control_) earliest(deadline, control_->request.deadline);
   if (early_answer_) earliest(deadline, early_answer_->request.deadline);
+  // An acks=0 write under way: a broker that stops reading must not keep
+  // its records unreported until TCP gives up.
+  if (writing_no_response_) earliest(deadline, writing_no_response_deadline_);
   return deadline;
 }
 
@@ -495,6 +500,18 @@ void ConnectionMachine::close(std::error_code reason) {
   unread_ = {};
   armed_.reset();
   sasl_.reset();
+  // A write asked for but not carried out yet (a handler run by a Deliver
+  // action closed the connection before the driver reached the Write
+  // queued behind it) never reaches the socket: it is dropped, and its
+  // request was not sent, so it is reported as such (safe to retry).
+  bool write_dropped = false;
+  for (auto it = actions_.begin(); it != actions_.end(); ++it) {
+    if (std::holds_alternative<action::Write>(*it)) {
+      actions_.erase(it);
+      write_dropped = true;
+      break;
+    }
+  }
   // The socket is closed first: a write still under way then no longer
   // reads the spliced bytes the handlers below may release.
   actions_.push_back(action::Shut{});
@@ -505,8 +522,13 @@ void ConnectionMachine::close(std::error_code reason) {
   // reported as "outcome unknown" is retried into a duplicate). It is the
   // oldest request (in_flight_ holds only later ones), so it goes first.
   deliver_early_answer();
-  for (auto& r : in_flight_.take_all()) deliver(std::move(r.handler), RequestOutcome{reason, {}, true});
-  if (auto done = std::exchange(writing_no_response_, nullptr)) deliver(std::move(done), RequestOutcome{reason, {}, true});
+  for (auto& r : in_flight_.take_all()) {
+    const bool sent = !(write_dropped && r.correlation_id == writing_correlation_id_);
+    deliver(std::move(r.handler), RequestOutcome{reason, {}, sent});
+  }
+  if (auto done = std::exchange(writing_no_response_, nullptr)) {
+    deliver(std::move(done), RequestOutcome{reason, {}, !write_dropped});
+  }
   control_.reset();  // a SASL request: the machine's own
   for (auto& q : std::exchange(write_queue_, {})) deliver(std::move(q.request.handler), RequestOutcome{reason, {}, false});
   if (was_connecting) {

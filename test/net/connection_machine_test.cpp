@@ -331,6 +331,40 @@ TEST_CASE("machine: acks=0 is done when written, with an empty answer") {
   CHECK(r.m.in_flight() == 0);
 }
 
+TEST_CASE("machine: an acks=0 write that never completes fails at its request's deadline") {
+  net::ConnectionOptions o;
+  o.request_timeout = 1000ms;
+  Rig r(o);
+  r.ready();
+  Call c;
+  r.feed(ev::Submit{ApiKey::Metadata, std::nullopt, &kMetadataAll, false, record(c)});
+  REQUIRE(r.write_pending);
+  r.advance(999ms);
+  CHECK(c.count == 0);
+  r.advance(1ms);
+  CHECK(c.count == 1);
+  CHECK(c.ec == net::net_errc::request_timeout);
+  CHECK(c.maybe_delivered);  // its write had started
+}
+
+TEST_CASE("machine: a handler that closes the connection stops the write queued behind its answer") {
+  Rig r;
+  r.ready();
+  Call behind;
+  // acks=0: done when written; its handler closes (as an idle close or a
+  // re-bootstrap run from a delivery can).
+  r.feed(ev::Submit{ApiKey::Metadata, std::nullopt, &kMetadataAll, false,
+                    [&](const net::RequestOutcome&) { r.feed(ev::Close{net::net_errc::shutting_down, {}}); }});
+  r.send(behind);  // queued behind that write
+  const std::size_t writes = r.written.size();
+  r.write_done();
+  CHECK(r.m.state() == ConnectionState::closed);
+  CHECK(r.written.size() == writes);  // never handed to the socket
+  CHECK(behind.count == 1);
+  CHECK(behind.ec == net::net_errc::shutting_down);
+  CHECK_FALSE(behind.maybe_delivered);  // not sent: safe to retry
+}
+
 // --- the early-answer hold (issue 16 defect 8) ------------------------------
 
 namespace {

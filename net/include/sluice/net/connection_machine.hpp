@@ -280,6 +280,7 @@ class ConnectionMachine {
   std::vector<std::span<const std::uint8_t>> writing_pieces_;  // both, in wire order
   std::int32_t writing_correlation_id_ = -1;
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
+  Clock::time_point writing_no_response_deadline_{};  // and that request's deadline
   std::optional<EarlyAnswer> early_answer_;  // for the gathered request being written
   protocol::Bytes delivered_early_body_;     // the held answer, while its Deliver is pending
   // A write failed: nothing more is written, and the read side, once it has
