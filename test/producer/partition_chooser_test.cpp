@@ -7,6 +7,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "sluice/errors.hpp"
@@ -50,42 +51,52 @@ TEST_CASE("a user function gets the key as a string, and a bad answer or an exce
 // every round; none means it never did.
 constexpr int kRounds = 200;
 
-TEST_CASE("choose_and_count counts the record's bytes: the partition holds below twice the batch bytes, then moves on") {
+sluice::partitioner::PartitionerOptions sticky_at_100_bytes() {
   sluice::partitioner::PartitionerOptions options;
   options.sticky_batch_bytes = 100;
-  PartitionChooser chooser(options, nullptr);
-  const std::vector<std::int32_t> available{0, 1, 2, 3, 4, 5, 6, 7};
+  return options;
+}
+
+// Runs kRounds rounds of `round` (which places a round's records on one
+// partition and returns it) and counts the rounds that began elsewhere.
+template <class Round>
+int rounds_that_moved(Round&& round) {
   int changes = 0;
   std::int32_t last = -1;
-  for (int round = 0; round < kRounds; ++round) {
-    const auto a = chooser.choose_and_count("t", std::nullopt, 8, available, 120);
-    const auto b = chooser.choose_and_count("t", std::nullopt, 8, available, 120);  // 240 counted after it
+  for (int i = 0; i < kRounds; ++i) {
+    const auto [first, final] = round();
+    if (last >= 0 && first != last) ++changes;
+    last = final;
+  }
+  return changes;
+}
+
+const std::vector<std::int32_t> kEight{0, 1, 2, 3, 4, 5, 6, 7};
+
+TEST_CASE("choose_and_count counts the record's bytes: the partition holds below twice the batch bytes, then moves on") {
+  PartitionChooser chooser(sticky_at_100_bytes(), nullptr);
+  const int changes = rounds_that_moved([&] {
+    const auto a = chooser.choose_and_count("t", std::nullopt, 8, kEight, 120);
+    const auto b = chooser.choose_and_count("t", std::nullopt, 8, kEight, 120);  // 240 counted after it
     REQUIRE((a.ok() && b.ok()));
     CHECK(b.partition == a.partition);  // 120 counted: over the batch bytes, under twice
-    if (last >= 0 && a.partition != last) ++changes;
-    last = b.partition;
-  }
+    return std::pair{a.partition, b.partition};
+  });
   CHECK(changes > kRounds / 2);
 }
 
 TEST_CASE("after choose_and_count, a closed batch moves the partition on once the batch bytes were counted") {
-  sluice::partitioner::PartitionerOptions options;
-  options.sticky_batch_bytes = 100;
-  PartitionChooser chooser(options, nullptr);
-  const std::vector<std::int32_t> available{0, 1, 2, 3, 4, 5, 6, 7};
-  int changes = 0;
-  std::int32_t last = -1;
-  for (int round = 0; round < kRounds; ++round) {
-    const auto a = chooser.choose_and_count("t", std::nullopt, 8, available, 60);
+  PartitionChooser chooser(sticky_at_100_bytes(), nullptr);
+  const int changes = rounds_that_moved([&] {
+    const auto a = chooser.choose_and_count("t", std::nullopt, 8, kEight, 60);
     REQUIRE(a.ok());
     chooser.on_batch_closed("t", a.partition);  // 60 counted: below the batch bytes, it holds
-    const auto b = chooser.choose_and_count("t", std::nullopt, 8, available, 60);
+    const auto b = chooser.choose_and_count("t", std::nullopt, 8, kEight, 60);
     REQUIRE(b.ok());
     CHECK(b.partition == a.partition);
     chooser.on_batch_closed("t", b.partition);  // 120 counted: moves on
-    if (last >= 0 && a.partition != last) ++changes;
-    last = b.partition;
-  }
+    return std::pair{a.partition, b.partition};
+  });
   CHECK(changes > kRounds / 2);
 }
 
