@@ -23,6 +23,7 @@
 #include <string>
 
 #include "fake_broker.hpp"
+#include "request_call.hpp"
 #include "sluice/net/broker_connection.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/protocol/metadata.hpp"
@@ -38,29 +39,13 @@ using namespace sluice;
 using namespace std::chrono_literals;
 using protocol::ApiKey;
 using test::Bytes;
+using test::Call;
 using test::FakeRequest;
+using test::record;
 using State = net::BrokerConnection::State;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-// One request's completions, as seen by its handler.
-struct Call {
-  int count = 0;
-  std::error_code ec;
-  bool maybe_delivered = false;
-  Bytes body;
-};
-
-net::ResponseHandler record(Call& c, std::vector<int>* order = nullptr, int tag = 0) {
-  return [&c, order, tag](const net::RequestOutcome& o) {
-    ++c.count;
-    c.ec = o.ec;
-    c.maybe_delivered = o.maybe_delivered;
-    c.body.assign(o.body.begin(), o.body.end());
-    if (order) order->push_back(tag);
-  };
-}
 
 std::error_code metadata_all(protocol::BufferWriter& w, std::int16_t version) {
   protocol::MetadataRequest req;  // all topics

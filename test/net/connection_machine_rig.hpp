@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fake_broker.hpp"
+#include "request_call.hpp"
 #include "sluice/net/connection_machine.hpp"
 #include "sluice/net/oauth_token.hpp"
 #include "sluice/protocol/buffer_reader.hpp"
@@ -26,22 +27,6 @@ namespace ev = net::connection_event;
 namespace act = net::connection_action;
 
 
-struct Call {  // one request's completions, as its handler saw them
-  int count = 0;
-  std::error_code ec;
-  bool maybe_delivered = false;
-  Bytes body;
-};
-
-inline net::ResponseHandler record(Call& c, std::vector<int>* order = nullptr, int tag = 0) {
-  return [&c, order, tag](const net::RequestOutcome& o) {
-    ++c.count;
-    c.ec = o.ec;
-    c.maybe_delivered = o.maybe_delivered;
-    c.body.assign(o.body.begin(), o.body.end());
-    if (order) order->push_back(tag);
-  };
-}
 
 inline const net::GatheredBodyEncoder kMetadataAll = [](protocol::BufferWriter& w, std::int16_t v, protocol::Splices&) {
   return protocol::encode(protocol::MetadataRequest{}, w, v);
