@@ -29,7 +29,9 @@ ConnectionMachine::ConnectionMachine(BrokerAddress address, ConnectionOptions op
     : address_(std::move(address)),
       options_(std::move(options)),
       decoder_(options_.max_response_bytes),
-      rng_(seed) {}
+      rng_(seed) {
+  if (!options_.traffic) options_.traffic = std::make_shared<WireTraffic>();
+}
 
 ConnectionMachine::~ConnectionMachine() = default;
 
@@ -267,8 +269,11 @@ void ConnectionMachine::write_next() {
   writing_correlation_id_ = out.request.correlation_id;
   // One buffer sequence: framing slices and the caller's ranges in wire order.
   writing_pieces_.clear();
-  protocol::for_each_piece(writing_frame_, writing_splices_,
-                           [this](std::span<const std::uint8_t> piece) { writing_pieces_.push_back(piece); });
+  writing_bytes_ = 0;
+  protocol::for_each_piece(writing_frame_, writing_splices_, [this](std::span<const std::uint8_t> piece) {
+    writing_pieces_.push_back(piece);
+    writing_bytes_ += piece.size();
+  });
   if (out.expect_response) {
     in_flight_.push(std::move(out.request));
   } else {
@@ -283,7 +288,7 @@ void ConnectionMachine::on(const event::WriteDone& e) {
   // The write no longer reads the caller's bytes: drop the views now.
   writing_splices_.clear();
   writing_pieces_.clear();
-  if (state_ == ConnectionState::closed) return;
+  if (state_ == ConnectionState::closed) return;  // close() counted the request as a transmit error
   if (e.failure.code) {
     // The connection is lost, but answers the broker sent before it failed
     // may not have been read yet (when an answer and a reset arrive
@@ -298,6 +303,8 @@ void ConnectionMachine::on(const event::WriteDone& e) {
     deliver_early_answer();  // the write is over: an answer held for it is delivered now
     return;
   }
+  ++options_.traffic->tx;
+  options_.traffic->tx_bytes += writing_bytes_;
   // acks=0 Produce: written is all the answer there will be.
   if (auto done = std::exchange(writing_no_response_, nullptr)) deliver(std::move(done), RequestOutcome{{}, {}, true});
   deliver_early_answer();
@@ -365,7 +372,11 @@ void ConnectionMachine::on_frame(std::span<const std::uint8_t> frame) {
   auto id = protocol::peek_correlation_id(frame);
   std::optional<InFlightRequest> req;
   if (id) req = in_flight_.match(*id);
+  WireTraffic& traffic = *options_.traffic;
+  ++traffic.rx;
+  traffic.rx_bytes += 4 + frame.size();  // the size prefix too, as written
   if (!req) {
+    ++traffic.rx_errs;
     close(net_errc::protocol_error);
     return;
   }
@@ -374,6 +385,7 @@ void ConnectionMachine::on_frame(std::span<const std::uint8_t> frame) {
   protocol::BufferReader r(frame);
   protocol::decode_response_header(r, req->api_key, req->api_version);
   if (!r.ok()) {
+    ++traffic.rx_errs;
     deliver(std::move(req->handler), RequestOutcome{net_errc::protocol_error, {}, true});
     close(net_errc::protocol_error);
     return;
@@ -522,14 +534,22 @@ void ConnectionMachine::close(std::error_code reason) {
   // reported as "outcome unknown" is retried into a duplicate). It is the
   // oldest request (in_flight_ holds only later ones), so it goes first.
   deliver_early_answer();
+  // Statistics (librdkafka's txerrs/rxerrs): a request whose write did not
+  // complete is a transmit error, one written in full and not answered a
+  // receive error.
+  WireTraffic& traffic = *options_.traffic;
+  const bool write_incomplete = writing_ || write_dropped || write_failure_;
   for (auto& r : in_flight_.take_all()) {
-    const bool sent = !(write_dropped && r.correlation_id == writing_correlation_id_);
-    deliver(std::move(r.handler), RequestOutcome{reason, {}, sent});
+    const bool this_write = r.correlation_id == writing_correlation_id_;
+    ++(write_incomplete && this_write ? traffic.tx_errs : traffic.rx_errs);
+    deliver(std::move(r.handler), RequestOutcome{reason, {}, !(write_dropped && this_write)});
   }
   if (auto done = std::exchange(writing_no_response_, nullptr)) {
+    ++traffic.tx_errs;
     deliver(std::move(done), RequestOutcome{reason, {}, !write_dropped});
   }
-  control_.reset();  // a SASL request: the machine's own
+  if (std::exchange(control_, std::nullopt)) ++traffic.tx_errs;  // a SASL request: the machine's own
+  traffic.tx_errs += write_queue_.size();
   for (auto& q : std::exchange(write_queue_, {})) deliver(std::move(q.request.handler), RequestOutcome{reason, {}, false});
   if (was_connecting) {
     if (auto done = std::exchange(on_connect_, nullptr)) actions_.push_back(action::ReportConnect{std::move(done), reason});

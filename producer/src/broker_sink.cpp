@@ -67,7 +67,6 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
     }
     retry |= b->attempts > 1;
     request_records += records;
-    traffic_.tx_bytes += b->builder.bytes().size();
     if (req.topics.empty() || req.topics.back().name != tp.topic) {
       const net::TopicInfo* info = parts_.metadata.topic(tp.topic);
       req.topics.push_back({tp.topic, info ? info->topic_id : protocol::Uuid{}, {}});
@@ -78,7 +77,6 @@ std::shared_ptr<InFlightProduce> BrokerSink::build(const std::vector<TopicPartit
   }
   if (request->batches.empty()) return nullptr;
   ++stats.requests_sent;
-  ++traffic_.tx;
   if (retry) ++traffic_.tx_retries;
   traffic_.waitresp_msg_cnt += static_cast<std::int64_t>(request_records);
   request->sent_at = now;
@@ -100,16 +98,11 @@ void BrokerSink::on_answer(InFlightProduce& request, const net::RequestOutcome& 
     handle_attempt(std::move(b), result, offset, std::move(message), code, now, jitter(), stopping, actions);
   };
   if (!out.ec) parts_.stats.record_request(now - request.sent_at);
+  // tx, rx and their errors are counted by the connection (BrokerTraffic).
   if (!out.ec && options_.acks != 0) {  // acks=0: nothing is read back
-    ++traffic_.rx;
-    traffic_.rx_bytes += out.body.size();
     traffic_.rtt.add(std::chrono::duration_cast<std::chrono::microseconds>(now - request.sent_at).count());
   } else if (out.ec == make_error_code(net::net_errc::request_timeout)) {
     ++traffic_.req_timeouts;
-  } else if (out.maybe_delivered) {
-    ++traffic_.rx_errs;
-  } else {
-    ++traffic_.tx_errs;
   }
   if (out.ec) {
     for (auto& b : batches) {

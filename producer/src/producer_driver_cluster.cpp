@@ -51,10 +51,11 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.receive_buffer_bytes = settings_.receive_buffer_bytes;
   options.keepalive = settings_.socket_keepalive;
   options.security = net_security_;
+  LinkHistory& history = link_history_[node_id];
+  options.traffic = history.wire;  // statistics: every request to this broker, across reconnects
   debug(DebugContext::broker, "connecting to " + describe_broker(node_id, address->to_string()));
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;
-  LinkHistory& history = link_history_[node_id];
   ++history.connects;
   history.state_since = clock_->steady();
   c->connect([this, node_id, where = address->to_string(), weak = std::weak_ptr(c)](std::error_code ec) {

@@ -26,6 +26,17 @@ const char* idemp_state(const IdempotenceState& s) {
   return "Init";
 }
 
+// Every request kind, from the broker's connections (BrokerTraffic).
+void add_wire_traffic(BrokerTraffic& t, const net::WireTraffic* wire) {
+  if (wire == nullptr) return;
+  t.tx = wire->tx;
+  t.tx_bytes = wire->tx_bytes;
+  t.tx_errs = wire->tx_errs;
+  t.rx = wire->rx;
+  t.rx_bytes = wire->rx_bytes;
+  t.rx_errs += wire->rx_errs;
+}
+
 }  // namespace
 
 void ProducerDriver::arm_statistics_timer() {
@@ -114,6 +125,7 @@ StatisticsSnapshot ProducerDriver::snapshot() {
       b.state_age_us = micros(now - created_at_);
     }
     if (auto sink = sinks_.find(id); sink != sinks_.end()) b.traffic = sink->second.traffic();
+    add_wire_traffic(b.traffic, b.link.wire.get());
   }
 
   // Topics: those records were sent to, with every partition Metadata

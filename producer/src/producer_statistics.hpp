@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "producer_batch.hpp"
+#include "sluice/net/wire_traffic.hpp"
 
 namespace sluice::detail {
 
@@ -41,16 +43,20 @@ class StatsWindow {
   double sum_sq_ = 0;
 };
 
-// One broker's Produce traffic, counted by its BrokerSink.
+// One broker's traffic. tx, tx_bytes, tx_errs, rx, rx_bytes and rx_errs
+// count every request kind: the snapshot takes them from the broker's
+// connections (net::WireTraffic, LinkHistory::wire). The rest is Produce
+// traffic, counted by the broker's BrokerSink, which adds to rx_errs the
+// Produce answers it cannot decode.
 struct BrokerTraffic {
-  std::uint64_t tx = 0;          // Produce requests written
-  std::uint64_t tx_bytes = 0;    // their record batch bytes
-  std::uint64_t tx_errs = 0;     // failed before the broker can have read them
-  std::uint64_t tx_retries = 0;  // requests carrying a retried batch
-  std::uint64_t req_timeouts = 0;
-  std::uint64_t rx = 0;          // answers read
-  std::uint64_t rx_bytes = 0;    // their bodies' bytes
-  std::uint64_t rx_errs = 0;     // failed after the broker may have read them, or undecodable
+  std::uint64_t tx = 0;          // requests written in full, every kind
+  std::uint64_t tx_bytes = 0;    // bytes written (framing included)
+  std::uint64_t tx_errs = 0;     // requests that failed before they were written in full
+  std::uint64_t tx_retries = 0;  // Produce requests carrying a retried batch
+  std::uint64_t req_timeouts = 0;  // Produce requests that timed out
+  std::uint64_t rx = 0;          // answers read, every kind
+  std::uint64_t rx_bytes = 0;    // their bytes (framing included)
+  std::uint64_t rx_errs = 0;     // written and never answered, bad frames, undecodable Produce answers
   std::int64_t waitresp_msg_cnt = 0;  // records in Produce requests awaiting their answer
   StatsWindow int_latency;  // µs a batch's first record waited before its batch was first sent
   StatsWindow rtt;       // µs, send to answer
@@ -63,6 +69,8 @@ struct LinkHistory {
   std::uint64_t disconnects = 0;  // a ready link lost or closed
   bool up = false;
   Clock::time_point state_since{};
+  // What its connections wrote and read, each connection adding to it.
+  std::shared_ptr<net::WireTraffic> wire = std::make_shared<net::WireTraffic>();
 };
 
 // One partition's transmit counters, kept by the sinks.

@@ -47,6 +47,7 @@ TEST_CASE("statistics in librdkafka's schema count a real broker's traffic") {
   int up = 0;
   std::int64_t rtt_cnt = 0, tx = 0;
   for (const auto& [name, b] : v.at("brokers").as_object()) {
+    tx += b.at("tx").as_int64();  // every broker's requests, the bootstrap entry's too
     if (b.at("nodeid").as_int64() < 0) {
       CHECK(b.at("source").as_string() == "configured");
       continue;
@@ -57,7 +58,6 @@ TEST_CASE("statistics in librdkafka's schema count a real broker's traffic") {
     CHECK(b.at("connects").as_int64() >= (b.at("state").as_string() == "UP" ? 1 : 0));
     CHECK(b.at("waitresp_msg_cnt").as_int64() == 0);
     rtt_cnt += b.at("rtt").at("cnt").as_int64();
-    tx += b.at("tx").as_int64();
     if (b.at("rtt").at("cnt").as_int64() > 0) {
       CHECK(b.at("rtt").at("min").as_int64() > 0);
       CHECK(b.at("rtt").at("p99").as_int64() <= b.at("rtt").at("max").as_int64());
@@ -99,4 +99,47 @@ TEST_CASE("statistics in librdkafka's schema count a real broker's traffic") {
   }
   CHECK(total_rtt >= 1);  // the answers were measured in some window
   CHECK(last_rtt == 0);   // and the quiet interval's window is empty
+}
+
+// A broker's tx/rx count every request sent to it, as librdkafka's do: the
+// bootstrap entry answered ApiVersions and Metadata and never a Produce
+// request; each learned broker answered its Produce requests (its rtt
+// window, never reset here) plus at least its connection's ApiVersions.
+// Bytes include the framing, so they exceed the record batches carried.
+TEST_CASE("statistics: a broker's tx and rx count every request kind, not Produce alone") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  const std::string topic = sluice::test::unique_topic("stats-tx");
+  sluice::Producer producer(sluice::Config::from_map({{"bootstrap.servers", bootstrap}, {"acks", "all"}}));
+  constexpr int kRecords = 50;
+  for (int i = 0; i < kRecords; ++i) {
+    REQUIRE(producer.send_sync(sluice::Record{.topic = topic, .value = "v" + std::to_string(i)}));
+  }
+  const json::value v = json::parse(producer.statistics_json());
+  INFO(json::serialize(v));
+  std::int64_t learned_tx = 0, learned_txbytes = 0, produce_answers = 0, bootstrap_tx = 0;
+  for (const auto& [name, b] : v.at("brokers").as_object()) {
+    INFO(std::string(name));
+    const std::int64_t tx = b.at("tx").as_int64(), rx = b.at("rx").as_int64();
+    CHECK(rx == tx);  // every request answered (acks=all)
+    CHECK(b.at("txerrs").as_int64() == 0);
+    CHECK(b.at("rxerrs").as_int64() == 0);
+    CHECK((tx == 0) == (b.at("txbytes").as_int64() == 0));
+    CHECK((rx == 0) == (b.at("rxbytes").as_int64() == 0));
+    const std::int64_t rtt = b.at("rtt").at("cnt").as_int64();  // Produce answers
+    if (b.at("nodeid").as_int64() < 0) {
+      CHECK(rtt == 0);
+      bootstrap_tx += tx;
+      continue;
+    }
+    if (b.at("connects").as_int64() > 0) CHECK(tx >= rtt + 1);  // + ApiVersions
+    learned_tx += tx;
+    learned_txbytes += b.at("txbytes").as_int64();
+    produce_answers += rtt;
+  }
+  CHECK(bootstrap_tx >= 2);  // ApiVersions, Metadata
+  CHECK(produce_answers == v.at("sluice").at("requests").at("answered").as_int64());
+  CHECK(produce_answers >= 1);
+  CHECK(learned_tx > produce_answers);
+  CHECK(learned_txbytes > v.at("txmsg_bytes").as_int64());
+  CHECK(v.at("tx").as_int64() == learned_tx + bootstrap_tx);
 }

@@ -169,6 +169,7 @@ TEST_CASE("an undecodable answer: every batch is retried, maybe sent") {
     CHECK(queued->retry_at == t0 + 100ms);
   }
   CHECK(rig.sink.throttled_until() == Clock::time_point{});
+  CHECK(rig.sink.traffic().rx_errs == 1);  // statistics: the broker's rxerrs
 }
 
 TEST_CASE("an undecodable answer, no retries left: the report says so") {

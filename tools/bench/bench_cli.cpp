@@ -57,7 +57,7 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
                 {0, "throughput", true},       {0, "acks", true},           {0, "compression", true},
                 {0, "linger-ms", true},        {0, "batch-size", true},     {0, "key-mode", true},
                 {'d', "", true},               {'q', "", false},            {'X', "", true},
-                {0, "json", false},            {0, "create-partitions", true}},
+                {0, "json", false},            {0, "create-partitions", true}, {0, "print-metrics", false}},
   };
   BenchOptions o;
   for (const cli::ParsedFlag& f : cli::parse_command_line(argc, argv, grammar).flags) {
@@ -101,6 +101,8 @@ BenchOptions parse_bench_options(int argc, const char* const* argv) {
       o.properties.push_back(split_property("-X", value));
     } else if (name == "json") {
       o.json = true;
+    } else if (name == "print-metrics") {
+      o.print_metrics = true;
     } else if (name == "create-partitions") {
       o.create_partitions = static_cast<std::int32_t>(to_int(flag, value, 1, INT32_MAX));
     }
@@ -119,6 +121,7 @@ std::string bench_usage(std::string_view program) {
          "       " + pad + " [--throughput RECORDS_PER_S] [--acks 0|1|-1|all] [--compression CODEC]\n" +
          "       " + pad + " [--linger-ms MS] [--batch-size BYTES] [--key-mode none|random|seq]\n" +
          "       " + pad + " [--create-partitions N] [-X property=value]... [-d CONTEXTS] [-q] [--json]\n" +
+         "       " + pad + " [--print-metrics]\n" +
          "\n"
          "Produces N records of BYTES random letters to TOPIC and reports records/s, MiB/s,\n"
          "send->ack latency percentiles, client CPU and peak RSS.\n"
@@ -144,6 +147,8 @@ std::string bench_usage(std::string_view program) {
          "  -q                       quiet: no progress line, only errors on stderr (log_level=3)\n"
          "  --version                print the version and exit\n"
          "  --json                   print the report as one JSON object\n"
+         "  --print-metrics          print the producer's metrics at the end, named and laid out as\n"
+         "                           kafka-producer-perf-test's (with --json: under \"metrics\")\n"
          "\n"
          "Exit status: 0 every record acknowledged, 1 some record failed or got no report,\n"
          "2 bad command line or configuration, 130 interrupted. docs/TOOLS.md has the details.\n";

@@ -31,6 +31,7 @@ struct BenchOptions {
   // Both clients know these names; the client checks the rest.
   std::vector<std::pair<std::string, std::string>> properties;
   bool json = false;
+  bool print_metrics = false;  // --print-metrics: the producer's metrics at the end (producer_metrics.hpp)
   bool quiet = false;  // -q: no progress line or notes on stderr, the client logs errors only
   bool help = false;
   bool version = false;  // --version: print the version

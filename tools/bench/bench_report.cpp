@@ -84,7 +84,7 @@ std::string report_text(const BenchResult& r) {
     s += "  failed      " + std::to_string(f.count) + " x " + f.error + "\n";
     s += "              first: " + f.first_message + "\n";
   }
-  return s;
+  return s + metrics_text(r.metrics);
 }
 
 std::optional<std::string> failure_line(const BenchResult& r) {

@@ -10,6 +10,7 @@
 #include "bench_cli.hpp"
 #include "latency_recorder.hpp"
 #include "outcome_tally.hpp"
+#include "producer_metrics.hpp"
 
 namespace sluice::bench {
 
@@ -26,6 +27,7 @@ struct BenchResult {
   double cpu_system_s = 0;
   double peak_rss_mib = 0;
   bool interrupted = false;  // stopped early by SIGINT/SIGTERM
+  std::vector<ProducerMetric> metrics;  // --print-metrics: the producer's, at the end of the run
 };
 
 std::int64_t without_report(const BenchResult& r) noexcept;
@@ -36,7 +38,8 @@ double cpu_us_per_record(const BenchResult& r) noexcept;   // per record sent
 // 0: every requested record acknowledged; 130: interrupted; 1: otherwise.
 int exit_code(const BenchResult& r) noexcept;
 
-// Multi-line, human-readable; ends with a newline.
+// Multi-line, human-readable; ends with a newline; the metrics (if any)
+// follow in kafka-producer-perf-test's layout (metrics_text).
 std::string report_text(const BenchResult& r);
 // One line of JSON (Boost.JSON), no trailing newline; fields in docs/TOOLS.md.
 std::string report_json(const BenchResult& r);

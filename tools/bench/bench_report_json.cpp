@@ -2,6 +2,7 @@
 // is the only file that includes it, so the tools' other files compile
 // without Boost).
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "bench_report.hpp"
 
@@ -70,6 +71,17 @@ std::string report_json(const BenchResult& r) {
       {"interrupted", r.interrupted},
       {"exit_code", exit_code(r)},
   };
+  if (!r.metrics.empty()) {
+    json::object metrics;  // keyed by Java's display name; NaN (no samples) as null
+    for (const auto& m : r.metrics) {
+      if (std::isnan(m.value)) {
+        metrics[m.display_name()] = nullptr;
+      } else {
+        metrics[m.display_name()] = m.value;
+      }
+    }
+    report["metrics"] = std::move(metrics);
+  }
   return json::serialize(report);
 }
 

@@ -19,6 +19,7 @@
 #include "outcome_tally.hpp"
 #include "pacer.hpp"
 #include "process_usage.hpp"
+#include "producer_metrics.hpp"
 #include "progress_line.hpp"
 #include "sluice/sluice.hpp"
 #include "topic_setup.hpp"
@@ -146,6 +147,13 @@ int main(int argc, char** argv) {
   const ProcessUsage usage1 = process_usage();
   progress.finish();
   watcher.reset();
+  // Read before close(), as kafka-producer-perf-test reads its producer's
+  // metrics after flush(): what the run did, nothing failed by the close.
+  ProducerMetrics metrics;
+  if (opt.print_metrics) {
+    metrics = producer_metrics(producer->statistics_json());
+    if (!metrics.error.empty()) std::fprintf(stderr, "sluice-bench: --print-metrics: %s\n", metrics.error.c_str());
+  }
   // Fails what is still without a report (errc::closed, counted as a
   // failure) and joins the I/O thread: after this no callback touches `run`.
   producer->close(0ms);
@@ -164,6 +172,7 @@ int main(int argc, char** argv) {
   result.cpu_system_s = usage1.system_s - usage0.system_s;
   result.peak_rss_mib = usage1.peak_rss_mib;
   result.interrupted = interrupt_count() > 0;
+  result.metrics = std::move(metrics.metrics);
 
   const std::string report = opt.json ? report_json(result) + "\n" : report_text(result);
   std::fputs(report.c_str(), stdout);

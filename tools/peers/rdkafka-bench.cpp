@@ -104,6 +104,11 @@ int main(int argc, char** argv) {
     std::fputs(bench_usage("rdkafka-bench").c_str(), stdout);
     return 0;
   }
+  if (opt.print_metrics) {
+    return fail("--print-metrics is not supported by rdkafka-bench (librdkafka reports statistics only every "
+                "statistics.interval.ms): use sluice-bench --print-metrics",
+                2);
+  }
   if (opt.create_partitions > 0) {
     return fail("--create-partitions is not supported by rdkafka-bench: create the topic first (sluice-bench "
                 "--create-partitions N, or Kafka's TopicCommand)", 2);

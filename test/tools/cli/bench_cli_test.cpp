@@ -41,19 +41,22 @@ TEST_CASE("bench options: defaults with only -b and -t") {
   CHECK(o.key_mode == KeyMode::none);
   CHECK(o.properties.empty());
   CHECK_FALSE(o.json);
+  CHECK_FALSE(o.print_metrics);
   CHECK_FALSE(o.help);
 }
 
 TEST_CASE("bench options: every flag, long forms and --flag=value") {
   const auto o = parse({"--bootstrap=h:1,h:2", "--topic", "t", "--num-records", "20000", "--record-size=512",
                         "--throughput", "5000", "--acks", "all", "--compression", "zstd", "--linger-ms", "10",
-                        "--batch-size", "65536", "--key-mode", "seq", "-X", "client.id=bench", "--json"});
+                        "--batch-size", "65536", "--key-mode", "seq", "-X", "client.id=bench", "--json",
+                        "--print-metrics"});
   CHECK(o.bootstrap == "h:1,h:2");
   CHECK(o.num_records == 20000);
   CHECK(o.record_size == 512);
   CHECK(o.throughput == 5000);
   CHECK(o.key_mode == KeyMode::seq);
   CHECK(o.json);
+  CHECK(o.print_metrics);
   // Command-line order is kept: the client applies them in that order.
   CHECK(o.properties == Props{{"acks", "all"},
                               {"compression.type", "zstd"},

@@ -140,6 +140,49 @@ TEST_CASE("sluice-bench --create-partitions: a bad N is a usage error, one line,
   }
 }
 
+// --print-metrics (kafka-producer-perf-test's): the producer's metrics under
+// Java's names, consistent with the run: every record sent once, none
+// failed, more requests than Produce requests (ApiVersions, Metadata too).
+TEST_CASE("sluice-bench --print-metrics: Java's metric names with values that match the run, text and JSON") {
+  const std::string topic = sluice::test::unique_topic("cli-bench-metrics");
+  const std::string tags = ":{client-id=bench-metrics}";
+  const auto report = bench_json(SLUICE_BENCH_BIN, topic, 3000,
+                                 {"--print-metrics", "--acks", "all", "-X", "client.id=bench-metrics"});
+  check_all_acknowledged(report, 3000, "sluice-bench");
+  INFO(json::serialize(report));
+  const json::object& m = report.at("metrics").as_object();
+  auto metric = [&](const std::string& name) {
+    INFO(name);
+    REQUIRE(m.contains(name));
+    return m.at(name).to_number<double>();
+  };
+  CHECK(metric("producer-metrics:record-send-total" + tags) == 3000);
+  CHECK(metric("producer-metrics:record-error-total" + tags) == 0);
+  CHECK(metric("producer-metrics:record-send-rate" + tags) > 0);
+  const double produce_requests = 3000 / metric("producer-metrics:records-per-request-avg" + tags);
+  CHECK(produce_requests >= 1);
+  CHECK(metric("producer-metrics:request-total" + tags) > produce_requests);  // + ApiVersions, Metadata, InitProducerId
+  CHECK(metric("producer-metrics:response-total" + tags) == metric("producer-metrics:request-total" + tags));
+  CHECK(metric("producer-metrics:outgoing-byte-total" + tags) > 3000 * 100);  // the values at least
+  CHECK(metric("producer-metrics:batch-size-avg" + tags) > 0);
+  CHECK(metric("producer-metrics:request-latency-avg" + tags) > 0);
+  CHECK(metric("producer-metrics:buffer-available-bytes" + tags) <= metric("producer-metrics:buffer-total-bytes" + tags));
+  CHECK(metric("producer-topic-metrics:record-send-total:{client-id=bench-metrics, topic=" + topic + "}") == 3000);
+
+  const std::vector<std::string> argv{SLUICE_BENCH_BIN, "-b", sluice::test::bootstrap_or_fail(), "-t", topic,
+                                      "--num-records", "200", "--print-metrics", "-X", "client.id=bench-metrics"};
+  const auto run = run_tool(argv);
+  INFO(command_line(argv) << "\nstdout:\n" << run.out << "\nstderr:\n" << run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.empty());
+  CHECK(run.out.find("\nMetric Name ") != std::string::npos);
+  const std::string line = "producer-metrics:record-send-total" + tags;
+  const auto at = run.out.find("\n" + line + " ");
+  REQUIRE(at != std::string::npos);
+  const std::string rest = run.out.substr(at + 1, run.out.find('\n', at + 1) - at - 1);
+  CHECK(rest.ends_with(" : 200.000"));
+}
+
 #ifdef RDKAFKA_BENCH_BIN
 TEST_CASE("rdkafka-bench: 20000 records, all acknowledged, the same JSON report") {
   const auto report =

@@ -135,3 +135,19 @@ TEST_CASE("every tool's --version prints its name and the project version, needi
   const auto kcat_style = sluice::test::run_tool({SLUICE_PRODUCE_BIN, "-V"}, "", std::chrono::seconds(30));
   CHECK(kcat_style.out == std::string("sluice-produce ") + SLUICE_PROJECT_VERSION + "\n");
 }
+
+#ifdef RDKAFKA_BENCH_BIN
+// librdkafka has no metrics to print at the end (only periodic statistics):
+// rdkafka-bench refuses the flag rather than ignore it.
+TEST_CASE("rdkafka-bench: --print-metrics is refused with a line naming the flag, exit 2") {
+  const std::vector<std::string> argv{RDKAFKA_BENCH_BIN, "-b", kUnreachable, "-t", "t", "--print-metrics"};
+  const auto run = run_tool(argv, "", 60s);
+  INFO(shown(argv, run));
+  CHECK(run.exit_code == 2);
+  CHECK(run.out.empty());
+  const auto err = lines_of(run.err);
+  REQUIRE(err.size() == 1);
+  CHECK(err[0].starts_with("rdkafka-bench: --print-metrics is not supported by rdkafka-bench"));
+  CHECK(err[0].find("use sluice-bench --print-metrics") != std::string::npos);
+}
+#endif

@@ -42,6 +42,7 @@
 #include "sluice/net/in_flight_requests.hpp"
 #include "sluice/net/oauth_token.hpp"
 #include "sluice/net/security.hpp"
+#include "sluice/net/wire_traffic.hpp"
 #include "sluice/protocol/buffer_writer.hpp"
 #include "sluice/protocol/request_segments.hpp"
 #include "sluice/protocol/version_picker.hpp"
@@ -63,6 +64,11 @@ struct ConnectionOptions {
   // security.protocol, ssl.*, sasl.* (docs/SECURITY.md). The TLS handshake
   // and the SASL exchange count against connect_timeout.
   SecurityOptions security;
+  // The counters this connection adds to (statistics). Shared so that a
+  // broker's count runs on across reconnects: the producer hands the same
+  // ones to each new connection to the broker. Empty: the connection keeps
+  // its own.
+  std::shared_ptr<WireTraffic> traffic;
   // Replaces name resolution with these addresses, tried in this order, as
   // if the broker's name had resolved to them. For tests: the machines the
   // suite runs on resolve no name to several addresses, and "every address
@@ -199,6 +205,8 @@ class ConnectionMachine {
   Clock::time_point last_used() const noexcept { return last_used_; }
   const std::string& failure_detail() const noexcept { return failure_detail_; }
   bool reauthenticating() const noexcept { return state_ == ConnectionState::ready && auth_ != Auth::none; }
+  // What this connection (and the others given the same counters) wrote and read.
+  const WireTraffic& traffic() const noexcept { return *options_.traffic; }
 
  private:
   struct Outgoing {
@@ -279,6 +287,7 @@ class ConnectionMachine {
   protocol::Splices writing_splices_;  // the caller's ranges spliced into it (gathered)
   std::vector<std::span<const std::uint8_t>> writing_pieces_;  // both, in wire order
   std::int32_t writing_correlation_id_ = -1;
+  std::size_t writing_bytes_ = 0;            // its size on the wire (statistics)
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
   Clock::time_point writing_no_response_deadline_{};  // and that request's deadline
   std::optional<EarlyAnswer> early_answer_;  // for the gathered request being written
