@@ -204,6 +204,22 @@ TEST_CASE("a partition still not listed after max.block.ms ends with invalid_par
   CHECK_FALSE(rig.placer.next_wakeup(t0 + 1s + kMaxBlock));
 }
 
+namespace {
+
+// The one record sent while no metadata ever came, ended past max.block.ms
+// with `last_failure` as the last connection failure known.
+RecordEnd ended_without_metadata(const std::string& last_failure) {
+  Rig rig;
+  rig.send(rec("t"), "a");
+  rig.take(t0);
+  rig.placer.unpark(t0 + kMaxBlock, rig.out);
+  rig.placer.expire(t0 + kMaxBlock, last_failure, rig.out);
+  REQUIRE(rig.out.ended.size() == 1);
+  return rig.out.ended[0];
+}
+
+}  // namespace
+
 TEST_CASE("waiting records past max.block.ms end: unknown_topic for a topic in error, no_broker_available without metadata") {
   SECTION("the topic is in the metadata with a retriable error") {
     Rig rig;
@@ -222,25 +238,15 @@ TEST_CASE("waiting records past max.block.ms end: unknown_topic for a topic in e
                                              Contains("max.block.ms (10000 ms)"));
   }
   SECTION("no metadata at all: names bootstrap.servers and the last connection failure") {
-    Rig rig;
-    rig.send(rec("t"), "a");
-    rig.take(t0);
-    rig.placer.unpark(t0 + kMaxBlock, rig.out);
-    rig.placer.expire(t0 + kMaxBlock, "b1:9092: connection refused", rig.out);
-    REQUIRE(rig.out.ended.size() == 1);
-    CHECK(rig.out.ended[0].error == sluice::errc::no_broker_available);
-    CHECK_THAT(rig.out.ended[0].message, Contains("bootstrap.servers=b1:9092,b2:9092") &&
-                                             Contains("last connection failure: b1:9092: connection refused"));
+    const RecordEnd e = ended_without_metadata("b1:9092: connection refused");
+    CHECK(e.error == sluice::errc::no_broker_available);
+    CHECK_THAT(e.message, Contains("bootstrap.servers=b1:9092,b2:9092") &&
+                              Contains("last connection failure: b1:9092: connection refused"));
   }
   SECTION("no metadata and no connection failure known") {
-    Rig rig;
-    rig.send(rec("t"), "a");
-    rig.take(t0);
-    rig.placer.unpark(t0 + kMaxBlock, rig.out);
-    rig.placer.expire(t0 + kMaxBlock, "", rig.out);
-    REQUIRE(rig.out.ended.size() == 1);
-    CHECK(rig.out.ended[0].error == sluice::errc::no_broker_available);
-    CHECK_THAT(rig.out.ended[0].message, !Contains("last connection failure"));
+    const RecordEnd e = ended_without_metadata("");
+    CHECK(e.error == sluice::errc::no_broker_available);
+    CHECK_THAT(e.message, !Contains("last connection failure"));
   }
 }
 
