@@ -3,7 +3,7 @@
 // what each combination requires, and the client secret never echoed.
 #include <catch2/catch.hpp>
 
-#include "config_failure.hpp"
+#include "config_test_support.hpp"
 #include "sluice/config.hpp"
 
 using sluice::Config;
@@ -13,12 +13,8 @@ using sluice::test::error_of;
 
 namespace {
 
-sluice::ProducerSettings resolve(std::map<std::string, std::string> properties) {
-  properties["bootstrap.servers"] = "h:1";
-  properties.emplace("security.protocol", "SASL_PLAINTEXT");
-  properties.emplace("sasl.mechanism", "OAUTHBEARER");
-  return Config::from_map(properties).resolve();
-}
+// Every case here is OAUTHBEARER's.
+constexpr auto& resolve = sluice::test::resolve_oauthbearer;
 
 const std::string kJavaJaas =
     "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"cid\" "

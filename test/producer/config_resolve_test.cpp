@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "config_failure.hpp"
+#include "config_test_support.hpp"
 
 using sluice::Config;
 using sluice::ProducerSettings;

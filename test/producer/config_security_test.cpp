@@ -7,7 +7,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "config_failure.hpp"
+#include "config_test_support.hpp"
 #include "sluice/config.hpp"
 #include "test_pki.hpp"
 
@@ -16,13 +16,9 @@ using sluice::SaslMechanism;
 using sluice::SecurityProtocol;
 using sluice::test::contains;
 using sluice::test::error_of;
+using sluice::test::resolve;
 
 namespace {
-
-sluice::ProducerSettings resolve(std::map<std::string, std::string> properties) {
-  properties["bootstrap.servers"] = "h:1";
-  return Config::from_map(properties).resolve();
-}
 
 // A file with `text` in the temp directory, removed with the object (named
 // after the process: CTest runs test cases as parallel processes).
