@@ -9,6 +9,31 @@
 
 using namespace placer_rig;
 
+namespace {
+
+// Every record of topic "t" taken at t0 is kept: none placed, none ended,
+// the topic in use, the placer's wake-up at max.block.ms.
+void check_all_kept(Rig& rig) {
+  CHECK(rig.out.ended.empty());
+  CHECK(rig.accumulator.empty());
+  CHECK(rig.placer.topic_in_use("t"));
+  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+}
+
+// The one record sent while no metadata ever came, ended past max.block.ms
+// with `last_failure` as the last connection failure known.
+RecordEnd ended_without_metadata(const std::string& last_failure) {
+  Rig rig;
+  rig.send(rec("t"), "a");
+  rig.take(t0);
+  rig.placer.unpark(t0 + kMaxBlock, rig.out);
+  rig.placer.expire(t0 + kMaxBlock, last_failure, rig.out);
+  REQUIRE(rig.out.ended.size() == 1);
+  return rig.out.ended[0];
+}
+
+}  // namespace
+
 TEST_CASE("records of a topic with metadata go into their partitions' batches in send order") {
   Rig rig;
   rig.update(metadata({topic_meta("t", 3)}));
@@ -78,10 +103,7 @@ TEST_CASE("a topic without metadata parks the whole inbox, placed later in send 
   rig.take(t0);
   CHECK(rig.inbox.empty());
   CHECK(rig.inbox.byte_capacity() == 0);  // parked whole: swapped out, not copied
-  CHECK(rig.out.ended.empty());
-  CHECK(rig.accumulator.empty());
-  CHECK(rig.placer.topic_in_use("t"));
-  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+  check_all_kept(rig);
 
   // Still no metadata: new records park behind the parked ones.
   rig.send(rec("t", 0), "c");
@@ -130,10 +152,7 @@ TEST_CASE("place_now=false keeps every record waiting as a Record, placed in ord
   rig.send(rec("t", 0), "a");
   rig.send(rec("t", 1), "b");
   rig.take(t0, /*place_now=*/false);
-  CHECK(rig.accumulator.empty());
-  CHECK(rig.out.ended.empty());
-  CHECK(rig.placer.topic_in_use("t"));
-  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+  check_all_kept(rig);
   // Later records, although the topic has metadata, wait behind them.
   rig.send(rec("t", 0), "c");
   rig.take(t0 + 1ms);
@@ -203,22 +222,6 @@ TEST_CASE("a partition still not listed after max.block.ms ends with invalid_par
   CHECK(rig.take_ended() == Names{"b7"});
   CHECK_FALSE(rig.placer.next_wakeup(t0 + 1s + kMaxBlock));
 }
-
-namespace {
-
-// The one record sent while no metadata ever came, ended past max.block.ms
-// with `last_failure` as the last connection failure known.
-RecordEnd ended_without_metadata(const std::string& last_failure) {
-  Rig rig;
-  rig.send(rec("t"), "a");
-  rig.take(t0);
-  rig.placer.unpark(t0 + kMaxBlock, rig.out);
-  rig.placer.expire(t0 + kMaxBlock, last_failure, rig.out);
-  REQUIRE(rig.out.ended.size() == 1);
-  return rig.out.ended[0];
-}
-
-}  // namespace
 
 TEST_CASE("waiting records past max.block.ms end: unknown_topic for a topic in error, no_broker_available without metadata") {
   SECTION("the topic is in the metadata with a retriable error") {
