@@ -1,8 +1,10 @@
 """Kafka's default partition for a keyed record, as the Java producer computes it:
 toPositive(murmur2(key)) % partitions (Utils.murmur2: seed 0x9747b28c, m 0x5bd1e995,
 r 24, in 32-bit arithmetic). Written here from the algorithm so that the Spark
-tests check Sluice's placement against the Java client's rule, not Sluice's own
-code; test_spark.py checks it against Kafka's Utils.murmur2 in the JVM."""
+tests and the broker interop suite (test/interop/broker_suite.py imports this
+file) check Sluice's placement against the Java client's rule, not Sluice's own
+code; test_spark.py checks it against Kafka's Utils.murmur2 in the JVM. No
+imports: conftest.py ships this file alone to Spark's Python workers."""
 
 _M = 0x5BD1E995
 _MASK = 0xFFFFFFFF

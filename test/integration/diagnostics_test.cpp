@@ -19,6 +19,7 @@
 #include "secure_cluster.hpp"
 #include "sluice/protocol/kafka_error.hpp"
 #include "sluice/sluice.hpp"
+#include "stderr_capture.hpp"
 
 using namespace std::chrono_literals;
 using sluice::ClientError;
@@ -27,6 +28,7 @@ using sluice::Config;
 using sluice::Producer;
 using sluice::Record;
 using sluice::test::LogCapture;
+using sluice::test::stderr_of;
 
 namespace {
 
@@ -279,24 +281,6 @@ std::vector<std::string> everything_written(std::map<std::string, std::string> p
   lines.push_back(r.error_message);
   for (const auto& e : events.all()) lines.push_back(e.message);
   return lines;
-}
-
-// What `f` writes to stderr.
-std::string stderr_of(const std::function<void()>& f) {
-  std::fflush(stderr);
-  const int saved = ::dup(STDERR_FILENO);
-  std::FILE* tmp = std::tmpfile();
-  ::dup2(::fileno(tmp), STDERR_FILENO);
-  f();
-  std::fflush(stderr);
-  ::dup2(saved, STDERR_FILENO);
-  ::close(saved);
-  std::rewind(tmp);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, tmp)) > 0;) out.append(buf, n);
-  std::fclose(tmp);
-  return out;
 }
 
 // A PKCS#12 keystore of the cluster's client certificate and key under `password`.

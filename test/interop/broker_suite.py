@@ -15,7 +15,7 @@ its delivery report gave, with the same key, value, headers (order, repeats,
 empty and null values) and CreateTime (the explicit one where one was set),
 and nothing else in the reported offset ranges; fresh topics must hold
 exactly the acknowledged records. Keyed records must sit where Java's
-partitioner puts them (murmur2, computed here independently). The API
+partitioner puts them (python/tests/murmur2.py, not Sluice's code). The API
 versions Sluice negotiated with each broker come from its debug log.
 Exit 0 when every scenario passed, 1 otherwise, 2 when it could not run.
 """
@@ -30,43 +30,16 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import readers  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Java's placement of a keyed record: the Python tests' murmur2.py (written from
+# Kafka's algorithm, checked against Kafka's Utils.murmur2 by test_spark.py).
+sys.path.append(str(ROOT / "python" / "tests"))
+import readers  # noqa: E402
+from murmur2 import partition_of as java_partition  # noqa: E402
+
 KAFKA_LOCAL = ROOT / "tools" / "kafka-local"
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
-
-
-def murmur2(data: bytes) -> int:
-    """Java's Utils.murmur2 (the default partitioner's hash of a key), as unsigned 32-bit."""
-    m, r, mask = 0x5BD1E995, 24, 0xFFFFFFFF
-    length = len(data)
-    h = (0x9747B28C ^ length) & mask
-    for i in range(length // 4):
-        k = int.from_bytes(data[4 * i:4 * i + 4], "little")
-        k = (k * m) & mask
-        k ^= k >> r
-        k = (k * m) & mask
-        h = (h * m) & mask
-        h ^= k
-    tail = length & ~3
-    rest = length % 4
-    if rest == 3:
-        h ^= data[tail + 2] << 16
-    if rest >= 2:
-        h ^= data[tail + 1] << 8
-    if rest >= 1:
-        h ^= data[tail]
-        h = (h * m) & mask
-    h ^= h >> 13
-    h = (h * m) & mask
-    h ^= h >> 15
-    return h
-
-
-def java_partition(key: bytes, partitions: int) -> int:
-    return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 class Cluster:

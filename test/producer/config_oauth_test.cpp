@@ -2,38 +2,19 @@
 // (token endpoint URL + OAuthBearerLoginModule's clientId/clientSecret/scope),
 // what each combination requires, and the client secret never echoed.
 #include <catch2/catch.hpp>
-#include <functional>
 
+#include "config_test_support.hpp"
 #include "sluice/config.hpp"
 
 using sluice::Config;
-using sluice::ConfigError;
 using sluice::SaslMechanism;
+using sluice::test::contains;
+using sluice::test::error_of;
 
 namespace {
 
-struct Failure {
-  std::string property;
-  std::string message;
-};
-
-Failure error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return {e.property(), e.what()};
-  }
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-sluice::ProducerSettings resolve(std::map<std::string, std::string> properties) {
-  properties["bootstrap.servers"] = "h:1";
-  properties.emplace("security.protocol", "SASL_PLAINTEXT");
-  properties.emplace("sasl.mechanism", "OAUTHBEARER");
-  return Config::from_map(properties).resolve();
-}
+// Every case here is OAUTHBEARER's.
+constexpr auto& resolve = sluice::test::resolve_oauthbearer;
 
 const std::string kJavaJaas =
     "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"cid\" "

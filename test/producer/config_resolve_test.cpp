@@ -4,30 +4,16 @@
 #include "sluice/log.hpp"
 
 #include <catch2/catch.hpp>
-#include <functional>
+
+#include "config_test_support.hpp"
 
 using sluice::Config;
-using sluice::ConfigError;
 using sluice::ProducerSettings;
+using sluice::test::contains;
+using sluice::test::error_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Failure {
-  std::string property;
-  std::string message;
-};
-
-Failure error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return {e.property(), e.what()};
-  }
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 Config base(std::map<std::string, std::string> extra) {
   if (!extra.contains("bootstrap.servers") && !extra.contains("metadata.broker.list")) extra["bootstrap.servers"] = "h:1";

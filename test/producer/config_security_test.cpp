@@ -5,39 +5,20 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <unistd.h>
 
+#include "config_test_support.hpp"
 #include "sluice/config.hpp"
 #include "test_pki.hpp"
 
 using sluice::Config;
-using sluice::ConfigError;
 using sluice::SaslMechanism;
 using sluice::SecurityProtocol;
+using sluice::test::contains;
+using sluice::test::error_of;
+using sluice::test::resolve;
 
 namespace {
-
-struct Failure {
-  std::string property;
-  std::string message;
-};
-
-Failure error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    return {e.property(), e.what()};
-  }
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-sluice::ProducerSettings resolve(std::map<std::string, std::string> properties) {
-  properties["bootstrap.servers"] = "h:1";
-  return Config::from_map(properties).resolve();
-}
 
 // A file with `text` in the temp directory, removed with the object (named
 // after the process: CTest runs test cases as parallel processes).

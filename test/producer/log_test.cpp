@@ -3,12 +3,13 @@
 #include "log_setup.hpp"
 
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
+#include "stderr_capture.hpp"
+
 using namespace sluice;
+using sluice::test::stderr_of;
 
 namespace {
 
@@ -22,24 +23,6 @@ struct Captured {
 ProducerSettings settings_of(std::map<std::string, std::string> p) {
   p["bootstrap.servers"] = "h:1";
   return Config::from_map(p).resolve();
-}
-
-// What `f` writes to stderr.
-std::string stderr_of(const std::function<void()>& f) {
-  std::fflush(stderr);
-  const int saved = ::dup(STDERR_FILENO);
-  std::FILE* tmp = std::tmpfile();
-  ::dup2(::fileno(tmp), STDERR_FILENO);
-  f();
-  std::fflush(stderr);
-  ::dup2(saved, STDERR_FILENO);
-  ::close(saved);
-  std::rewind(tmp);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, tmp)) > 0;) out.append(buf, n);
-  std::fclose(tmp);
-  return out;
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "config_test_support.hpp"
+
 using sluice::Config;
 using sluice::ConfigError;
 using sluice::OAuthBearerTokenResult;
@@ -13,12 +15,7 @@ using sluice::detail::prepare_oauthbearer;
 
 namespace {
 
-sluice::ProducerSettings settings(std::map<std::string, std::string> properties) {
-  properties["bootstrap.servers"] = "h:1";
-  properties.emplace("security.protocol", "SASL_PLAINTEXT");
-  properties.emplace("sasl.mechanism", "OAUTHBEARER");
-  return Config::from_map(properties).resolve();
-}
+constexpr auto& settings = sluice::test::resolve_oauthbearer;
 
 }  // namespace
 

@@ -9,6 +9,31 @@
 
 using namespace placer_rig;
 
+namespace {
+
+// Every record of topic "t" taken at t0 is kept: none placed, none ended,
+// the topic in use, the placer's wake-up at max.block.ms.
+void check_all_kept(Rig& rig) {
+  CHECK(rig.out.ended.empty());
+  CHECK(rig.accumulator.empty());
+  CHECK(rig.placer.topic_in_use("t"));
+  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+}
+
+// The one record sent while no metadata ever came, ended past max.block.ms
+// with `last_failure` as the last connection failure known.
+RecordEnd ended_without_metadata(const std::string& last_failure) {
+  Rig rig;
+  rig.send(rec("t"), "a");
+  rig.take(t0);
+  rig.placer.unpark(t0 + kMaxBlock, rig.out);
+  rig.placer.expire(t0 + kMaxBlock, last_failure, rig.out);
+  REQUIRE(rig.out.ended.size() == 1);
+  return rig.out.ended[0];
+}
+
+}  // namespace
+
 TEST_CASE("records of a topic with metadata go into their partitions' batches in send order") {
   Rig rig;
   rig.update(metadata({topic_meta("t", 3)}));
@@ -78,10 +103,7 @@ TEST_CASE("a topic without metadata parks the whole inbox, placed later in send 
   rig.take(t0);
   CHECK(rig.inbox.empty());
   CHECK(rig.inbox.byte_capacity() == 0);  // parked whole: swapped out, not copied
-  CHECK(rig.out.ended.empty());
-  CHECK(rig.accumulator.empty());
-  CHECK(rig.placer.topic_in_use("t"));
-  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+  check_all_kept(rig);
 
   // Still no metadata: new records park behind the parked ones.
   rig.send(rec("t", 0), "c");
@@ -130,10 +152,7 @@ TEST_CASE("place_now=false keeps every record waiting as a Record, placed in ord
   rig.send(rec("t", 0), "a");
   rig.send(rec("t", 1), "b");
   rig.take(t0, /*place_now=*/false);
-  CHECK(rig.accumulator.empty());
-  CHECK(rig.out.ended.empty());
-  CHECK(rig.placer.topic_in_use("t"));
-  CHECK(rig.placer.next_wakeup(t0) == t0 + kMaxBlock);
+  check_all_kept(rig);
   // Later records, although the topic has metadata, wait behind them.
   rig.send(rec("t", 0), "c");
   rig.take(t0 + 1ms);
@@ -222,25 +241,15 @@ TEST_CASE("waiting records past max.block.ms end: unknown_topic for a topic in e
                                              Contains("max.block.ms (10000 ms)"));
   }
   SECTION("no metadata at all: names bootstrap.servers and the last connection failure") {
-    Rig rig;
-    rig.send(rec("t"), "a");
-    rig.take(t0);
-    rig.placer.unpark(t0 + kMaxBlock, rig.out);
-    rig.placer.expire(t0 + kMaxBlock, "b1:9092: connection refused", rig.out);
-    REQUIRE(rig.out.ended.size() == 1);
-    CHECK(rig.out.ended[0].error == sluice::errc::no_broker_available);
-    CHECK_THAT(rig.out.ended[0].message, Contains("bootstrap.servers=b1:9092,b2:9092") &&
-                                             Contains("last connection failure: b1:9092: connection refused"));
+    const RecordEnd e = ended_without_metadata("b1:9092: connection refused");
+    CHECK(e.error == sluice::errc::no_broker_available);
+    CHECK_THAT(e.message, Contains("bootstrap.servers=b1:9092,b2:9092") &&
+                              Contains("last connection failure: b1:9092: connection refused"));
   }
   SECTION("no metadata and no connection failure known") {
-    Rig rig;
-    rig.send(rec("t"), "a");
-    rig.take(t0);
-    rig.placer.unpark(t0 + kMaxBlock, rig.out);
-    rig.placer.expire(t0 + kMaxBlock, "", rig.out);
-    REQUIRE(rig.out.ended.size() == 1);
-    CHECK(rig.out.ended[0].error == sluice::errc::no_broker_available);
-    CHECK_THAT(rig.out.ended[0].message, !Contains("last connection failure"));
+    const RecordEnd e = ended_without_metadata("");
+    CHECK(e.error == sluice::errc::no_broker_available);
+    CHECK_THAT(e.message, !Contains("last connection failure"));
   }
 }
 

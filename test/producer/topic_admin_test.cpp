@@ -231,6 +231,15 @@ struct Rig {
     host.ready = bootstrap;
     host.by_node = {{1, b1}, {2, b2}};
   }
+  // Starts `op` and answers its Metadata naming no controller, so that its
+  // CreateTopics goes to the bootstrap broker; the future of op's results.
+  std::future<std::vector<CreateTopicResult>> start_via_bootstrap(const std::shared_ptr<AdminOp>& op) {
+    auto done = op->done.get_future();
+    admin.start(op);
+    bootstrap->answer_metadata(0, -1);
+    host.run_posted();
+    return done;
+  }
   // Moves the clock to the armed timer's time and fires it.
   void fire_timer() {
     REQUIRE(timers.at);
@@ -389,10 +398,7 @@ TEST_CASE("without a ready link the op polls, and at the deadline fails with no_
 TEST_CASE("a CreateTopics unanswered at the deadline fails with timed_out, the topic perhaps created, the late answer ignored") {
   Rig rig;
   auto op = make_op({NewTopic{"t"}}, 1s);
-  auto done = op->done.get_future();
-  rig.admin.start(op);
-  rig.bootstrap->answer_metadata(0, -1);
-  rig.host.run_posted();
+  auto done = rig.start_via_bootstrap(op);
   REQUIRE(rig.bootstrap->creates.size() == 1);
   CHECK(rig.timers.at == t0 + 1s);
   rig.fire_timer();
@@ -454,10 +460,7 @@ TEST_CASE("NOT_CONTROLLER and retriable errors are retried after retry.backoff.m
 TEST_CASE("a retriable error still there at the deadline is reported with the broker's last answer") {
   Rig rig;
   auto op = make_op({NewTopic{"t"}}, 1s);
-  auto done = op->done.get_future();
-  rig.admin.start(op);
-  rig.bootstrap->answer_metadata(0, -1);
-  rig.host.run_posted();
+  auto done = rig.start_via_bootstrap(op);
   for (std::size_t i = 0; !ready(done) && i < 100; ++i) {
     if (rig.bootstrap->creates.size() > i) {
       CreateTopicsResponse resp;
@@ -482,10 +485,7 @@ TEST_CASE("a retriable error still there at the deadline is reported with the br
 TEST_CASE("a broken connection retries, a malformed answer or one without the topic fails it with protocol_error") {
   Rig rig;
   auto op = make_op({NewTopic{"a"}, NewTopic{"b"}}, 30s);
-  auto done = op->done.get_future();
-  rig.admin.start(op);
-  rig.bootstrap->answer_metadata(0, -1);
-  rig.host.run_posted();
+  auto done = rig.start_via_bootstrap(op);
   REQUIRE(rig.bootstrap->creates.size() == 1);
   rig.bootstrap->fail_create(0, sluice::net::net_errc::connection_closed);
   rig.host.run_posted();
@@ -573,10 +573,7 @@ TEST_CASE("at the deadline, only a CreateTopics that went out may have created t
   SECTION("a CreateTopics whose connection broke, then no broker reachable again: it may have been created") {
     Rig rig;
     auto op = make_op({NewTopic{"t"}}, 1s);
-    auto done = op->done.get_future();
-    rig.admin.start(op);
-    rig.bootstrap->answer_metadata(0, -1);
-    rig.host.run_posted();
+    auto done = rig.start_via_bootstrap(op);
     REQUIRE(rig.bootstrap->creates.size() == 1);
     rig.bootstrap->fail_create(0, sluice::net::net_errc::connection_closed);  // maybe delivered
     rig.host.ready = nullptr;
