@@ -56,17 +56,7 @@ Admission SendGate::admit(const RecordRef& record, DeliveryCallback& callback, s
     }
     if (closed_) return refuse(errc::closed, "producer closed while send() waited for buffer space");
     if (fatal_) return refuse(fatal_, fatal_message_);
-    if (!has_space()) {
-      return refuse(errc::queue_full,
-                    "producer buffer full for topic '" + std::string(record.topic) + "' (" +
-                        std::to_string(buffered_bytes_) + " of buffer.memory=" +
-                        std::to_string(options_.buffer_memory) + " bytes, " + std::to_string(outstanding_) +
-                        " records" +
-                        (may_wait ? ") after " + std::to_string(options_.enqueue_timeout.count()) +
-                                        " ms (max.block.ms, or queue.enqueue.timeout.ms if set): the brokers are "
-                                        "not keeping up or are unreachable"
-                                  : "; send() from a delivery callback never waits)"));
-    }
+    if (!has_space()) return refuse(errc::queue_full, full_message(record.topic, size, may_wait));
   }
   if (may_route && !routes_.empty()) {
     auto it = routes_.find(record.topic);
@@ -106,6 +96,27 @@ Admission SendGate::admit(const RecordRef& record, DeliveryCallback& callback, s
     kick_posted_ = kick = true;
   }
   return Admission{};
+}
+
+// Names the bound that was reached (bytes, records, or both) with its
+// property, so the remedy is the right one. mu_ is held.
+std::string SendGate::full_message(std::string_view topic, std::size_t size, bool waited) const {
+  const bool bytes_full = buffered_bytes_ + size > options_.buffer_memory;
+  const bool count_full = options_.max_queued_records != 0 && outstanding_ >= options_.max_queued_records;
+  std::string limit;
+  if (bytes_full) {
+    limit = std::to_string(buffered_bytes_) + " of buffer.memory=" + std::to_string(options_.buffer_memory) +
+            " bytes held, this record needs " + std::to_string(size);
+  }
+  if (count_full) {
+    limit += std::string(bytes_full ? "; " : "") + std::to_string(outstanding_) +
+             " records of queue.buffering.max.messages=" + std::to_string(options_.max_queued_records);
+  }
+  return "producer buffer full for topic '" + std::string(topic) + "' (" + limit +
+         (waited ? ") after " + std::to_string(options_.enqueue_timeout.count()) +
+                       " ms (max.block.ms, or queue.enqueue.timeout.ms if set): the brokers are not keeping up or "
+                       "are unreachable; raise the limit named, or send more slowly"
+                 : "; send() from a delivery callback never waits)");
 }
 
 bool SendGate::appended(bool ready, bool urgent) {

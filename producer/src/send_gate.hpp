@@ -32,6 +32,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "inbox.hpp"
@@ -138,6 +139,7 @@ class SendGate {
 
  private:
   std::size_t remaining(std::uint64_t target) const;  // mu_ held
+  std::string full_message(std::string_view topic, std::size_t size, bool waited) const;  // mu_ held
 
   SendGateOptions options_;
   std::size_t kick_bytes_;       // min(batch.size, kInboxSoftLimit)

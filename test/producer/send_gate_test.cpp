@@ -131,6 +131,9 @@ TEST_CASE("max.block.ms passed with the buffer still full: queue_full after max.
   REQUIRE(refused);
   CHECK(refused->error == sluice::errc::queue_full);
   CHECK_THAT(refused->error_message, Catch::Contains("after 1 ms (max.block.ms, or queue.enqueue.timeout.ms if set)"));
+  // The bound reached is named, the other one is not.
+  CHECK_THAT(refused->error_message, Catch::Contains("1000 of buffer.memory=1000 bytes held, this record needs 1"));
+  CHECK_THAT(refused->error_message, !Catch::Contains("queue.buffering.max.messages"));
 }
 
 TEST_CASE("queue.buffering.max.messages bounds the records outstanding") {
@@ -143,6 +146,9 @@ TEST_CASE("queue.buffering.max.messages bounds the records outstanding") {
   auto refused = offer(gate, 1, kick, false, false);
   REQUIRE(refused);
   CHECK(refused->error == sluice::errc::queue_full);
+  // The count bound is the one named (the bytes are far from buffer.memory).
+  CHECK_THAT(refused->error_message, Catch::Contains("(2 records of queue.buffering.max.messages=2;"));
+  CHECK_THAT(refused->error_message, !Catch::Contains("buffer.memory"));
   const std::uint64_t gens[] = {0};
   gate.settle(gens, 1);
   CHECK_FALSE(offer(gate, 1, kick, false, false));
