@@ -76,10 +76,6 @@ void check_value(const Spec& s, std::string_view name, std::string_view value) {
       return;
     case Kind::boolean:
       if (value != "true" && value != "false") throw bad("not a boolean");
-      if (s.info.name == std::string_view("delivery.report.only.error") && value == "true") {
-        throw bad("not supported: Sluice gives every record its report; in the delivery callback, return at once "
-                  "when the report is a success (if (r) return;)");
-      }
       return;
     case Kind::producer_type:
       if (value != "sync" && value != "async") throw bad("not a producer type");

@@ -178,8 +178,9 @@ const std::vector<Spec>& specs() {
         "feature, queue, msg, protocol, security, eos, admin, conf, all, ...)",
         "Turns debug output on (docs/CONFIGURATION.md says which contexts apply).", "", "debug"},
        Kind::debug_contexts},
-      {{"delivery.report.only.error", {}, "bool", "false", "false (true is refused)",
-        "Every record gets its report in Sluice; true is refused with what to do instead.", "",
+      {{"delivery.report.only.error", {}, "bool", "false", "true or false",
+        "true: a send()'s delivery callback runs for failed records only (futures, send_sync, bulk sends and "
+        "flush are unchanged).", "",
         "delivery.report.only.error"},
        Kind::boolean},
       {{"security.protocol", {}, "string", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (any case)",

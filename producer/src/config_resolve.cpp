@@ -141,6 +141,7 @@ ProducerSettings Config::resolve() const {
   s.reconnect_backoff_max = std::max(ms("reconnect.backoff.max.ms"), s.reconnect_backoff);
   s.retry_backoff_max = std::max(ms("retry.backoff.max.ms"), s.retry_backoff);
   s.sync = value_of("producer.type") == "sync";
+  s.delivery_report_only_error = value_of("delivery.report.only.error") == "true";
   s.buffer_memory = static_cast<std::size_t>(integer("buffer.memory"));
   if (is_set("queue.buffering.max.kbytes")) {
     if (is_set("buffer.memory")) {

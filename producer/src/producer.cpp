@@ -33,10 +33,22 @@ Producer::~Producer() {
   close(engine_->settings().delivery_timeout);
 }
 
-void Producer::send(Record record, DeliveryCallback callback) { engine_->send(std::move(record), std::move(callback)); }
+// delivery.report.only.error=true: the application's callback hears of
+// failures only. The engine still reports every record (flush, statistics
+// and the futures count on it); only this wrapper stays quiet.
+DeliveryCallback Producer::reported(DeliveryCallback callback) const {
+  if (!callback || !engine_->settings().delivery_report_only_error) return callback;
+  return [cb = std::move(callback)](const DeliveryReport& r) {
+    if (!r) cb(r);
+  };
+}
+
+void Producer::send(Record record, DeliveryCallback callback) {
+  engine_->send(std::move(record), reported(std::move(callback)));
+}
 
 void Producer::send_ref(const RecordRef& record, DeliveryCallback callback) {
-  engine_->send(record, std::move(callback));
+  engine_->send(record, reported(std::move(callback)));
 }
 
 std::future<DeliveryReport> Producer::send(Record record) {

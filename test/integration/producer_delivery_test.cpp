@@ -3,6 +3,7 @@
 // What each report says is checked against the log as kcat reads it and,
 // for idempotence, the batches the broker wrote (DumpLogSegments).
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -330,4 +331,45 @@ TEST_CASE("send_sync from a delivery callback: would_deadlock") {
   auto consumed = sluice::test::consume_all_with_kcat(bootstrap, topic);
   REQUIRE(consumed.size() == 1);
   CHECK(consumed[0].value == "first");
+}
+
+// ------------------------------------------------- delivery.report.only.error
+
+// librdkafka's delivery.report.only.error: the send() callback hears of
+// failed records only. Acknowledged records still count for flush() (it
+// returns 0 once they are in), for the statistics, and for futures; kcat
+// reads them back. The same sends without the setting call back every time
+// (the control: the count below would catch a filter that never applies).
+TEST_CASE("delivery.report.only.error: callbacks for failures only, flush and futures still see every record") {
+  const std::string bootstrap = sluice::test::bootstrap_or_fail();
+  const std::string topic = sluice::test::unique_topic("only-errors");
+  auto calls_for = [&](const std::string& only_errors, int first) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto failed = std::make_shared<std::atomic<int>>(0);
+    sluice::Producer producer(sluice::Config::from_map(
+        {{"bootstrap.servers", bootstrap}, {"delivery.report.only.error", only_errors}, {"max.request.size", "10000"}}));
+    for (int i = first; i < first + 10; ++i) {
+      const auto n = static_cast<std::size_t>(i);
+      producer.send(make_record(topic, 0, key_of(n), value_of(n)), [calls](const sluice::DeliveryReport&) { ++*calls; });
+    }
+    // Over max.request.size: fails at once, before send() returns.
+    sluice::Record big = make_record(topic, 0, key_of(99), std::string(20000, 'x'));
+    producer.send(std::move(big), [calls, failed](const sluice::DeliveryReport& r) {
+      ++*calls;
+      if (r.error) ++*failed;
+    });
+    CHECK(*failed == 1);
+    auto future = producer.send(make_record(topic, 0, key_of(static_cast<std::size_t>(100 + first)), value_of(static_cast<std::size_t>(100 + first))));
+    CHECK(producer.flush(30s) == 0);
+    REQUIRE(future.wait_for(0s) == std::future_status::ready);
+    const auto r = future.get();
+    INFO(r.error_message);
+    CHECK_FALSE(r.error);
+    CHECK(producer.statistics_json().find("\"acknowledged\":11") != std::string::npos);
+    producer.close(5s);
+    return calls->load();
+  };
+  CHECK(calls_for("true", 0) == 1);     // the failed record only
+  CHECK(calls_for("false", 10) == 11);  // the control: every record
+  CHECK(sluice::test::consume_all_with_kcat(bootstrap, topic).size() == 22);
 }

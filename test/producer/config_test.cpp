@@ -132,10 +132,15 @@ TEST_CASE("new properties check their values") {
   CHECK_FALSE(error_of([] { Config().set("socket.keepalive.enable", "yes"); }).empty());
   CHECK(error_of([] { Config().set("debug", "broker,everything"); }).find("'everything'") != std::string::npos);
   CHECK_NOTHROW(Config().set("debug", "broker, topic,msg"));
-  auto d = error_of([] { Config().set("delivery.report.only.error", "true"); });
-  CHECK(d.find("not supported") != std::string::npos);
-  CHECK(d.find("if (r) return;") != std::string::npos);
-  CHECK_NOTHROW(Config().set("delivery.report.only.error", "false"));
+  auto only_errors = [](std::optional<std::string> value) {
+    Config c = Config::from_map({{"bootstrap.servers", "h:1"}});
+    if (value) c.set("delivery.report.only.error", *value);
+    return c.resolve().delivery_report_only_error;
+  };
+  CHECK(only_errors("true"));
+  CHECK_FALSE(only_errors("false"));
+  CHECK_FALSE(only_errors(std::nullopt));
+  CHECK_FALSE(error_of([] { Config().set("delivery.report.only.error", "errors"); }).empty());
   CHECK(error_of([] { Config().set("ssl.enabled.protocols", "TLSv1.1,TLSv1.2"); }).find("older than TLS 1.2") !=
         std::string::npos);
   CHECK_NOTHROW(Config().set("ssl.enabled.protocols", "TLSv1.2, TLSv1.3"));

@@ -14,6 +14,7 @@
 #include "bench_cli.hpp"
 #include "bench_options.hpp"
 #include "bench_report.hpp"
+#include "every_report.hpp"
 #include "interrupt.hpp"
 #include "latency_recorder.hpp"
 #include "outcome_tally.hpp"
@@ -74,6 +75,9 @@ int main(int argc, char** argv) {
     }
     config = sluice_config(opt);
     settings = config->resolve();
+    if (auto refused = sluice::cli::refuse_report_filter(settings.delivery_report_only_error, "sluice-bench")) {
+      return fail(*refused, 2);
+    }
   } catch (const UsageError& e) {
     return fail(e.what(), 2);
   } catch (const sluice::ConfigError& e) {

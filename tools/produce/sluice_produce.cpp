@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "every_report.hpp"
 #include "interrupt.hpp"
 #include "line_split.hpp"
 #include "produce_options.hpp"
@@ -106,6 +107,9 @@ int main(int argc, char** argv) {
     }
     config = make_config(opt);
     settings = config->resolve();
+    if (auto refused = sluice::cli::refuse_report_filter(settings.delivery_report_only_error, "sluice-produce")) {
+      return fail(*refused, 2);
+    }
     inputs = open_inputs(opt.files);
   } catch (const std::exception& e) {  // UsageError, sluice::ConfigError, a file that does not open
     return fail(e.what(), 2);

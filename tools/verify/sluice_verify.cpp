@@ -13,6 +13,7 @@
 #include <random>
 #include <unistd.h>
 
+#include "every_report.hpp"
 #include "history_checker.hpp"
 #include "log_reader.hpp"
 #include "record_format.hpp"
@@ -92,7 +93,10 @@ int run(const VerifyOptions& opt) {
   sluice::Config config;
   try {
     config = sluice::Config::from_map(properties);
-    config.resolve();
+    const bool only_errors = config.resolve().delivery_report_only_error;
+    if (auto refused = sluice::cli::refuse_report_filter(only_errors, "sluice-verify")) {
+      return fail_run(opt, facts, kUsage, "bad producer configuration: " + *refused);
+    }
   } catch (const sluice::ConfigError& e) {
     return fail_run(opt, facts, kUsage, std::string("bad producer configuration: ") + e.what());
   }

@@ -61,6 +61,9 @@ struct ProducerSettings {
   std::chrono::milliseconds retry_backoff_max{1000};
   bool enable_idempotence = true;   // effective value (after the conflict rules)
   bool sync = false;                // producer.type=sync
+  // delivery.report.only.error: a send()'s callback runs for failed records
+  // only (Producer::send says which calls it applies to).
+  bool delivery_report_only_error = false;
   std::size_t buffer_memory = 33554432;
   std::size_t max_queued_records = 0;  // queue.buffering.max.messages; 0 = no limit
   std::string partitioner = "default";

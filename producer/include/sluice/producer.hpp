@@ -103,8 +103,12 @@ class SLUICE_API Producer {
   // record at once with errc::queue_full.
   // With producer.type=sync it is send_sync() followed by the callback on
   // the calling thread.
+  // With delivery.report.only.error=true the callback runs for failed
+  // records only (librdkafka's dr_msg_cb); an acknowledged record is still
+  // counted by flush() and the statistics, it just calls nobody.
   void send(Record record, DeliveryCallback callback);
-  // The same, with the report as a future.
+  // The same, with the report as a future (always set, whatever
+  // delivery.report.only.error says).
   std::future<DeliveryReport> send(Record record);
   // send() from views of the caller's bytes: they are copied before
   // send_ref() returns and nothing of the caller's is kept (librdkafka's
@@ -165,6 +169,8 @@ class SLUICE_API Producer {
   std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
 
  private:
+  DeliveryCallback reported(DeliveryCallback callback) const;  // delivery.report.only.error
+
   std::unique_ptr<detail::ProducerDriver> engine_;
 };
 

@@ -151,3 +151,22 @@ TEST_CASE("rdkafka-bench: --print-metrics is refused with a line naming the flag
   CHECK(err[0].find("use sluice-bench --print-metrics") != std::string::npos);
 }
 #endif
+
+// The tools count every record's report: they refuse a filter that would
+// leave acknowledged records uncounted, naming the property.
+TEST_CASE("every tool refuses delivery.report.only.error=true with a line naming it, exit 2") {
+  const std::vector<std::vector<std::string>> commands{
+      {SLUICE_PRODUCE_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
+      {SLUICE_BENCH_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
+      {SLUICE_VERIFY_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
+  };
+  for (const auto& argv : commands) {
+    const auto run = run_tool(argv, "", 60s);
+    INFO(shown(argv, run));
+    CHECK(run.exit_code == 2);
+    const auto err = lines_of(run.err);
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].find("property 'delivery.report.only.error'=true: ") != std::string::npos);
+    CHECK(err[0].find("counts every record's report") != std::string::npos);
+  }
+}
