@@ -58,6 +58,12 @@ std::size_t ConnectionMachine::in_flight() const noexcept {
   return in_flight_.size() + write_queue_.size() + (early_answer_ ? 1 : 0);
 }
 
+// The request being written is in in_flight_ (it joins when its write
+// starts) unless it expects no answer (acks=0), which in_flight() leaves out.
+std::size_t ConnectionMachine::unwritten() const noexcept {
+  return write_queue_.size() + (writing_ && !writing_no_response_ ? 1 : 0);
+}
+
 // --- connecting -------------------------------------------------------------
 
 void ConnectionMachine::on(event::Connect& e) {

@@ -28,6 +28,7 @@ class AsioBrokerLink final : public BrokerLink {
   const net::BrokerAddress& address() const noexcept override { return conn_->address(); }
   const protocol::NegotiatedVersions& versions() const noexcept override { return conn_->versions(); }
   std::size_t in_flight() const noexcept override { return conn_->in_flight(); }
+  std::size_t unwritten() const noexcept override { return conn_->unwritten(); }
   Clock::time_point last_used() const noexcept override { return conn_->last_used(); }
   const std::string& failure_detail() const noexcept override { return conn_->failure_detail(); }
 

@@ -66,6 +66,9 @@ class BrokerLink {
   virtual const protocol::NegotiatedVersions& versions() const noexcept = 0;
   // Requests sent (or queued) and not yet completed.
   virtual std::size_t in_flight() const noexcept = 0;
+  // Of those, the ones not yet written in full (statistics: outbuf_cnt;
+  // the rest are waitresp_cnt).
+  virtual std::size_t unwritten() const noexcept = 0;
   // When a request was last sent or an answer last read, on the engine's
   // clock: connections.max.idle.ms runs from it.
   virtual Clock::time_point last_used() const noexcept = 0;

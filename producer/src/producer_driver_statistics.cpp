@@ -110,6 +110,7 @@ StatisticsSnapshot ProducerDriver::snapshot() {
     b.node_id = id;
     b.address = c->address().to_string();
     b.requests_in_flight = c->in_flight();
+    b.requests_unwritten = std::min(c->unwritten(), b.requests_in_flight);
     b.connected = c->state() == LinkState::ready;
     b.state = c->state() == LinkState::ready        ? "UP"
               : c->state() == LinkState::connecting ? "CONNECT"

@@ -117,6 +117,7 @@ struct BrokerStatistics {
   std::int32_t node_id = -1;  // < 0: a bootstrap.servers entry
   std::string address;        // host:port
   std::size_t requests_in_flight = 0;
+  std::size_t requests_unwritten = 0;  // of those, queued or being written (outbuf_cnt)
   bool connected = false;
   std::string state = "INIT";  // INIT, CONNECT, UP, DOWN
   std::int64_t state_age_us = 0;

@@ -125,3 +125,25 @@ TEST_CASE("traffic: counters handed to the next connection to the broker run on,
   CHECK(own.m.traffic().tx == 1);
   CHECK(counters->tx == 2);
 }
+
+// librdkafka's outbuf_cnt and waitresp_cnt: requests not yet written in
+// full (queued, or being written), and those written awaiting an answer.
+TEST_CASE("traffic: unwritten requests are the queued ones and the one being written, apart from those written") {
+  Rig r;
+  r.ready();
+  CHECK((r.m.in_flight() == 0 && r.m.unwritten() == 0));
+  Call first, second, third;
+  r.send(first);   // its write starts
+  r.send(second);  // queued
+  CHECK((r.m.in_flight() == 2 && r.m.unwritten() == 2));
+  r.write_done();  // first written, second's write starts
+  CHECK((r.m.in_flight() == 2 && r.m.unwritten() == 1));
+  r.write_done();
+  CHECK((r.m.in_flight() == 2 && r.m.unwritten() == 0));
+  r.feed(ev::Submit{ApiKey::Metadata, std::nullopt, &kMetadataAll, false, record(third)});  // acks=0: no answer
+  CHECK(r.m.unwritten() <= r.m.in_flight());  // never more unwritten than open
+  r.write_done();
+  CHECK(third.count == 1);
+  r.answer(r.written.at(1), Bytes{0, 0, 0, 0});
+  CHECK((first.count == 1 && r.m.in_flight() == 1 && r.m.unwritten() == 0));
+}

@@ -36,7 +36,8 @@ StatisticsSnapshot sample_snapshot() {
   BrokerStatistics b;
   b.node_id = 2;
   b.address = "127.0.0.1:9092";
-  b.requests_in_flight = 4;
+  b.requests_in_flight = 6;
+  b.requests_unwritten = 2;  // queued behind the 4 written
   b.connected = true;
   b.state = "UP";
   b.state_age_us = 42;
@@ -134,7 +135,8 @@ TEST_CASE("statistics JSON brokers are keyed host:port/id with librdkafka's fiel
     INFO(f);
     CHECK(b.at(f).is_number());
   }
-  CHECK(b.at("waitresp_cnt").to_number<int>() == 4);
+  CHECK(b.at("waitresp_cnt").to_number<int>() == 4);  // written, awaiting their answers
+  CHECK(b.at("outbuf_cnt").to_number<int>() == 2);    // not yet written
   CHECK(b.at("waitresp_msg_cnt").to_number<int>() == 12);
   CHECK(b.at("txretries").to_number<int>() == 1);
   CHECK(b.at("connects").to_number<int>() == 3);
@@ -195,7 +197,7 @@ TEST_CASE("statistics JSON keeps Sluice's counters, averages, buffer use and bro
   CHECK(s.at("requests").at("latency_max_us").to_number<int>() == 300);
   CHECK(s.at("buffer").at("bytes").to_number<int>() == 300);
   CHECK(s.at("time_ms").as_int64() == 1700000000123);
-  CHECK(s.at("brokers").at("2").at("requests_in_flight").to_number<int>() == 4);
+  CHECK(s.at("brokers").at("2").at("requests_in_flight").to_number<int>() == 6);  // every request not yet completed
   CHECK(s.at("brokers").at("2").at("address").as_string() == "127.0.0.1:9092");
   CHECK(s.at("brokers").at("2").at("connected").as_bool());
   CHECK_FALSE(s.at("brokers").as_object().contains("-1"));  // bootstrap entries, as before

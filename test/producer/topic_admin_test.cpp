@@ -97,6 +97,7 @@ class FakeLink final : public BrokerLink {
   const sluice::net::BrokerAddress& address() const noexcept override { return address_; }
   const sluice::protocol::NegotiatedVersions& versions() const noexcept override { return versions_; }
   std::size_t in_flight() const noexcept override { return 0; }
+  std::size_t unwritten() const noexcept override { return 0; }
   Clock::time_point last_used() const noexcept override { return {}; }
   const std::string& failure_detail() const noexcept override { return detail_; }
 

@@ -62,6 +62,7 @@ class SimBrokerLink final : public detail::BrokerLink, public std::enable_shared
   const net::BrokerAddress& address() const noexcept override { return address_; }
   const protocol::NegotiatedVersions& versions() const noexcept override { return versions_; }
   std::size_t in_flight() const noexcept override { return open_.size() + written_.size(); }
+  std::size_t unwritten() const noexcept override { return written_.size(); }  // acks=0 not yet "written"
   detail::Clock::time_point last_used() const noexcept override { return last_used_; }
   const std::string& failure_detail() const noexcept override { return failure_detail_; }
 

@@ -81,6 +81,7 @@ class BrokerConnection : public std::enable_shared_from_this<BrokerConnection> {
   const BrokerAddress& address() const noexcept { return machine_.address(); }
   const protocol::NegotiatedVersions& versions() const noexcept { return machine_.versions(); }
   std::size_t in_flight() const noexcept { return machine_.in_flight(); }
+  std::size_t unwritten() const noexcept { return machine_.unwritten(); }  // of in_flight(): queued or being written
   // When a request was last queued or an answer last read: the owner closes
   // connections idle for connections.max.idle.ms, before the broker would.
   // (Re-authentication does not count as use.)

@@ -202,6 +202,9 @@ class ConnectionMachine {
   const protocol::NegotiatedVersions& versions() const noexcept { return versions_; }
   // Requests not yet completed: queued, written, or answered and held.
   std::size_t in_flight() const noexcept;
+  // Of those, the ones not yet written in full: queued, or being written
+  // (librdkafka's outbuf_cnt; the rest await their answer, waitresp_cnt).
+  std::size_t unwritten() const noexcept;
   Clock::time_point last_used() const noexcept { return last_used_; }
   const std::string& failure_detail() const noexcept { return failure_detail_; }
   bool reauthenticating() const noexcept { return state_ == ConnectionState::ready && auth_ != Auth::none; }
