@@ -11,10 +11,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <array>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "sluice/net/oauth_token_cache.hpp"
@@ -28,6 +32,44 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// Why the TLS handshake with an https token endpoint failed, and what to
+// change: the endpoint is trusted through https.ca.location / https.ca.pem
+// (else the system's store), never the brokers' ssl.ca.* settings.
+std::pair<sasl_errc, std::string> describe_endpoint_tls_failure(SSL* ssl, const boost::system::error_code& ec,
+                                                                const std::string& host, const TlsOptions& tls) {
+  const long result = SSL_get_verify_result(ssl);
+  if (result != X509_V_OK) {
+    std::string advice;
+    switch (result) {
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+      case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        advice = "its certificate does not name '" + host +
+                 "': use a host name or address its subjectAltName lists in sasl.oauthbearer.token.endpoint.url";
+        break;
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        advice = "its certificate is outside its validity period: renew it (or check this machine's clock)";
+        break;
+      default:
+        advice = "its certificate is not trusted by " + detail::trust_source(tls) +
+                 ": set https.ca.location (a PEM file or directory) or https.ca.pem to the CA that signed it "
+                 "(ssl.ca.location is for the brokers only)";
+    }
+    return {sasl_errc::oauth_token_endpoint_untrusted,
+            std::string("TLS certificate verification failed (") + X509_verify_cert_error_string(result) + "): " +
+                advice};
+  }
+  const bool not_tls = ec == asio::ssl::error::stream_truncated || ec == asio::error::eof ||
+                       ec == asio::error::connection_reset ||
+                       (ec.category() == asio::error::get_ssl_category() &&
+                        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_WRONG_VERSION_NUMBER);
+  return {sasl_errc::oauth_token_endpoint_unreachable,
+          "TLS handshake failed (" + ec.message() + ")" +
+              (not_tls ? ": the endpoint does not speak TLS here; is it an http:// URL? check "
+                         "sasl.oauthbearer.token.endpoint.url"
+                       : std::string())};
+}
 
 // One HTTP exchange; keeps itself alive until `done` has run.
 class TokenFetch : public std::enable_shared_from_this<TokenFetch> {
@@ -74,9 +116,9 @@ class TokenFetch : public std::enable_shared_from_this<TokenFetch> {
     auto self = shared_from_this();
     tls_->stream->async_handshake(asio::ssl::stream_base::client, [this, self](boost::system::error_code ec) {
       if (ec) {
-        auto f = detail::describe_handshake_failure(tls_->stream->native_handle(), ec, "token endpoint " + url_.host,
-                                                    url_.host, tls_options_);
-        return unreachable("TLS handshake failed: " + f.message, ec);
+        if (timed_out_) return unreachable("", ec);
+        auto [code, why] = describe_endpoint_tls_failure(tls_->stream->native_handle(), ec, url_.host, tls_options_);
+        return finish(failure(code, why));
       }
       write();
     });

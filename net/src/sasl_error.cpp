@@ -31,6 +31,8 @@ struct SaslErrors {
       case sasl_errc::oauth_token_endpoint_error: return "the OAuth token endpoint answered with an error";
       case sasl_errc::oauth_token_endpoint_unreachable: return "the OAuth token endpoint cannot be reached";
       case sasl_errc::oauth_bad_token_response: return "the OAuth token endpoint's answer holds no usable token";
+      case sasl_errc::oauth_token_endpoint_untrusted:
+        return "the OAuth token endpoint's TLS certificate failed verification";
     }
     return "unknown SASL error";
   }

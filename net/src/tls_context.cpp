@@ -50,8 +50,8 @@ int password_callback(char* buf, int size, int /*rwflag*/, void* userdata) {
   return static_cast<int>(n);
 }
 
-std::optional<TlsSetupError> setup_error(const char* property, std::string message) {
-  return TlsSetupError{property, std::move(message)};
+std::optional<TlsSetupError> setup_error(std::string property, std::string message) {
+  return TlsSetupError{std::move(property), std::move(message)};
 }
 
 // A memory BIO over `pem` (read only; valid while `pem` is).
@@ -60,10 +60,14 @@ BioPtr memory_bio(const std::string& pem) {
   return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
 }
 
+// ssl.ca.pem / ssl.ca.location, or https.ca.pem / https.ca.location for
+// the token endpoint (options.trust_properties names them in errors).
 std::optional<TlsSetupError> load_trust(SSL_CTX* ctx, const TlsOptions& options) {
+  const std::string pem_property = options.trust_properties + ".ca.pem";
+  const std::string location_property = options.trust_properties + ".ca.location";
   if (!options.ca_pem.empty()) {
     if (!options.ca_location.empty()) {
-      return setup_error("ssl.ca.pem", "ssl.ca.pem and ssl.ca.location are both set: set one of them");
+      return setup_error(pem_property, pem_property + " and " + location_property + " are both set: set one of them");
     }
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
     auto bio = memory_bio(options.ca_pem);
@@ -71,38 +75,37 @@ std::optional<TlsSetupError> load_trust(SSL_CTX* ctx, const TlsOptions& options)
     while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
       const int ok = X509_STORE_add_cert(store, cert);
       X509_free(cert);
-      if (ok != 1) return setup_error("ssl.ca.pem", "cannot add a certificate of ssl.ca.pem: " + openssl_error());
+      if (ok != 1) return setup_error(pem_property, "cannot add a certificate of " + pem_property + ": " + openssl_error());
       ++added;
     }
     ERR_clear_error();  // the loop ends on "no start line"
     if (added == 0) {
-      return setup_error("ssl.ca.pem", "no PEM certificate (-----BEGIN CERTIFICATE-----) found in ssl.ca.pem");
+      return setup_error(pem_property, "no PEM certificate (-----BEGIN CERTIFICATE-----) found in " + pem_property);
     }
     return std::nullopt;
   }
   if (options.ca_location.empty()) {
     if (options.verify_certificate && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-      return setup_error("ssl.ca.location", "cannot load the system's default CA store (" + openssl_error() +
-                                                "): set ssl.ca.location to a PEM file of trusted CA certificates");
+      return setup_error(location_property, "cannot load the system's default CA store (" + openssl_error() +
+                                                "): set " + location_property + " to a PEM file of trusted CA certificates");
     }
     return std::nullopt;
   }
   const std::string& path = options.ca_location;
+  const std::string named = location_property + " '" + path + "'";
   std::error_code fs_ec;
   const auto status = std::filesystem::status(path, fs_ec);
-  if (fs_ec || !std::filesystem::exists(status)) {
-    return setup_error("ssl.ca.location", "ssl.ca.location '" + path + "' does not exist");
-  }
+  if (fs_ec || !std::filesystem::exists(status)) return setup_error(location_property, named + " does not exist");
   if (std::filesystem::is_directory(status)) {
     // Certificates are looked up by subject hash (`openssl rehash DIR`).
     if (SSL_CTX_load_verify_dir(ctx, path.c_str()) != 1) {
-      return setup_error("ssl.ca.location", "cannot use directory ssl.ca.location '" + path + "': " + openssl_error());
+      return setup_error(location_property, "cannot use directory " + named + ": " + openssl_error());
     }
     return std::nullopt;
   }
   if (SSL_CTX_load_verify_file(ctx, path.c_str()) != 1) {
-    return setup_error("ssl.ca.location", "no CA certificate could be read from ssl.ca.location '" + path +
-                                              "' (PEM expected; JKS/PKCS12 are not supported): " + openssl_error());
+    return setup_error(location_property, "no CA certificate could be read from " + named +
+                                              " (PEM expected; JKS/PKCS12 are not supported): " + openssl_error());
   }
   return std::nullopt;
 }
@@ -368,10 +371,15 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
+}  // namespace
+
 std::string trust_source(const TlsOptions& options) {
+  if (!options.ca_pem.empty()) return options.trust_properties + ".ca.pem";
   return options.ca_location.empty() ? std::string("the system's default CA store")
-                                     : "ssl.ca.location '" + options.ca_location + "'";
+                                     : options.trust_properties + ".ca.location '" + options.ca_location + "'";
 }
+
+namespace {
 
 std::string verification_advice(long result, const std::string& host, const TlsOptions& options) {
   switch (result) {
@@ -390,7 +398,7 @@ std::string verification_advice(long result, const std::string& host, const TlsO
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
     case X509_V_ERR_CERT_UNTRUSTED:
       return "the broker's certificate is not signed by a CA in " + trust_source(options) +
-             ": set ssl.ca.location to the CA that signed it";
+             ": set " + options.trust_properties + ".ca.location to the CA that signed it";
     default:
       return "check the broker's certificate against " + trust_source(options);
   }

@@ -35,6 +35,10 @@ struct TlsStream {
 // IP literal. Returns an error text, empty on success.
 std::string prepare_session(SSL* ssl, const std::string& host, const TlsOptions& options);
 
+// Where certificates are trusted from, for error texts: "the system's
+// default CA store", "ssl.ca.location '<path>'", "https.ca.pem", ...
+std::string trust_source(const TlsOptions& options);
+
 struct TlsFailure {
   std::error_code code;  // net_errc::certificate_verify_failed, tls_handshake_failed, ...
   std::string message;   // names the broker, what failed, what to change

@@ -7,6 +7,7 @@
 #include "config_properties.hpp"
 #include "sluice/config.hpp"
 #include "jaas_config.hpp"
+#include "net_security.hpp"
 #include "sluice/net/oidc_token_request.hpp"
 
 namespace sluice {
@@ -18,6 +19,16 @@ void Config::resolve_oauthbearer(ProducerSettings& s) const {
   oidc.client_id = value_of("sasl.oauthbearer.client.id");
   oidc.client_secret = value_of("sasl.oauthbearer.client.secret");
   oidc.scope = value_of("sasl.oauthbearer.scope");
+  // The https token endpoint's own trust (librdkafka's https.ca.*; "probe":
+  // the system's store, which is where librdkafka's probing looks too).
+  // Loaded now, so a wrong path fails here rather than at the first token.
+  oidc.https_ca_location = value_of("https.ca.location") == "probe" ? "" : value_of("https.ca.location");
+  oidc.https_ca_pem = value_of("https.ca.pem");
+  if (!oidc.https_ca_location.empty() || !oidc.https_ca_pem.empty()) {
+    if (auto e = net::check_tls_options(detail::net_token_endpoint_tls_options(oidc))) {
+      throw ConfigError(e->property, "property '" + e->property + "': " + e->message);
+    }
+  }
   std::string why;
   o.extensions = *detail::parse_sasl_extensions(value_of("sasl.oauthbearer.extensions"), why);
   o.clock_skew = std::chrono::seconds(*detail::parse_int(value_of("sasl.oauthbearer.clock.skew.seconds")));

@@ -113,6 +113,17 @@ void Config::resolve_security(ProducerSettings& s) const {
       }
     }
   }
+  // https.ca.*: the trust of an https token endpoint, nothing else.
+  const auto& bearer = sec.sasl.oauthbearer;
+  const bool https_endpoint = uses_sasl(sec.protocol) && oauthbearer && bearer.oidc &&
+                              bearer.oidc_settings.token_endpoint_url.starts_with("https://");
+  for (const char* n : {"https.ca.location", "https.ca.pem"}) {
+    if (is_set(n) && !https_endpoint) {
+      s.warnings.push_back(std::string(n) + " is set but no https:// token endpoint is used "
+                                            "(sasl.mechanism=OAUTHBEARER with an https:// "
+                                            "sasl.oauthbearer.token.endpoint.url): it has no effect");
+    }
+  }
   bool any_tls = false;
   for (const char* n : kTlsProperties) any_tls = any_tls || is_set(n);
   if (uses_tls(sec.protocol) || any_tls) resolve_tls(s);

@@ -96,6 +96,12 @@ std::optional<JaasCredentials> parse_jaas_config(std::string_view text, std::str
         out.scope = std::move(*value);
       } else if (key.starts_with("extension_") && key.size() > 10) {
         out.extensions.emplace_back(key.substr(10), std::move(*value));
+      } else if (key.starts_with("ssl.")) {
+        // Java's OIDC login takes the token endpoint's TLS settings (ssl.truststore.*) from here.
+        error = "an ssl.* option in the OAuthBearerLoginModule line (Java's TLS settings of the token endpoint): "
+                "Sluice does not read TLS settings there; give the endpoint's CA as https.ca.location (a PEM "
+                "file) or https.ca.pem instead";
+        return std::nullopt;
       } else {
         // Java's unsecured-token options (unsecuredLoginStringClaim_sub, ...) build unsigned
         // tokens no secured cluster accepts. The name is not repeated: it may be part of a secret.

@@ -83,6 +83,14 @@ net::TlsOptions net_tls_options(const TlsSettings& tls) {
   return o;
 }
 
+net::TlsOptions net_token_endpoint_tls_options(const OidcSettings& oidc) {
+  net::TlsOptions o;
+  o.ca_location = oidc.https_ca_location;
+  o.ca_pem = oidc.https_ca_pem;
+  o.trust_properties = "https";
+  return o;
+}
+
 net::OidcOptions net_oidc_options(const OidcSettings& oidc) {
   net::OidcOptions o;
   o.token_endpoint_url = oidc.token_endpoint_url;
@@ -114,7 +122,8 @@ net::SecurityOptions net_security_options(const SecuritySettings& security, std:
     out.token_source = net::make_function_token_source(adapt(bearer.token_provider), policy);
   } else if (bearer.oidc) {
     std::string error;
-    out.token_source = net::make_oidc_token_source(out.oidc_options, o.tls, policy, timeout, error);
+    out.token_source = net::make_oidc_token_source(
+        out.oidc_options, net_token_endpoint_tls_options(bearer.oidc_settings), policy, timeout, error);
     if (!out.token_source) {
       throw ConfigError("sasl.oauthbearer.token.endpoint.url",
                         "property 'sasl.oauthbearer.token.endpoint.url': " + error);

@@ -12,6 +12,9 @@ namespace sluice::detail {
 
 net::TlsOptions net_tls_options(const TlsSettings& tls);
 net::OidcOptions net_oidc_options(const OidcSettings& oidc);
+// The TLS of an https token endpoint: its own CA (https.ca.*, else the
+// system's store), chain and name always verified, no client certificate.
+net::TlsOptions net_token_endpoint_tls_options(const OidcSettings& oidc);
 
 // Throws ConfigError when the OIDC token endpoint cannot be used. Under
 // OAUTHBEARER with SASL, `security` has a token source (prepare_oauthbearer,

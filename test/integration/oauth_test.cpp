@@ -3,8 +3,10 @@
 // checked by Kafka's OAuthBearerValidatorCallbackHandler against the JWKS
 // of the token server on 127.0.0.1 (docs/KAFKA-LOCAL-SECURE.md,
 // "OAUTHBEARER"). The cluster is described by `tools/kafka-local oauth env`
-// (tools/test evals it): SLUICE_OAUTH_TOKEN_URL, _CLIENT_ID, _CLIENT_SECRET,
-// _SCOPE, _BOOTSTRAP, _SSL_BOOTSTRAP, _CA_FILE, the short-lived and the
+// (tools/test evals it): SLUICE_OAUTH_TOKEN_URL, _HTTPS_TOKEN_URL (the same
+// server over https, its certificate signed by _CA_FILE), _CLIENT_ID,
+// _CLIENT_SECRET, _SCOPE, _BOOTSTRAP, _SSL_BOOTSTRAP, _CA_FILE,
+// _UNTRUSTED_CA_FILE (a CA that signed none of them), the short-lived and the
 // expired client. Without them every test fails, saying how to get them.
 // Records are read back with kcat over PLAINTEXT (SLUICE_BOOTSTRAP).
 #include <boost/asio/io_context.hpp>
@@ -15,7 +17,9 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <future>
+#include <sstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -249,7 +253,82 @@ TEST_CASE("oauth: tokens are renewed before they expire and the connection re-au
   CHECK(reports.size() > 20);  // records kept flowing across both re-authentications
 }
 
+// The token over https: the endpoint's certificate checked against
+// https.ca.location / https.ca.pem (librdkafka's names), not ssl.ca.*.
+TEST_CASE("oauth: OIDC from an https token endpoint verified with https.ca.location, over OAUTH and OAUTH_SSL") {
+  for (const char* listener : {"SLUICE_OAUTH_BOOTSTRAP", "SLUICE_OAUTH_SSL_BOOTSTRAP"}) {
+    INFO(listener);
+    auto p = oidc(listener);
+    p["sasl.oauthbearer.token.endpoint.url"] = env("SLUICE_OAUTH_HTTPS_TOKEN_URL");
+    p["https.ca.location"] = env("SLUICE_OAUTH_CA_FILE");
+    LogCapture logs;
+    produce_and_read_back(p, 5, logs.options(), logs);
+    CHECK(logs.all().find(env("SLUICE_OAUTH_CLIENT_SECRET")) == std::string::npos);
+  }
+}
+
+TEST_CASE("oauth: OIDC from an https token endpoint verified with https.ca.pem (Java's spelling otherwise)") {
+  auto p = java_oidc("SLUICE_OAUTH_SSL_BOOTSTRAP");
+  p["sasl.oauthbearer.token.endpoint.url"] = env("SLUICE_OAUTH_HTTPS_TOKEN_URL");
+  std::ifstream in(env("SLUICE_OAUTH_CA_FILE"));
+  std::stringstream pem;
+  pem << in.rdbuf();
+  REQUIRE(pem.str().find("-----BEGIN CERTIFICATE-----") != std::string::npos);
+  p["https.ca.pem"] = pem.str();
+  LogCapture logs;
+  produce_and_read_back(p, 5, logs.options(), logs);
+}
+
 // ------------------------------------------------------------ what fails, and how it reads
+
+// The https endpoint with the wrong trust: a CA that did not sign its
+// certificate, or none at all (the system's store; the brokers' CA in
+// ssl.ca.location does not count). Each is a named error, within max.block.ms.
+TEST_CASE("oauth: an https token endpoint whose certificate the CA does not verify is named, with the remedy") {
+  const std::string url = env("SLUICE_OAUTH_HTTPS_TOKEN_URL");
+  auto wrong_ca = oidc("SLUICE_OAUTH_BOOTSTRAP");
+  wrong_ca["sasl.oauthbearer.token.endpoint.url"] = url;
+  wrong_ca["https.ca.location"] = env("SLUICE_OAUTH_UNTRUSTED_CA_FILE");
+  auto system_store = oidc("SLUICE_OAUTH_SSL_BOOTSTRAP");  // ssl.ca.location: the CA that did sign it
+  system_store["sasl.oauthbearer.token.endpoint.url"] = url;
+  for (const auto& [p, trusted] : {std::pair{wrong_ca, "https.ca.location '" + env("SLUICE_OAUTH_UNTRUSTED_CA_FILE") + "'"},
+                                   std::pair{system_store, std::string("the system's default CA store")}}) {
+    INFO(trusted);
+    const auto start = std::chrono::steady_clock::now();
+    const auto text = auth_failure(p, "TLS certificate verification failed");
+    CHECK(std::chrono::steady_clock::now() - start < 15s);  // max.block.ms=3000, no hang
+    CHECK(text.find("token endpoint " + url + " (client id '" + env("SLUICE_OAUTH_CLIENT_ID") + "')") !=
+          std::string::npos);
+    CHECK(text.find("not trusted by " + trusted) != std::string::npos);
+    CHECK(text.find("set https.ca.location") != std::string::npos);
+    CHECK(text.find(env("SLUICE_OAUTH_CLIENT_SECRET")) == std::string::npos);
+  }
+}
+
+// A TLS server whose certificate (from the right CA) names only localhost:
+// the OAUTH_SSL listener, asked for by IP address.
+TEST_CASE("oauth: an https token endpoint whose certificate does not name the URL's host is named") {
+  auto p = oidc("SLUICE_OAUTH_BOOTSTRAP");
+  std::string first = env("SLUICE_OAUTH_SSL_BOOTSTRAP");  // localhost:PORT[,...]
+  first = first.substr(0, first.find(','));
+  const std::string url = "https://127.0.0.1:" + first.substr(first.rfind(':') + 1) + "/token";
+  p["sasl.oauthbearer.token.endpoint.url"] = url;
+  p["https.ca.location"] = env("SLUICE_OAUTH_CA_FILE");
+  const auto text = auth_failure(p, "TLS certificate verification failed (IP address mismatch)");
+  CHECK(text.find("token endpoint " + url) != std::string::npos);
+  CHECK(text.find("its certificate does not name '127.0.0.1'") != std::string::npos);
+}
+
+TEST_CASE("oauth: an https:// URL on the endpoint's plain http port says it does not speak TLS") {
+  auto p = oidc("SLUICE_OAUTH_BOOTSTRAP");
+  std::string url = env("SLUICE_OAUTH_TOKEN_URL");
+  REQUIRE(url.starts_with("http://"));
+  url.insert(4, "s");
+  p["sasl.oauthbearer.token.endpoint.url"] = url;
+  p["https.ca.location"] = env("SLUICE_OAUTH_CA_FILE");
+  const auto text = auth_failure(p, "is it an http:// URL?");
+  CHECK(text.find("token endpoint " + url) != std::string::npos);
+}
 
 TEST_CASE("oauth: a wrong client secret is the endpoint's 401, naming endpoint, client id and the property") {
   auto p = oidc("SLUICE_OAUTH_BOOTSTRAP");

@@ -2,6 +2,8 @@
 // (token endpoint URL + OAuthBearerLoginModule's clientId/clientSecret/scope),
 // what each combination requires, and the client secret never echoed.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <functional>
 
 #include "config_test_support.hpp"
 #include "sluice/config.hpp"
@@ -125,5 +127,44 @@ TEST_CASE("OAUTHBEARER settings under a protocol without SASL are warnings, the 
   for (const auto& w : s.warnings) {
     CHECK(contains(w, "uses no SASL"));
     CHECK_FALSE(contains(w, "hunter2"));
+  }
+}
+
+TEST_CASE("https.ca.location / https.ca.pem: the token endpoint's own trust, checked when resolved") {
+  const std::map<std::string, std::string> oidc = {{"sasl.oauthbearer.method", "oidc"},
+                                                   {"sasl.oauthbearer.token.endpoint.url", "https://h/t"},
+                                                   {"sasl.oauthbearer.client.id", "c"},
+                                                   {"sasl.oauthbearer.client.secret", "hunter2"}};
+  auto with = [&](std::map<std::string, std::string> extra) {
+    extra.insert(oidc.begin(), oidc.end());
+    return resolve(extra);
+  };
+  // Default: the system's store (both empty); librdkafka's "probe" means the same.
+  CHECK(with({}).security.sasl.oauthbearer.oidc_settings.https_ca_location.empty());
+  CHECK(with({{"https.ca.location", "probe"}}).security.sasl.oauthbearer.oidc_settings.https_ca_location.empty());
+  const std::string dir = std::filesystem::temp_directory_path().string();  // a (hashed) directory loads
+  const auto s = with({{"https.ca.location", dir}, {"ssl.ca.location", dir}});
+  CHECK(s.security.sasl.oauthbearer.oidc_settings.https_ca_location == dir);
+  CHECK(s.warnings.size() == 1);  // ssl.ca.location under SASL_PLAINTEXT; https.ca.location is used
+  auto e = error_of([&] { with({{"https.ca.location", "/nonexistent/ca.pem"}}); });
+  CHECK(e.property == "https.ca.location");
+  CHECK(contains(e.message, "https.ca.location '/nonexistent/ca.pem' does not exist"));
+  e = error_of([&] { with({{"https.ca.pem", "not a certificate"}}); });
+  CHECK(e.property == "https.ca.pem");
+  CHECK(contains(e.message, "no PEM certificate"));
+  e = error_of([&] { with({{"https.ca.pem", "x"}, {"https.ca.location", dir}}); });
+  CHECK(e.property == "https.ca.pem");
+  CHECK(contains(e.message, "set one of them"));
+  // Where no https endpoint is used it does nothing, and says so.
+  for (const auto& url : {std::string("http://h/t"), std::string()}) {
+    std::map<std::string, std::string> p = {{"https.ca.location", dir}};
+    if (!url.empty()) {
+      p.insert(oidc.begin(), oidc.end());
+      p["sasl.oauthbearer.token.endpoint.url"] = url;
+    }
+    const auto w = resolve(p).warnings;
+    INFO(url);
+    REQUIRE(w.size() == 1);
+    CHECK(contains(w[0], "https.ca.location is set but no https:// token endpoint is used"));
   }
 }

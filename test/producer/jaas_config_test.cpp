@@ -71,6 +71,13 @@ TEST_CASE("JAAS: OAuthBearerLoginModule with clientId, clientSecret, scope and e
                                 "unsecuredLoginStringClaim_sub=\"hunter2\";",
                                 why));
   CHECK(why.find("hunter2") == std::string::npos);
+  // Java's TLS settings of the token endpoint: refused, naming what to set instead.
+  CHECK_FALSE(parse_jaas_config("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                                "clientId=\"c\" clientSecret=\"hunter2\" ssl.truststore.type=\"PEM\" "
+                                "ssl.truststore.location=\"/etc/ca.pem\";",
+                                why));
+  CHECK(why.find("https.ca.location") != std::string::npos);
+  CHECK(why.find("hunter2") == std::string::npos);
   CHECK_FALSE(parse_jaas_config("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
                                 "clientSecret=\"hunter2\";",
                                 why));

@@ -14,6 +14,8 @@
 
 using namespace sluice;
 using sluice::detail::net_security_options;
+using sluice::detail::net_tls_options;
+using sluice::detail::net_token_endpoint_tls_options;
 using sluice::detail::prepare_oauthbearer;
 
 namespace {
@@ -46,7 +48,7 @@ TEST_CASE("every security setting reaches the connections' options") {
   s.sasl.username = "alice";
   s.sasl.password = "pw";
   s.sasl.oauthbearer.oidc = true;
-  s.sasl.oauthbearer.oidc_settings = OidcSettings{"http://127.0.0.1:1/t", "cid", "csecret", "scope", "where"};
+  s.sasl.oauthbearer.oidc_settings = OidcSettings{"http://127.0.0.1:1/t", "cid", "csecret", "scope", "where", "", ""};
   s.sasl.oauthbearer.extensions = {{"k", "v"}};
   s.sasl.oauthbearer.clock_skew = std::chrono::seconds(7);
   s.sasl.oauthbearer.refresh_window_factor = 0.5;
@@ -93,6 +95,20 @@ TEST_CASE("every security setting reaches the connections' options") {
     s.sasl.mechanism = m;
     CHECK(net_security_options(s, std::chrono::seconds(1)).sasl.mechanism == want);
   }
+}
+
+TEST_CASE("the token endpoint's TLS: https.ca.* only, never the brokers' ssl.* settings") {
+  OidcSettings oidc;
+  oidc.https_ca_location = "https-ca";
+  oidc.https_ca_pem = "https-pem";
+  const net::TlsOptions t = net_token_endpoint_tls_options(oidc);
+  CHECK(t.ca_location == "https-ca");
+  CHECK(t.ca_pem == "https-pem");
+  CHECK(t.trust_properties == "https");  // errors name https.ca.location / https.ca.pem
+  CHECK(t.verify_certificate);
+  CHECK(t.verify_hostname);
+  CHECK(t.certificate_location.empty());
+  CHECK(net_tls_options(TlsSettings{}).trust_properties == "ssl");
 }
 
 TEST_CASE("OAUTHBEARER over SASL: one token source, from OIDC or the provider") {

@@ -30,7 +30,7 @@ cmd_start() {
   [ $((BASE + n)) -le 65535 ] || die "base $BASE + $n brokers exceeds port 65535"
   if [ -n "$secure" ]; then
     [ "$n" -le "$SECURE_MAX_BROKERS" ] || die "--secure supports at most $SECURE_MAX_BROKERS brokers, got $n"
-    [ $((BASE + OAUTH_PORT_OFFSET)) -le 65535 ] || die "base $BASE + $OAUTH_PORT_OFFSET (secure ports) exceeds port 65535"
+    [ $((BASE + OAUTH_HTTPS_PORT_OFFSET)) -le 65535 ] || die "base $BASE + $OAUTH_HTTPS_PORT_OFFSET (secure ports) exceeds port 65535"
     is_uint "$REAUTH_MS" || die "SLUICE_KAFKA_REAUTH_MS must be an integer (milliseconds)"
     check_secure_tools
     oauth_check_settings
@@ -62,8 +62,9 @@ cmd_start() {
         fi
       done
     done
-    p=$(oauth_port)
-    port_in_use "$p" && die "port $p (needed by the OAuth token server) is already in use on this machine; pick another base with --base or SLUICE_KAFKA_BASE"
+    for p in $(oauth_port) $(oauth_https_port); do
+      port_in_use "$p" && die "port $p (needed by the OAuth token server) is already in use on this machine; pick another base with --base or SLUICE_KAFKA_BASE"
+    done
   fi
 
   if [ -e "$DATA" ]; then
@@ -96,7 +97,7 @@ cmd_start() {
   trap 'say "interrupted"; stop_all_nodes 10; oauth_server_stop; exit 130' INT TERM
   if [ -n "$SECURE" ]; then  # before the brokers: they fetch its JWKS when they start
     oauth_server_start
-    say "[$(elapsed)] secure mode: OAuth token server on $(oauth_url)"
+    say "[$(elapsed)] secure mode: OAuth token server on $(oauth_url) and https://127.0.0.1:$(oauth_https_port)"
   fi
   say "[$(elapsed)] starting controller (node $CONTROLLER_ID) on 127.0.0.1:$BASE and $n broker(s) on $(bootstrap_list)"
   for id in $(all_nodes); do

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by tools/kafka-local: SASL/OAUTHBEARER of `start --secure` (KIP-768).
 # A token server (oauth_server.py beside this file: OIDC client-credentials
-# token endpoint + JWKS, on 127.0.0.1:BASE+90) is started before the brokers,
+# token endpoint + JWKS, on http://127.0.0.1:BASE+90, and the same over https
+# on BASE+91 with a certificate of the test CA, tls.sh) is started before the brokers,
 # because a broker's OAuthBearerValidatorCallbackHandler fetches the JWKS when
 # it starts (and refuses to start without it on Kafka 4.x). Two listeners
 # accept OAUTHBEARER only (see secure_offset): OAUTH (SASL_PLAINTEXT) and
@@ -10,6 +11,7 @@
 # org.apache.kafka.sasl.oauthbearer.allowed.urls (empty by default on 4.x).
 
 OAUTH_PORT_OFFSET=90
+OAUTH_HTTPS_PORT_OFFSET=91   # the highest port of a secure base
 OAUTH_AUDIENCE=kafka-local
 OAUTH_CLIENT=sluice-oauth-client            # the normal client
 OAUTH_SHORT_CLIENT=sluice-oauth-short       # short-lived tokens (refresh tests)
@@ -23,9 +25,11 @@ oauth_dir() { printf '%s/oauth' "$DATA"; }
 oauth_port() { echo $((BASE + OAUTH_PORT_OFFSET)); }
 oauth_url() { printf 'http://127.0.0.1:%s' "$(oauth_port)"; }
 oauth_token_url() { printf '%s/token' "$(oauth_url)"; }
+oauth_https_port() { echo $((BASE + OAUTH_HTTPS_PORT_OFFSET)); }
+oauth_https_token_url() { printf 'https://127.0.0.1:%s/token' "$(oauth_https_port)"; }
 oauth_jwks_url() { printf '%s/jwks' "$(oauth_url)"; }
 oauth_secret() { printf '%s-secret' "$1"; } # CLIENT_ID
-oauth_allowed_urls() { printf '%s,%s' "$(oauth_token_url)" "$(oauth_jwks_url)"; }
+oauth_allowed_urls() { printf '%s,%s,%s' "$(oauth_token_url)" "$(oauth_jwks_url)" "$(oauth_https_token_url)"; }
 # For every JVM of a secure cluster (brokers fetch the JWKS, clients the token).
 oauth_jvm_opt() { printf -- '-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=%s' "$(oauth_allowed_urls)"; }
 
@@ -78,19 +82,23 @@ oauth_server_pid() {
 }
 
 oauth_server_start() {
-  local d port pid t=0
-  d=$(oauth_dir) port=$(oauth_port)
+  local d port https_port pid t=0
+  d=$(oauth_dir) port=$(oauth_port) https_port=$(oauth_https_port)
   [ -f "$d/signing.key" ] || die "no OAuth signing key in $d: was the cluster started with --secure?"
+  [ -f "$(tls_dir)/oauth-server.crt" ] || die "no certificate for the token server's https listener in $(tls_dir)"
   if pid=$(oauth_server_pid); then say "the OAuth token server already runs (pid $pid)"; return 0; fi
   port_in_use "$port" && die "port $port (the OAuth token server) is already in use on this machine; pick another base"
+  port_in_use "$https_port" \
+    && die "port $https_port (the OAuth token server's https) is already in use on this machine; pick another base"
   spawn_detached "$d/pid" "$d/server.log" python3 "$OAUTH_SERVER_PY" serve --port "$port" \
-    --key "$d/signing.key" --clients "$d/clients.json" --issuer "$(oauth_url)" --audience "$OAUTH_AUDIENCE"
-  # ready once it listens (the key is read before the socket is bound)
-  while ! port_listening "$port"; do
+    --key "$d/signing.key" --clients "$d/clients.json" --issuer "$(oauth_url)" --audience "$OAUTH_AUDIENCE" \
+    --https-port "$https_port" --cert "$(tls_dir)/oauth-server.crt" --cert-key "$(tls_dir)/oauth-server.key"
+  # ready once both listen (the keys are read before the sockets are bound)
+  while ! port_listening "$port" || ! port_listening "$https_port"; do
     if ! oauth_server_pid >/dev/null && [ $t -gt 20 ]; then
       tail -n 20 "$d/server.log" >&2; die "the OAuth token server exited at start (log: $d/server.log)"
     fi
-    [ $t -ge 200 ] && { tail -n 20 "$d/server.log" >&2; die "the OAuth token server is not listening on $port after 10 s"; }
+    [ $t -ge 200 ] && { tail -n 20 "$d/server.log" >&2; die "the OAuth token server is not listening on $port and $https_port after 10 s"; }
     sleep 0.05; t=$((t + 1))
   done
 }
@@ -141,6 +149,7 @@ EOF
 oauth_secure_info() { # lines of secure-info
   local c
   echo "oauth.token.url=$(oauth_token_url)"
+  echo "oauth.https.token.url=$(oauth_https_token_url)"
   echo "oauth.jwks.url=$(oauth_jwks_url)"
   echo "oauth.issuer=$(oauth_url)"
   echo "oauth.audience=$OAUTH_AUDIENCE"
@@ -169,27 +178,32 @@ cmd_oauth() {
     env)
       [ $# -eq 0 ] || die "oauth env takes no arguments"
       for sq in "SLUICE_OAUTH_TOKEN_URL=$(oauth_token_url)" "SLUICE_OAUTH_JWKS_URL=$(oauth_jwks_url)" \
+          "SLUICE_OAUTH_HTTPS_TOKEN_URL=$(oauth_https_token_url)" \
           "SLUICE_OAUTH_CLIENT_ID=$OAUTH_CLIENT" "SLUICE_OAUTH_CLIENT_SECRET=$(oauth_secret "$OAUTH_CLIENT")" \
           "SLUICE_OAUTH_SCOPE=${OAUTH_SCOPES%% *}" "SLUICE_OAUTH_BOOTSTRAP=$(secure_bootstrap OAUTH)" \
           "SLUICE_OAUTH_SSL_BOOTSTRAP=$(secure_bootstrap OAUTH_SSL)" "SLUICE_OAUTH_CA_FILE=$(tls_dir)/ca.crt" \
+          "SLUICE_OAUTH_UNTRUSTED_CA_FILE=$(tls_dir)/untrusted-ca.crt" \
           "SLUICE_OAUTH_SHORT_CLIENT_ID=$OAUTH_SHORT_CLIENT" "SLUICE_OAUTH_SHORT_CLIENT_SECRET=$(oauth_secret "$OAUTH_SHORT_CLIENT")" \
           "SLUICE_OAUTH_EXPIRED_CLIENT_ID=$OAUTH_EXPIRED_CLIENT" \
           "SLUICE_OAUTH_EXPIRED_CLIENT_SECRET=$(oauth_secret "$OAUTH_EXPIRED_CLIENT")"; do
         printf 'export %s=%q\n' "${sq%%=*}" "${sq#*=}"
       done ;;
     token)
+      local url ca=
+      url=$(oauth_token_url)
       while [ $# -gt 0 ]; do
         case $1 in
+          --https) url=$(oauth_https_token_url) ca=$(tls_dir)/ca.crt; shift ;;
           --short) client=$OAUTH_SHORT_CLIENT; shift ;;
           --expired) client=$OAUTH_EXPIRED_CLIENT; shift ;;
           --scope) [ $# -ge 2 ] || die "--scope needs a value"; scope=$2; shift 2 ;;
-          *) die "unknown oauth token argument '$1' (--short, --expired, --scope S)" ;;
+          *) die "unknown oauth token argument '$1' (--short, --expired, --scope S, --https)" ;;
         esac
       done
-      python3 "$OAUTH_SERVER_PY" token --url "$(oauth_token_url)" --client-id "$client" \
-        --client-secret "$(oauth_secret "$client")" ${scope:+--scope "$scope"} ;;
+      python3 "$OAUTH_SERVER_PY" token --url "$url" --client-id "$client" \
+        --client-secret "$(oauth_secret "$client")" ${scope:+--scope "$scope"} ${ca:+--ca-file "$ca"} ;;
     start) [ $# -eq 0 ] || die "oauth start takes no arguments"
-      oauth_server_start; say "OAuth token server on $(oauth_url) (pid $(oauth_server_pid))" ;;
+      oauth_server_start; say "OAuth token server on $(oauth_url) and $(oauth_https_token_url) (pid $(oauth_server_pid))" ;;
     stop) [ $# -eq 0 ] || die "oauth stop takes no arguments"
       oauth_server_stop; say "OAuth token server of base $BASE stopped: $(oauth_token_url) is unreachable" ;;
     status) [ $# -eq 0 ] || die "oauth status takes no arguments"

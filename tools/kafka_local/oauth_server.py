@@ -8,7 +8,14 @@ JWKS, which Kafka's OAuthBearerValidatorCallbackHandler fetches to check the
 tokens. Python standard library only; the RSA key is made by openssl.
 
   oauth_server.py serve --port P --key KEY.pem --clients CLIENTS.json --issuer URL --audience AUD
-  oauth_server.py token --url TOKEN_URL --client-id ID --client-secret SECRET [--scope S]
+                        [--https-port Q --cert CERT.pem --cert-key CERT_KEY.pem]
+  oauth_server.py token --url TOKEN_URL --client-id ID --client-secret SECRET [--scope S] [--ca-file CA.pem]
+
+With --https-port the same endpoints are also served over TLS (TLS 1.2 or
+1.3) on 127.0.0.1:Q with the certificate CERT (kafka-local's: signed by its
+test CA, subjectAltName DNS:localhost and IP:127.0.0.1), beside the plain
+http listener, which brokers keep using for the JWKS. A client that refuses
+the certificate shows up in the log as a failed handshake.
 
 Endpoints (serve):
   POST /token   grant_type=client_credentials; the client authenticates with
@@ -35,8 +42,10 @@ import hmac
 import http.server
 import json
 import os
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -202,20 +211,60 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(status, body)
 
 
+class HttpsHandler(Handler):
+    """The same endpoints on the https listener (its own discovery document)."""
+    discovery = None
+
+
+class TlsServer(http.server.ThreadingHTTPServer):
+    """ThreadingHTTPServer over TLS. The handshake runs in the request's
+    thread, not in accept(), so a client that stalls or refuses the
+    certificate holds up nobody else; its failure is logged."""
+
+    def __init__(self, address, handler, context):
+        super().__init__(address, handler)
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def finish_request(self, request, client_address):
+        request.settimeout(10)
+        try:
+            request.do_handshake()
+        except (ssl.SSLError, OSError) as e:
+            sys.stderr.write("%s https handshake with %s:%s failed: %s\n" % (
+                time.strftime("%Y-%m-%dT%H:%M:%S"), client_address[0], client_address[1], e))
+            return
+        super().finish_request(request, client_address)
+
+
+def discovery(issuer, base):
+    return {"issuer": issuer, "token_endpoint": base + "/token", "jwks_uri": base + "/jwks",
+            "grant_types_supported": ["client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "id_token_signing_alg_values_supported": ["RS256"]}
+
+
 def serve(a):
     key = RsaKey(a.key)
     with open(a.clients) as f:
         clients = json.load(f)
     base = f"http://127.0.0.1:{a.port}"
     Handler.issuer_state = TokenIssuer(key, clients, a.issuer, a.audience)
-    Handler.discovery = {"issuer": a.issuer, "token_endpoint": base + "/token", "jwks_uri": base + "/jwks",
-                         "grant_types_supported": ["client_credentials"],
-                         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-                         "id_token_signing_alg_values_supported": ["RS256"]}
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    sys.stderr.write(f"oauth server on {base} (kid {key.kid}, clients {', '.join(sorted(clients))})\n")
+    Handler.discovery = discovery(a.issuer, base)
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)]
+    where = base
+    if a.https_port:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(a.cert, a.cert_key)
+        https_base = f"https://127.0.0.1:{a.https_port}"
+        HttpsHandler.discovery = discovery(a.issuer, https_base)
+        servers.append(TlsServer(("127.0.0.1", a.https_port), HttpsHandler, context))
+        where += f" and {https_base} (certificate {a.cert})"
+    sys.stderr.write(f"oauth server on {where} (kid {key.kid}, clients {', '.join(sorted(clients))})\n")
     sys.stderr.flush()
-    srv.serve_forever()
+    for srv in servers[1:]:
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    servers[0].serve_forever()
 
 
 def fetch_token(a):
@@ -226,8 +275,9 @@ def fetch_token(a):
     req = urllib.request.Request(a.url, data=urllib.parse.urlencode(form).encode(),
                                  headers={"Authorization": "Basic " + auth,
                                           "Content-Type": "application/x-www-form-urlencoded"})
+    context = ssl.create_default_context(cafile=a.ca_file) if a.ca_file else None
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=10, context=context) as r:
             body = json.load(r)
     except urllib.error.HTTPError as e:
         sys.stderr.write(f"token endpoint {a.url}: HTTP {e.code}: {e.read().decode(errors='replace')}\n")
@@ -248,12 +298,18 @@ def main(argv):
     s.add_argument("--clients", required=True, help="JSON: client id -> settings")
     s.add_argument("--issuer", required=True)
     s.add_argument("--audience", required=True)
+    s.add_argument("--https-port", type=int, help="also serve https on this port (needs --cert, --cert-key)")
+    s.add_argument("--cert", help="the https listener's certificate, PEM")
+    s.add_argument("--cert-key", help="its private key, PEM")
     t = sub.add_parser("token")
     t.add_argument("--url", required=True)
     t.add_argument("--client-id", required=True)
     t.add_argument("--client-secret", required=True)
     t.add_argument("--scope")
+    t.add_argument("--ca-file", help="for an https URL: the CA that signed the server's certificate")
     a = ap.parse_args(argv)
+    if a.cmd == "serve" and a.https_port and not (a.cert and a.cert_key):
+        ap.error("--https-port needs --cert and --cert-key")
     return serve(a) if a.cmd == "serve" else fetch_token(a)
 
 

@@ -31,6 +31,13 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[oauth_server_ext]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost,IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [client_ext]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature
@@ -94,6 +101,8 @@ make_tls_material() {
   tls_make_ca "$d/untrusted-ca" "Sluice kafka-local untrusted CA"
   tls_issue "$d/broker" localhost "$d/ca" server_ext
   tls_issue "$d/client" "$CLIENT_CN" "$d/ca" client_ext
+  # the OAuth token server's https listener (oauth.sh): reached as 127.0.0.1 or localhost
+  tls_issue "$d/oauth-server" localhost "$d/ca" oauth_server_ext
   tls_issue "$d/untrusted-broker" localhost "$d/untrusted-ca" server_ext
   tls_issue_expired "$d/expired-broker" "$d/ca"
   # the same client key, encrypted (PKCS#8, PBES2 + AES-256-CBC)

@@ -78,6 +78,12 @@ struct OidcSettings {
   std::string scope;               // sasl.oauthbearer.scope; empty: the endpoint's default
   // Where the secret was set, for error texts ("check <this>").
   std::string secret_property = "sasl.oauthbearer.client.secret";
+  // The CA certificates that verify an https:// token endpoint, as
+  // librdkafka names them: https.ca.location (a PEM file, or a directory
+  // hashed by `openssl rehash`) or https.ca.pem (PEM text); both empty: the
+  // system's default trust store. The brokers' ssl.* settings do not apply.
+  std::string https_ca_location;
+  std::string https_ca_pem;
 };
 
 // SASL OAUTHBEARER (RFC 7628): tokens from OIDC or from the application.

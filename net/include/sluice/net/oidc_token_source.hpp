@@ -6,9 +6,11 @@
 // of the connection that asked, bounded by `timeout`; an endpoint that
 // cannot be reached is an error naming its URL.
 //
-// HTTPS verifies the endpoint's certificate with the connections' TLS
-// settings (ssl.ca.location / ssl.ca.pem, enable.ssl.certificate.verification,
-// ssl.endpoint.identification.algorithm).
+// HTTPS verifies the endpoint's certificate chain and name with `tls`: the
+// producer gives the token endpoint its own trust (https.ca.location /
+// https.ca.pem, else the system's store; as librdkafka), never the
+// brokers' ssl.* settings. A certificate that fails is
+// sasl_errc::oauth_token_endpoint_untrusted, naming what to set.
 #include <chrono>
 #include <memory>
 

@@ -29,6 +29,7 @@ enum class sasl_errc {
   oauth_token_endpoint_error,       // the token endpoint answered with another error
   oauth_token_endpoint_unreachable, // no connection to the token endpoint (refused, no such host, timeout)
   oauth_bad_token_response,         // the token endpoint's answer is not a usable token
+  oauth_token_endpoint_untrusted,   // the https token endpoint's certificate failed verification
 };
 
 SLUICE_API const std::error_category& sasl_category() noexcept;

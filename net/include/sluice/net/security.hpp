@@ -69,6 +69,10 @@ struct TlsOptions {
   // ssl.enabled.protocols: which of TLS 1.2 and 1.3 are offered.
   bool tls12 = true;
   bool tls13 = true;
+  // Which properties set ca_location and ca_pem, for error texts: "ssl"
+  // (ssl.ca.location, ssl.ca.pem) for brokers, "https" (https.ca.location,
+  // https.ca.pem) for the OIDC token endpoint.
+  std::string trust_properties = "ssl";
 };
 
 class OAuthTokenSource;  // sluice/net/oauth_token.hpp
