@@ -3,7 +3,14 @@
 #include "sluice/protocol/buffer_reader.hpp"
 #include "sluice/protocol/decode_support.hpp"
 
+// SLUICE_PROTOCOL_VERSION comes from protocol/CMakeLists.txt, for this file only.
+#ifndef SLUICE_PROTOCOL_VERSION
+#error "SLUICE_PROTOCOL_VERSION is not defined: protocol/CMakeLists.txt sets it from PROJECT_VERSION"
+#endif
+
 namespace sluice::protocol {
+
+const char* sluice_version() noexcept { return SLUICE_PROTOCOL_VERSION; }
 
 std::optional<VersionRange> ApiVersionsResponse::range_of(ApiKey key) const noexcept {
   for (const auto& a : api_keys) {

@@ -19,6 +19,7 @@ from ._sluice import (
     Summary,
     check_config,
 )
+from ._sluice import version as _library_version
 
 __all__ = [
     "BulkError",
@@ -29,4 +30,6 @@ __all__ = [
     "Summary",
     "check_config",
 ]
-__version__ = "0.1.0"
+# The C++ library's own (sluice::version()); the distribution's metadata
+# version comes from the same line of the top CMakeLists.txt.
+__version__: str = _library_version()

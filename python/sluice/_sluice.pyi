@@ -160,3 +160,6 @@ class Producer:
 
 def check_config(config: Mapping[str, Union[str, int, float, bool]]) -> None:
     """Checks producer properties as Producer(config) would (ConfigError naming a bad one), without a producer."""
+
+def version() -> str:
+    """The version of the Sluice library linked (sluice::version()); sluice.__version__."""

@@ -3,6 +3,7 @@
 
 #include "bind_types.hpp"
 #include "exceptions.hpp"
+#include "sluice/version.hpp"
 
 namespace nb = nanobind;
 
@@ -36,4 +37,6 @@ NB_MODULE(_sluice, m) {
   m.attr("ConfigError") = nb::handle(g_config_error);
   m.attr("KafkaException") = nb::handle(g_kafka_exception);
   bind_types(m);
+  // sluice.__version__: the library this extension was built from.
+  m.def("version", [] { return sluice::version(); }, "The version of the Sluice library linked (sluice::version()).");
 }

@@ -7,6 +7,7 @@
 
 #include "connection_machine_rig.hpp"
 #include "sluice/net/net_error.hpp"
+#include "sluice/protocol/api_versions.hpp"
 
 using namespace sluice;
 using namespace sluice::test;
@@ -76,6 +77,25 @@ TEST_CASE("machine: a name that does not resolve, or a TLS setup that fails, end
   }
   CHECK(r.written.empty());
   CHECK(r.connect_calls == 1);
+}
+
+TEST_CASE("machine: the ApiVersions request tells the broker the client software is sluice at this build's version") {
+  Rig r;
+  r.start();
+  r.feed(ev::Connected{});
+  REQUIRE(r.written.size() == 1);
+  const auto& req = r.written[0];
+  REQUIRE(req.api_key == static_cast<std::int16_t>(ApiKey::ApiVersions));
+  REQUIRE(req.api_version >= 3);  // the version that carries them
+  // The body's end: ClientSoftwareName, ClientSoftwareVersion (compact
+  // strings), no tagged fields. protocol::sluice_version() is the project's
+  // version (protocol/messages_test.cpp checks it against the top CMakeLists.txt).
+  const std::string version = protocol::sluice_version();
+  Bytes tail{7, 's', 'l', 'u', 'i', 'c', 'e', static_cast<std::uint8_t>(version.size() + 1)};
+  tail.insert(tail.end(), version.begin(), version.end());
+  tail.push_back(0);
+  REQUIRE(req.frame.size() > tail.size());
+  CHECK(Bytes(req.frame.end() - static_cast<std::ptrdiff_t>(tail.size()), req.frame.end()) == tail);
 }
 
 TEST_CASE("machine: TLS is a step between TCP and ApiVersions, and its failure's words are kept") {

@@ -32,6 +32,8 @@ RequestHeader request_header(ApiKey key, std::int16_t v, const std::string& c) {
 ApiVersionsRequest api_versions_request(const std::string& c) {
   ApiVersionsRequest m;
   if (c == "default") {
+    // The fixed values ApiVersionsAndMetadataGoldens.java wrote the golden
+    // bytes with, not the project's version (which changes).
     m.client_software_name = "sluice";
     m.client_software_version = "0.1.0";
   } else {

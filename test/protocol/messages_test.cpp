@@ -5,8 +5,11 @@
 // complete response skipped and counted (refused for ApiVersions).
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,10 +85,33 @@ TEST_CASE("every request encodes at every supported version and refuses the othe
 
 TEST_CASE("ApiVersions request: empty before v3, then client software name and version") {
   ApiVersionsRequest m;
+  m.client_software_version = "2.10.3";
   for (std::int16_t v = 0; v <= 2; ++v) CHECK(encoded(m, v).empty());
-  const Bytes v3 = concat({{0x07}, str("sluice"), {0x06}, str("0.1.0"), {0x00}});
+  const Bytes v3 = concat({{0x07}, str("sluice"), {0x07}, str("2.10.3"), {0x00}});
   CHECK(encoded(m, 3) == v3);
   CHECK(encoded(m, 4) == v3);
+}
+
+TEST_CASE("ApiVersions request: by default the client software is sluice at the project's version, in Kafka's pattern") {
+  const ApiVersionsRequest m;
+  CHECK(m.client_software_name == "sluice");
+  // The project's version, read here from where it is defined.
+  std::ifstream top(SLUICE_SOURCE_DIR "/CMakeLists.txt");
+  const std::string text((std::istreambuf_iterator<char>(top)), std::istreambuf_iterator<char>());
+  std::smatch project;
+  REQUIRE(std::regex_search(text, project, std::regex(R"(project\(sluice VERSION ([0-9.]+))")));
+  CHECK(m.client_software_version == project[1].str());
+  CHECK(std::string(sluice_version()) == project[1].str());
+  // What the broker checks (ApiVersionsRequest.isValid); anything else is
+  // answered with INVALID_REQUEST.
+  const std::regex kafka_pattern("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
+  CHECK(std::regex_match(m.client_software_name, kafka_pattern));
+  CHECK(std::regex_match(m.client_software_version, kafka_pattern));
+  const std::string v(sluice_version());
+  const Bytes v3 = concat({{static_cast<std::uint8_t>(v.size() + 1)}, str(v)});
+  const Bytes out = encoded(m, 3);
+  REQUIRE(out.size() == 1 + 6 + v3.size() + 1);
+  CHECK(Bytes(out.begin() + 7, out.end() - 1) == v3);
 }
 
 TEST_CASE("Metadata request: null vs empty topics, and the booleans by version") {

@@ -13,10 +13,17 @@
 
 namespace sluice::protocol {
 
+// The version of Sluice this layer was built as: PROJECT_VERSION of the top
+// CMakeLists.txt, the one place it is defined (protocol/CMakeLists.txt hands
+// it to api_versions.cpp). The same string as sluice::version(), which
+// protocol/ cannot include (it depends on nothing of ours).
+const char* sluice_version() noexcept;
+
 struct ApiVersionsRequest {
-  // v3+; must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?
+  // v3+; both must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?, or the
+  // broker answers INVALID_REQUEST.
   std::string client_software_name = "sluice";
-  std::string client_software_version = "0.1.0";
+  std::string client_software_version = sluice_version();
 };
 
 struct ApiVersionsResponse {
