@@ -67,7 +67,14 @@ PyProducer::PyProducer(nb::handle config, nb::object on_delivery) : default_call
   if (!default_callback_.is_none() && !PyCallable_Check(default_callback_.ptr())) {
     throw nb::type_error("on_delivery must be callable (or None)");
   }
-  const sluice::Config cpp_config = config_from_dict(config);
+  sluice::Config cpp_config = config_from_dict(config);
+  // delivery.report.only.error is applied here, not by Sluice: the queue
+  // needs every report to know what is outstanding (len(), flush()), and
+  // only the on_delivery call is skipped for acknowledged records.
+  if (auto it = cpp_config.values().find("delivery.report.only.error"); it != cpp_config.values().end()) {
+    report_only_errors_ = it->second == "true";
+    cpp_config.replace("delivery.report.only.error", "false");
+  }
   try {
     producer_ = std::make_unique<sluice::Producer>(cpp_config);
   } catch (const sluice::ConfigError& e) {
@@ -108,7 +115,9 @@ void PyProducer::produce(nb::handle topic, nb::handle value, nb::handle key, std
   const std::uint64_t id = next_callback_id_++;
   callbacks_.emplace(id, nb::borrow(cb));
   nb::gil_scoped_release release;
-  producer_->send_ref(ref, [queue, id](const DeliveryReport& r) { queue->push(id, r); });
+  producer_->send_ref(ref, [queue, id, only_errors = report_only_errors_](const DeliveryReport& r) {
+    queue->push(id, r, !only_errors || !r);
+  });
 }
 
 std::size_t PyProducer::serve_ready() {
@@ -119,6 +128,10 @@ std::size_t PyProducer::serve_ready() {
     if (found == callbacks_.end()) continue;
     nb::object cb = std::move(found->second);
     callbacks_.erase(found);
+    if (!entry->call) {  // delivery.report.only.error: acknowledged, nobody to call
+      --served;
+      continue;
+    }
     nb::object err = entry->report.error ? nb::cast(*entry->report.error) : nb::none();
     nb::object report = nb::cast(std::move(entry->report));
     cb(err, report);  // an exception propagates: the caller of poll()/flush() sees it

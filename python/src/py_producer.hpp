@@ -59,6 +59,7 @@ class PyProducer {
   std::unique_ptr<sluice::Producer> producer_;
   std::unordered_map<std::uint64_t, nanobind::object> callbacks_;  // touched with the GIL only
   std::uint64_t next_callback_id_ = 1;
+  bool report_only_errors_ = false;  // delivery.report.only.error: on_delivery for failures only
   nanobind::object default_callback_;
 };
 

@@ -19,8 +19,8 @@ PyReport PyReport::of(const DeliveryReport& r) {
   return p;
 }
 
-void ReportQueue::push(std::uint64_t id, const DeliveryReport& r) {
-  Entry e{id, PyReport::of(r)};
+void ReportQueue::push(std::uint64_t id, const DeliveryReport& r, bool call) {
+  Entry e{id, call ? PyReport::of(r) : PyReport{}, call};
   {
     std::lock_guard lock(mu_);
     entries_.push_back(std::move(e));

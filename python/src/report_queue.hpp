@@ -38,12 +38,16 @@ class ReportQueue {
   struct Entry {
     std::uint64_t callback_id;
     PyReport report;
+    // false: the callback is dropped without being called (an acknowledged
+    // record under delivery.report.only.error=true).
+    bool call = true;
   };
 
   // Any thread, before the record is handed to Sluice.
   void expect_uncalled() noexcept { uncalled_in_flight_.fetch_add(1, std::memory_order_relaxed); }
-  // Sluice's thread: the report of a record with Python callback `id`.
-  void push(std::uint64_t id, const DeliveryReport& r);
+  // Sluice's thread: the report of a record with Python callback `id`;
+  // `call` false: served by dropping the callback, not calling it.
+  void push(std::uint64_t id, const DeliveryReport& r, bool call = true);
   // Sluice's thread: the report of a record without a callback.
   void settle_uncalled(const DeliveryReport& r) noexcept;
 

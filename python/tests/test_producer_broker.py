@@ -82,3 +82,28 @@ def test_create_topic_refused_raises_kafka_exception(bootstrap):
     else:
         raise AssertionError("an invalid topic name was accepted")
     p.close()
+
+
+def test_delivery_report_only_error_calls_on_delivery_for_failures_only(bootstrap, topic_name):
+    # librdkafka's (and confluent-kafka's) delivery.report.only.error: the
+    # acknowledged records' callbacks are dropped, a failed record's runs;
+    # len() and flush() still account for every record. The control without
+    # the setting calls back for every record.
+    def run(only_errors):
+        p = sluice.Producer({"bootstrap.servers": bootstrap, "delivery.report.only.error": only_errors,
+                             "message.max.bytes": 10000})
+        calls = []
+        for i in range(5):
+            p.produce(topic_name, value=b"v%d" % i, partition=0, on_delivery=lambda err, r: calls.append(err))
+        # Over message.max.bytes: refused at once, reported as failed.
+        p.produce(topic_name, value=b"x" * 20000, partition=0, on_delivery=lambda err, r: calls.append(err))
+        assert p.flush(30) == 0 and len(p) == 0
+        p.close()
+        return calls
+
+    only_failed = run(True)
+    assert len(only_failed) == 1 and only_failed[0] is not None
+    every = run(False)
+    # The refusal is reported at once, before the acknowledgements.
+    assert len(every) == 6 and every.count(None) == 5
+    assert len(java_read(bootstrap, topic_name)) == 10
