@@ -5,6 +5,7 @@
 #include "sluice/net/api_versions_negotiation.hpp"
 #include "sluice/net/net_error.hpp"
 #include "sluice/net/sasl_exchange.hpp"
+#include "sluice/protocol/api.hpp"
 #include "sluice/protocol/api_versions.hpp"
 #include "sluice/protocol/codec_error.hpp"
 #include "sluice/protocol/headers.hpp"
@@ -21,6 +22,12 @@ bool is_sasl(ApiKey key) noexcept { return key == ApiKey::SaslHandshake || key =
 
 void earliest(std::optional<Clock::time_point>& into, std::optional<Clock::time_point> t) noexcept {
   if (t && (!into || *t < *into)) into = t;
+}
+
+// "Produce v9 (correlation id 12)", for protocol_trace.
+std::string describe_request(ApiKey key, std::int16_t version, std::int32_t correlation_id) {
+  return std::string(protocol::api_name(key)) + " v" + std::to_string(version) + " (correlation id " +
+         std::to_string(correlation_id) + ")";
 }
 
 }  // namespace
@@ -273,6 +280,8 @@ void ConnectionMachine::write_next() {
   writing_frame_ = std::move(out.frame);
   writing_splices_ = std::move(out.splices);
   writing_correlation_id_ = out.request.correlation_id;
+  writing_api_key_ = out.request.api_key;
+  writing_api_version_ = out.request.api_version;
   // One buffer sequence: framing slices and the caller's ranges in wire order.
   writing_pieces_.clear();
   writing_bytes_ = 0;
@@ -311,6 +320,10 @@ void ConnectionMachine::on(const event::WriteDone& e) {
   }
   ++options_.traffic->tx;
   options_.traffic->tx_bytes += writing_bytes_;
+  if (options_.protocol_trace) {
+    options_.protocol_trace("sent " + describe_request(writing_api_key_, writing_api_version_, writing_correlation_id_) +
+                            ", " + std::to_string(writing_bytes_) + " bytes");
+  }
   // acks=0 Produce: written is all the answer there will be.
   if (auto done = std::exchange(writing_no_response_, nullptr)) deliver(std::move(done), RequestOutcome{{}, {}, true});
   deliver_early_answer();
@@ -388,6 +401,11 @@ void ConnectionMachine::on_frame(std::span<const std::uint8_t> frame) {
   }
   // SASL answers (re-authentication) are not use of the connection.
   if (!is_sasl(req->api_key)) last_used_ = now_;
+  if (options_.protocol_trace) {
+    options_.protocol_trace("received the answer to " +
+                            describe_request(req->api_key, req->api_version, req->correlation_id) + ", " +
+                            std::to_string(4 + frame.size()) + " bytes");
+  }
   protocol::BufferReader r(frame);
   protocol::decode_response_header(r, req->api_key, req->api_version);
   if (!r.ok()) {

@@ -60,6 +60,14 @@ std::vector<CreateTopicResult> ProducerDriver::create_topics(std::span<const New
   op->deadline = deadline_after(clock_->steady(), timeout);
   const auto real_give_up = deadline_after(deadline_after(Clock::now(), timeout), std::chrono::seconds(1));
   auto answer = op->done.get_future();
+  if (debugging(DebugContext::admin)) {
+    std::string asked;
+    for (const auto& t : topics) {
+      asked += (asked.empty() ? "'" : ", '") + t.name + "' (" + std::to_string(t.num_partitions) + " partitions, replication factor " +
+               std::to_string(t.replication_factor) + ")";
+    }
+    debug(DebugContext::admin, "create_topics " + asked + ", timeout " + std::to_string(timeout.count()) + " ms");
+  }
   post([this, op] { admin_.start(op); });
   // The I/O thread reports the timeout itself; the grace covers an I/O
   // side that stopped (close() from another thread) or is not run at all.
@@ -70,7 +78,14 @@ std::vector<CreateTopicResult> ProducerDriver::create_topics(std::span<const New
                       "no answer within " + std::to_string(timeout.count()) + " ms (the I/O side did not run)");
     }
   }
-  return answer.get();
+  std::vector<CreateTopicResult> answered = answer.get();
+  if (debugging(DebugContext::admin)) {
+    for (const auto& r : answered) {
+      debug(DebugContext::admin, "create_topics '" + r.name + "': " +
+                                     (r ? "created, " + std::to_string(r.num_partitions) + " partitions" : r.error_message));
+    }
+  }
+  return answered;
 }
 
 // ---------------------------------------------------------------- AdminHost (I/O thread)

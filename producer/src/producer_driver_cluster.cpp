@@ -53,6 +53,11 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
   options.security = net_security_;
   LinkHistory& history = link_history_[node_id];
   options.traffic = history.wire;  // statistics: every request to this broker, across reconnects
+  if (debugging(DebugContext::protocol)) {  // debug=protocol: a line per request and per answer
+    options.protocol_trace = [this, name = describe_broker(node_id, address->to_string())](const std::string& line) {
+      debug(DebugContext::protocol, name + ": " + line);
+    };
+  }
   debug(DebugContext::broker, "connecting to " + describe_broker(node_id, address->to_string()));
   auto c = links_->make_link(node_id, *address, options);
   connections_[node_id] = c;

@@ -237,9 +237,49 @@ TEST_CASE("debug: only the contexts asked for are written, each line tagged") {
   CHECK_FALSE(any_starts(broker_msg, "[conf]"));
 
   const auto all = debug_lines("all");
-  for (const char* context : {"[generic] ", "[broker] ", "[metadata] ", "[msg] ", "[eos] ", "[conf] "}) {
+  for (const char* context : {"[generic] ", "[broker] ", "[metadata] ", "[msg] ", "[eos] ", "[conf] ", "[protocol] "}) {
     CHECK(any_starts(all, context));
   }
+}
+
+// debug=protocol: a line per request written and per answer read, naming the
+// broker, the API, its version and correlation id; the Produce request and
+// its answer among them. debug=admin: create_topics, asked and answered.
+TEST_CASE("debug: protocol lines for every request and answer, admin lines for create_topics") {
+  const auto protocol = debug_lines("protocol");
+  INFO([&] {
+    std::string s;
+    for (const auto& l : protocol) s += l + "\n";
+    return s;
+  }());
+  for (const auto& l : protocol) CHECK(l.rfind("[protocol] ", 0) == 0);
+  auto has = [&](const std::string& part) {
+    return std::any_of(protocol.begin(), protocol.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  };
+  CHECK(has(": sent ApiVersions v"));
+  CHECK(has(": received the answer to ApiVersions v"));
+  CHECK(has(": sent Metadata v"));
+  CHECK(has(": sent Produce v"));
+  CHECK(has(": received the answer to Produce v"));
+  CHECK(any_starts(protocol, "[protocol] bootstrap broker "));
+
+  std::vector<std::string> admin;
+  std::mutex mu;
+  sluice::ProducerOptions options;
+  options.log_sink = [&](sluice::LogLevel level, std::string_view m) {
+    std::lock_guard lock(mu);
+    if (level == sluice::LogLevel::debug) admin.emplace_back(m);
+  };
+  const std::string topic = sluice::test::unique_topic("diagnostics-admin");
+  {
+    Producer producer(Config::from_map({{"bootstrap.servers", sluice::test::bootstrap_or_fail()}, {"debug", "admin"}}),
+                      options);
+    const sluice::NewTopic t{.name = topic, .num_partitions = 2, .replication_factor = 1};
+    REQUIRE(producer.create_topics(std::span(&t, 1), std::chrono::seconds(30)).at(0));
+  }
+  std::lock_guard lock(mu);
+  CHECK(any_starts(admin, "[admin] create_topics '" + topic + "' (2 partitions, replication factor 1), timeout 30000 ms"));
+  CHECK(any_starts(admin, "[admin] create_topics '" + topic + "': created, 2 partitions"));
 }
 
 // ------------------------------------------------------------ secrets

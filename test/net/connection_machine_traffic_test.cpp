@@ -7,6 +7,8 @@
 // rig's clock (connection_machine_rig.hpp), no socket.
 #include <catch2/catch.hpp>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "connection_machine_rig.hpp"
 #include "sluice/net/net_error.hpp"
@@ -146,4 +148,33 @@ TEST_CASE("traffic: unwritten requests are the queued ones and the one being wri
   CHECK(third.count == 1);
   r.answer(r.written.at(1), Bytes{0, 0, 0, 0});
   CHECK((first.count == 1 && r.m.in_flight() == 1 && r.m.unwritten() == 0));
+}
+
+// debug=protocol's lines come from the machine: one per request written in
+// full and one per answer read, naming the API, version and correlation id,
+// with the bytes on the wire. Nothing is traced without a hook.
+TEST_CASE("traffic: protocol_trace names each request written and each answer read") {
+  std::vector<std::string> lines;
+  net::ConnectionOptions o;
+  o.protocol_trace = [&](const std::string& line) { lines.push_back(line); };
+  Rig r(o);
+  r.start();
+  r.feed(ev::Connected{});
+  const FakeRequest versions = r.written.at(0);
+  CHECK(lines.empty());  // the write has not completed
+  r.write_done();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "sent ApiVersions v" + std::to_string(versions.api_version) + " (correlation id " +
+                        std::to_string(versions.correlation_id) + "), " + std::to_string(wire_size(versions)) + " bytes");
+  const Bytes answer = FakeBroker::response(versions, FakeBroker::api_versions_body(versions.api_version));
+  r.read(answer);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1] == "received the answer to ApiVersions v" + std::to_string(versions.api_version) +
+                        " (correlation id " + std::to_string(versions.correlation_id) + "), " +
+                        std::to_string(answer.size()) + " bytes");
+  Call c;
+  r.send(c);
+  r.write_done();
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[2].starts_with("sent Metadata v"));
 }

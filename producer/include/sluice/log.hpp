@@ -29,10 +29,10 @@ enum class DebugContext : std::uint32_t {
   feature = 1u << 4,   // (no lines of its own; the API versions are under broker)
   queue = 1u << 5,     // (none yet)
   msg = 1u << 6,       // Produce requests: to which broker, how many batches and records
-  protocol = 1u << 7,  // (none yet)
+  protocol = 1u << 7,  // every request written and answer read: API, version, correlation id, bytes
   security = 1u << 8,  // TLS and SASL set-up of each connection (never credentials)
   eos = 1u << 9,       // idempotence: producer id requests and answers
-  admin = 1u << 10,    // create_topics (none yet)
+  admin = 1u << 10,    // create_topics: what was asked, and each topic's outcome
   conf = 1u << 11,     // the configuration at start, passwords redacted
 };
 inline constexpr std::uint32_t kAllDebugContexts = (1u << 12) - 1;

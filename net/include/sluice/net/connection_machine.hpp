@@ -69,6 +69,11 @@ struct ConnectionOptions {
   // ones to each new connection to the broker. Empty: the connection keeps
   // its own.
   std::shared_ptr<WireTraffic> traffic;
+  // Called with one line per request written in full and per answer read
+  // (API, version, correlation id, bytes) when set: the producer's
+  // `debug=protocol` output. Runs inside resume(); never holds a secret
+  // (SASL requests are named, their bytes are not shown).
+  std::function<void(const std::string&)> protocol_trace;
   // Replaces name resolution with these addresses, tried in this order, as
   // if the broker's name had resolved to them. For tests: the machines the
   // suite runs on resolve no name to several addresses, and "every address
@@ -291,6 +296,8 @@ class ConnectionMachine {
   std::vector<std::span<const std::uint8_t>> writing_pieces_;  // both, in wire order
   std::int32_t writing_correlation_id_ = -1;
   std::size_t writing_bytes_ = 0;            // its size on the wire (statistics)
+  protocol::ApiKey writing_api_key_{};       // and what it is (protocol_trace)
+  std::int16_t writing_api_version_ = 0;
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
   Clock::time_point writing_no_response_deadline_{};  // and that request's deadline
   std::optional<EarlyAnswer> early_answer_;  // for the gathered request being written
