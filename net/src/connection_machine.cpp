@@ -67,8 +67,11 @@ std::size_t ConnectionMachine::in_flight() const noexcept {
 
 // The request being written is in in_flight_ (it joins when its write
 // starts) unless it expects no answer (acks=0), which in_flight() leaves out.
+// An answer can come before the write's completion is seen; the request is
+// then no longer open (or held as the early answer, which in_flight()
+// counts), so it is not counted as unwritten either.
 std::size_t ConnectionMachine::unwritten() const noexcept {
-  return write_queue_.size() + (writing_ && !writing_no_response_ ? 1 : 0);
+  return write_queue_.size() + (writing_ && !writing_no_response_ && !writing_answered_ ? 1 : 0);
 }
 
 // --- connecting -------------------------------------------------------------
@@ -280,6 +283,7 @@ void ConnectionMachine::write_next() {
   writing_frame_ = std::move(out.frame);
   writing_splices_ = std::move(out.splices);
   writing_correlation_id_ = out.request.correlation_id;
+  writing_answered_ = false;
   writing_api_key_ = out.request.api_key;
   writing_api_version_ = out.request.api_version;
   // One buffer sequence: framing slices and the caller's ranges in wire order.
@@ -399,6 +403,7 @@ void ConnectionMachine::on_frame(std::span<const std::uint8_t> frame) {
     close(net_errc::protocol_error);
     return;
   }
+  if (writing_ && req->correlation_id == writing_correlation_id_) writing_answered_ = true;
   // SASL answers (re-authentication) are not use of the connection.
   if (!is_sasl(req->api_key)) last_used_ = now_;
   if (options_.protocol_trace) {

@@ -39,6 +39,10 @@ using tcp = asio::ip::tcp;
 std::pair<sasl_errc, std::string> describe_endpoint_tls_failure(SSL* ssl, const boost::system::error_code& ec,
                                                                 const std::string& host, const TlsOptions& tls) {
   const long result = SSL_get_verify_result(ssl);
+  // This failed handshake's queued OpenSSL errors are told by `result` and
+  // `ec`: left queued on the I/O thread, they would surface in a later,
+  // unrelated error text.
+  ERR_clear_error();
   if (result != X509_V_OK) {
     std::string advice;
     switch (result) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "deadline.hpp"
+#include "producer_driver.hpp"
 
 namespace sluice::detail {
 
@@ -120,6 +121,10 @@ BulkSummary BulkTracker::conclude(Producer& producer, const BulkOptions& options
 // documented to answer errc::would_deadlock at once on that thread, and
 // everywhere else a record without a topic is refused at once (before it
 // is queued or counted), so this probe sends nothing and never blocks.
+void BulkTracker::send(Producer& producer, Record record, std::size_t index, const std::shared_ptr<BulkTracker>& self) {
+  producer.engine_->send(std::move(record), [self, index](const DeliveryReport& r) { self->report(index, r); });
+}
+
 bool on_producer_io_thread(Producer& producer) {
   return producer.on_io_thread();
 }

@@ -67,7 +67,7 @@ json::object broker_json(const BrokerStatistics& b) {
           {"stateage", b.state_age_us},
           {"outbuf_cnt", b.requests_unwritten},
           {"outbuf_msg_cnt", 0},
-          {"waitresp_cnt", b.requests_in_flight - b.requests_unwritten},
+          {"waitresp_cnt", b.requests_in_flight - std::min(b.requests_unwritten, b.requests_in_flight)},
           {"waitresp_msg_cnt", t.waitresp_msg_cnt},
           {"tx", t.tx},
           {"txbytes", t.tx_bytes},

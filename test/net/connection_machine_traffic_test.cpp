@@ -178,3 +178,19 @@ TEST_CASE("traffic: protocol_trace names each request written and each answer re
   REQUIRE(lines.size() == 3);
   CHECK(lines[2].starts_with("sent Metadata v"));
 }
+
+// An answer can be read before its write's completion is seen: the request
+// is then answered, not unwritten, though the write is still under way.
+TEST_CASE("traffic: a request answered before its write completes is no longer counted unwritten") {
+  Rig r;
+  r.ready();
+  Call c;
+  r.send(c);
+  REQUIRE(r.m.unwritten() == 1);
+  r.answer(r.written.at(1), Bytes{0, 0, 0, 0});
+  CHECK(c.count == 1);
+  CHECK(r.m.in_flight() == 0);
+  CHECK(r.m.unwritten() == 0);
+  r.write_done();
+  CHECK((r.m.traffic().tx == 2 && r.m.traffic().rx == 2));
+}

@@ -19,6 +19,7 @@
 
 #include "bench_cli.hpp"
 #include "bench_report.hpp"
+#include "every_report.hpp"
 #include "interrupt.hpp"
 #include "latency_recorder.hpp"
 #include "outcome_tally.hpp"
@@ -108,6 +109,14 @@ int main(int argc, char** argv) {
     return fail("--print-metrics is not supported by rdkafka-bench (librdkafka reports statistics only every "
                 "statistics.interval.ms): use sluice-bench --print-metrics",
                 2);
+  }
+  // librdkafka's own setting (its booleans: true/false, 1/0): the run would
+  // count the acknowledged records as without a report.
+  for (const auto& [name, value] : opt.properties) {
+    if (name != "delivery.report.only.error") continue;
+    if (auto refused = sluice::cli::refuse_report_filter(value == "true" || value == "1", "rdkafka-bench")) {
+      return fail(*refused, 2);
+    }
   }
   if (opt.create_partitions > 0) {
     return fail("--create-partitions is not supported by rdkafka-bench: create the topic first (sluice-bench "

@@ -126,6 +126,10 @@ class SLUICE_API BulkTracker {
   // Calling thread, before the record goes to send(): its report may come
   // back inside send().
   void sending();
+  // Calling thread: sends element `index`'s record with report(index, ...)
+  // as its callback, for every record: delivery.report.only.error filters
+  // what the application hears, never what bulk_send() counts.
+  void send(Producer& producer, Record record, std::size_t index, const std::shared_ptr<BulkTracker>& self);
   // Calling thread: element `index` gave no record; nothing was sent.
   void not_made(std::size_t index, std::error_code error, std::string message);
   // The thread delivering the report (I/O thread, or the caller inside send()).
@@ -212,7 +216,7 @@ BulkSummary bulk_send(Producer& producer, R&& range, F&& make_record, BulkOption
       }
       tracker->sending();
       try {
-        producer.send(std::move(*record), [tracker, i](const DeliveryReport& r) { tracker->report(i, r); });
+        tracker->send(producer, std::move(*record), i, tracker);
       } catch (...) {
         // send() itself throws only when it cannot allocate, before the
         // record is queued: count it, then give up on the rest.

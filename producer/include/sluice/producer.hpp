@@ -78,6 +78,7 @@ struct ProducerOptions {
 
 namespace detail {
 class ProducerDriver;
+class BulkTracker;
 }
 
 class SLUICE_API Producer {
@@ -169,6 +170,9 @@ class SLUICE_API Producer {
   std::vector<CreateTopicResult> create_topics(std::span<const NewTopic> topics, std::chrono::milliseconds timeout);
 
  private:
+  // bulk_send() counts every record's report whatever
+  // delivery.report.only.error says (BulkTracker::send).
+  friend class detail::BulkTracker;
   DeliveryCallback reported(DeliveryCallback callback) const;  // delivery.report.only.error
 
   std::unique_ptr<detail::ProducerDriver> engine_;

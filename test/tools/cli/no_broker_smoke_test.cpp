@@ -159,6 +159,9 @@ TEST_CASE("every tool refuses delivery.report.only.error=true with a line naming
       {SLUICE_PRODUCE_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
       {SLUICE_BENCH_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
       {SLUICE_VERIFY_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
+#ifdef RDKAFKA_BENCH_BIN
+      {RDKAFKA_BENCH_BIN, "-b", kUnreachable, "-t", "t", "-X", "delivery.report.only.error=true"},
+#endif
   };
   for (const auto& argv : commands) {
     const auto run = run_tool(argv, "", 60s);

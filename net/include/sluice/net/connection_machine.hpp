@@ -296,6 +296,7 @@ class ConnectionMachine {
   std::vector<std::span<const std::uint8_t>> writing_pieces_;  // both, in wire order
   std::int32_t writing_correlation_id_ = -1;
   std::size_t writing_bytes_ = 0;            // its size on the wire (statistics)
+  bool writing_answered_ = false;            // its answer came before its write completed (unwritten())
   protocol::ApiKey writing_api_key_{};       // and what it is (protocol_trace)
   std::int16_t writing_api_version_ = 0;
   ResponseHandler writing_no_response_;      // its handler, if it expects no answer
