@@ -77,9 +77,16 @@ std::shared_ptr<BrokerLink> ProducerDriver::connection(std::int32_t node_id) {
         cluster_.on_connect_result(node_id, ec, why.find(where) != std::string::npos ? why : name + ": " + why,
                                    clock_->steady());
     if (ec) {
-      log(detail.empty() ? LogLevel::info : LogLevel::error,
-          name + ": cannot connect (" + why + "); next attempt in " + std::to_string(delay.count()) + " ms");
+      // A failure the user must act on is an error once; the same one on
+      // the following attempts is info (the error callback still hears of
+      // each outage, client_error_monitor).
+      const bool repeated = !detail.empty() && h.failure_logged == detail;
+      if (!detail.empty()) h.failure_logged = detail;
+      log(detail.empty() || repeated ? LogLevel::info : LogLevel::error,
+          name + ": cannot connect (" + why + "); next attempt in " + std::to_string(delay.count()) + " ms" +
+              (repeated ? " (as before)" : ""));
     } else {
+      h.failure_logged.clear();
       // The API versions this connection will use (test/interop reads them for docs/COMPATIBILITY.md).
       if (conn) debug(DebugContext::broker, "connected to " + name + ": API versions " + conn->versions().summary());
       if (settings_.security.protocol != SecurityProtocol::plaintext) {

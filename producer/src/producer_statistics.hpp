@@ -69,6 +69,11 @@ struct LinkHistory {
   std::uint64_t disconnects = 0;  // a ready link lost or closed
   bool up = false;
   Clock::time_point state_since{};
+  // The failure last logged as an error for this broker (TLS, SASL): the
+  // same failure again on the next attempts is logged at info, so a
+  // misconfigured client does not fill the log with one error per retry.
+  // Cleared when a connection comes up.
+  std::string failure_logged;
   // What its connections wrote and read, each connection adding to it.
   std::shared_ptr<net::WireTraffic> wire = std::make_shared<net::WireTraffic>();
 };

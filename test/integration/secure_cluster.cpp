@@ -63,9 +63,10 @@ std::map<std::string, std::string> sasl_ssl(const SecureInfo& info, const std::s
 sluice::ProducerOptions LogCapture::options() {
   sluice::ProducerOptions o;
   o.log_level = sluice::LogLevel::debug;
-  o.log_sink = [this](sluice::LogLevel, std::string_view message) {
+  o.log_sink = [this](sluice::LogLevel level, std::string_view message) {
     std::lock_guard lock(mu_);
     lines_.emplace_back(message);
+    levels_.push_back(level);
   };
   return o;
 }
@@ -79,6 +80,13 @@ std::string LogCapture::all() const {
 std::vector<std::string> LogCapture::lines() const {
   std::lock_guard lock(mu_);
   return lines_;
+}
+
+std::size_t LogCapture::count(sluice::LogLevel level, const std::string& part) const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < lines_.size(); ++i) n += levels_[i] == level && lines_[i].find(part) != std::string::npos;
+  return n;
 }
 
 bool LogCapture::wait_for(const std::string& part, std::chrono::milliseconds limit) const {

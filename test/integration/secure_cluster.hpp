@@ -41,6 +41,8 @@ class LogCapture {
   sluice::ProducerOptions options();
   std::string all() const;
   std::vector<std::string> lines() const;
+  // The lines logged at `level` that contain `part`.
+  std::size_t count(sluice::LogLevel level, const std::string& part) const;
   bool contains(const std::string& part) const { return all().find(part) != std::string::npos; }
   // Polls until a line contains `part`, or `limit` passes.
   bool wait_for(const std::string& part, std::chrono::milliseconds limit) const;
@@ -48,6 +50,7 @@ class LogCapture {
  private:
   mutable std::mutex mu_;
   std::vector<std::string> lines_;
+  std::vector<sluice::LogLevel> levels_;  // lines_[i]'s level
 };
 
 }  // namespace sluice::test

@@ -280,6 +280,29 @@ TEST_CASE("security: a TLS client at a plaintext port fails fast, pointing at se
   CHECK(std::chrono::steady_clock::now() - start < 9s);  // well inside the 10 s connect timeout, plus max.block.ms
 }
 
+// A failure the user must act on is an error once per broker, not once per
+// retry: the same failure on the next attempts is logged at info.
+TEST_CASE("security: the same TLS failure on every retry is one error line, the repeats info") {
+  const auto info = secure_info_or_fail();
+  LogCapture logs;
+  Producer producer(Config::from_map({{"bootstrap.servers", info.first("bootstrap.plaintext")},
+                                      {"security.protocol", "SSL"},
+                                      {"ssl.ca.location", info.at("ca.file")},
+                                      {"reconnect.backoff.ms", "10"},
+                                      {"reconnect.backoff.max.ms", "20"},
+                                      {"max.block.ms", "3000"}}),  // the record then fails, the producer closes
+                    logs.options());
+  auto report = producer.send(Record{.topic = "secure-allowed", .value = "never"});
+  const auto end = std::chrono::steady_clock::now() + 20s;
+  while (logs.count(sluice::LogLevel::info, "(as before)") < 2 && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(20ms);  // polls the log; the retries come every 10-20 ms
+  }
+  INFO("producer log:\n" << logs.all());
+  CHECK(logs.count(sluice::LogLevel::info, "cannot connect (TLS handshake with broker") >= 2);
+  CHECK(logs.count(sluice::LogLevel::error, "cannot connect (TLS handshake with broker") == 1);
+  CHECK(logs.count(sluice::LogLevel::error, "(as before)") == 0);
+}
+
 TEST_CASE("security: a plaintext client at a TLS port fails fast, pointing at security.protocol") {
   const auto info = secure_info_or_fail();
   const auto log = connection_failure(
