@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <unistd.h>
 
@@ -195,8 +196,13 @@ TEST_CASE("error callback: CLUSTER_AUTHORIZATION_FAILED for InitProducerId is on
 namespace {
 
 // The debug lines ("[context] ...") a producer with `debug` writes while
-// sending one record.
-std::vector<std::string> debug_lines(const std::string& debug) {
+// `act` runs (by default: sending one record).
+std::vector<std::string> debug_lines(const std::string& debug,
+                                     const std::function<void(Producer&)>& act = [](Producer& producer) {
+                                       const auto r = producer.send_sync(
+                                           Record{.topic = sluice::test::unique_topic("diagnostics-debug"), .value = "v"});
+                                       REQUIRE(r);
+                                     }) {
   std::vector<std::string> lines;
   std::mutex mu;
   sluice::ProducerOptions options;
@@ -207,11 +213,16 @@ std::vector<std::string> debug_lines(const std::string& debug) {
   {
     Producer producer(Config::from_map({{"bootstrap.servers", sluice::test::bootstrap_or_fail()}, {"debug", debug}}),
                       options);
-    const auto r = producer.send_sync(Record{.topic = sluice::test::unique_topic("diagnostics-debug"), .value = "v"});
-    REQUIRE(r);
+    act(producer);
   }
   std::lock_guard lock(mu);
   return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
 }
 
 bool any_starts(const std::vector<std::string>& lines, const std::string& prefix) {
@@ -222,11 +233,7 @@ bool any_starts(const std::vector<std::string>& lines, const std::string& prefix
 
 TEST_CASE("debug: only the contexts asked for are written, each line tagged") {
   const auto metadata = debug_lines("metadata");
-  INFO([&] {
-    std::string s;
-    for (const auto& l : metadata) s += l + "\n";
-    return s;
-  }());
+  INFO(joined(metadata));
   CHECK(any_starts(metadata, "[metadata] Metadata v"));
   for (const auto& l : metadata) CHECK(l.rfind("[metadata] ", 0) == 0);
 
@@ -247,11 +254,7 @@ TEST_CASE("debug: only the contexts asked for are written, each line tagged") {
 // its answer among them. debug=admin: create_topics, asked and answered.
 TEST_CASE("debug: protocol lines for every request and answer, admin lines for create_topics") {
   const auto protocol = debug_lines("protocol");
-  INFO([&] {
-    std::string s;
-    for (const auto& l : protocol) s += l + "\n";
-    return s;
-  }());
+  INFO(joined(protocol));
   for (const auto& l : protocol) CHECK(l.rfind("[protocol] ", 0) == 0);
   auto has = [&](const std::string& part) {
     return std::any_of(protocol.begin(), protocol.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
@@ -263,21 +266,12 @@ TEST_CASE("debug: protocol lines for every request and answer, admin lines for c
   CHECK(has(": received the answer to Produce v"));
   CHECK(any_starts(protocol, "[protocol] bootstrap broker "));
 
-  std::vector<std::string> admin;
-  std::mutex mu;
-  sluice::ProducerOptions options;
-  options.log_sink = [&](sluice::LogLevel level, std::string_view m) {
-    std::lock_guard lock(mu);
-    if (level == sluice::LogLevel::debug) admin.emplace_back(m);
-  };
   const std::string topic = sluice::test::unique_topic("diagnostics-admin");
-  {
-    Producer producer(Config::from_map({{"bootstrap.servers", sluice::test::bootstrap_or_fail()}, {"debug", "admin"}}),
-                      options);
+  const auto admin = debug_lines("admin", [&](Producer& producer) {
     const sluice::NewTopic t{.name = topic, .num_partitions = 2, .replication_factor = 1};
     REQUIRE(producer.create_topics(std::span(&t, 1), std::chrono::seconds(30)).at(0));
-  }
-  std::lock_guard lock(mu);
+  });
+  INFO(joined(admin));
   CHECK(any_starts(admin, "[admin] create_topics '" + topic + "' (2 partitions, replication factor 1), timeout 30000 ms"));
   CHECK(any_starts(admin, "[admin] create_topics '" + topic + "': created, 2 partitions"));
 }

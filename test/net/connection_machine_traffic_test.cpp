@@ -20,13 +20,19 @@ namespace {
 
 std::size_t wire_size(const FakeRequest& r) { return 4 + r.frame.size(); }
 
+// Options whose connection adds to `counters` (as the producer hands a
+// broker's counters to each of its connections).
+net::ConnectionOptions counting_into(const std::shared_ptr<net::WireTraffic>& counters) {
+  net::ConnectionOptions o;
+  o.traffic = counters;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("traffic: ApiVersions and a request, both answered, count with their bytes on the wire") {
   auto counters = std::make_shared<net::WireTraffic>();
-  net::ConnectionOptions o;
-  o.traffic = counters;
-  Rig r(o);
+  Rig r(counting_into(counters));
   r.start();
   r.feed(ev::Connected{});
   const FakeRequest versions = r.written.at(0);
@@ -111,8 +117,7 @@ TEST_CASE("traffic: acks=0 counts when written, and has no answer to count") {
 
 TEST_CASE("traffic: counters handed to the next connection to the broker run on, and one given none keeps its own") {
   auto counters = std::make_shared<net::WireTraffic>();
-  net::ConnectionOptions o;
-  o.traffic = counters;
+  const net::ConnectionOptions o = counting_into(counters);
   {
     Rig first(o);
     first.ready();
