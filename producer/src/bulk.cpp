@@ -117,14 +117,13 @@ BulkSummary BulkTracker::conclude(Producer& producer, const BulkOptions& options
   return s;
 }
 
-// Producer has no public "is this your I/O thread?" yet. send_sync() is
-// documented to answer errc::would_deadlock at once on that thread, and
-// everywhere else a record without a topic is refused at once (before it
-// is queued or counted), so this probe sends nothing and never blocks.
+// Straight to the engine, past Producer::send()'s delivery.report.only.error
+// filter: every record's report is counted here.
 void BulkTracker::send(Producer& producer, Record record, std::size_t index, const std::shared_ptr<BulkTracker>& self) {
   producer.engine_->send(std::move(record), [self, index](const DeliveryReport& r) { self->report(index, r); });
 }
 
+// Whether a wait here would wait for the very thread that must deliver.
 bool on_producer_io_thread(Producer& producer) {
   return producer.on_io_thread();
 }
