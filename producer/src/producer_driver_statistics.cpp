@@ -27,14 +27,13 @@ const char* idemp_state(const IdempotenceState& s) {
 }
 
 // Every request kind, from the broker's connections (BrokerTraffic).
-void add_wire_traffic(BrokerTraffic& t, const net::WireTraffic* wire) {
-  if (wire == nullptr) return;
-  t.tx = wire->tx;
-  t.tx_bytes = wire->tx_bytes;
-  t.tx_errs = wire->tx_errs;
-  t.rx = wire->rx;
-  t.rx_bytes = wire->rx_bytes;
-  t.rx_errs += wire->rx_errs;
+void add_wire_traffic(BrokerTraffic& t, const net::WireTraffic& wire) {
+  t.tx = wire.tx;
+  t.tx_bytes = wire.tx_bytes;
+  t.tx_errs = wire.tx_errs;
+  t.rx = wire.rx;
+  t.rx_bytes = wire.rx_bytes;
+  t.rx_errs += wire.rx_errs;
 }
 
 }  // namespace
@@ -110,7 +109,7 @@ StatisticsSnapshot ProducerDriver::snapshot() {
     b.node_id = id;
     b.address = c->address().to_string();
     b.requests_in_flight = c->in_flight();
-    b.requests_unwritten = std::min(c->unwritten(), b.requests_in_flight);
+    b.requests_unwritten = c->unwritten();  // broker_json keeps it within requests_in_flight
     b.connected = c->state() == LinkState::ready;
     b.state = c->state() == LinkState::ready        ? "UP"
               : c->state() == LinkState::connecting ? "CONNECT"
@@ -126,7 +125,7 @@ StatisticsSnapshot ProducerDriver::snapshot() {
       b.state_age_us = micros(now - created_at_);
     }
     if (auto sink = sinks_.find(id); sink != sinks_.end()) b.traffic = sink->second.traffic();
-    add_wire_traffic(b.traffic, b.link.wire.get());
+    add_wire_traffic(b.traffic, *b.link.wire);  // LinkHistory always holds its counters
   }
 
   // Topics: those records were sent to, with every partition Metadata
